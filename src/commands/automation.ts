@@ -1,0 +1,119 @@
+/** The workflow actions of SPEC §8: what an automation engine calls to set or clear owners. */
+import { errors } from "../errors.js";
+import { LIMITS } from "../limits.js";
+import type { RotationMember } from "../model/records.js";
+import { changeContactOwner, changeOpportunityOwner } from "../rules/owners.js";
+import { nextPick } from "../rules/rotation.js";
+import { checkAssignable } from "../rules/users.js";
+import { boolean, id, list, object, optional, positive } from "./fields.js";
+import type { CommandMeta } from "./meta.js";
+import type { Context, Refusal } from "./context.js";
+
+/**
+ * Sets a contact's owner to the next user of a weighted rotation. With `onlyIfUnassigned`, an
+ * owned contact is left alone and the rotation does not move on.
+ */
+export interface AssignUser extends CommandMeta {
+  readonly type: "assignUser";
+  readonly contactId: string;
+  readonly users: readonly RotationMember[];
+  readonly rotationId: string;
+  readonly onlyIfUnassigned?: boolean | undefined;
+}
+
+/**
+ * Sets an opportunity's owner to `userId`, or to the next user of the rotation `rotationId`
+ * over `users` (give one or the other).
+ */
+export interface AddOpportunityOwner extends CommandMeta {
+  readonly type: "addOpportunityOwner";
+  readonly opportunityId: string;
+  readonly userId?: string | undefined;
+  readonly users?: readonly RotationMember[] | undefined;
+  readonly rotationId?: string | undefined;
+  readonly onlyIfUnassigned?: boolean | undefined;
+}
+
+/** Unassigns an opportunity (with coupled owners: its whole group). */
+export interface RemoveOpportunityOwner extends CommandMeta {
+  readonly type: "removeOpportunityOwner";
+  readonly opportunityId: string;
+}
+
+/** Unassigns a contact (with coupled owners: its whole group). */
+export interface RemoveAssignedUser extends CommandMeta {
+  readonly type: "removeAssignedUser";
+  readonly contactId: string;
+}
+
+const members = list(object({ userId: id, weight: optional(positive) }), LIMITS.rotationUsers);
+
+/** @internal */
+export const assignUserShape = { contactId: id, users: members, rotationId: id, onlyIfUnassigned: optional(boolean) } as const;
+/** @internal */
+export const addOpportunityOwnerShape = {
+  opportunityId: id,
+  userId: optional(id),
+  users: optional(members),
+  rotationId: optional(id),
+  onlyIfUnassigned: optional(boolean),
+} as const;
+/** @internal */
+export const removeOpportunityOwnerShape = { opportunityId: id } as const;
+/** @internal */
+export const removeAssignedUserShape = { contactId: id } as const;
+
+/** Cross-field rule of `addOpportunityOwner`, checked by `parseCommand`. @internal */
+export function checkAddOpportunityOwner(command: AddOpportunityOwner): Refusal {
+  const byUser = command.userId !== undefined;
+  const byRotation = command.users !== undefined || command.rotationId !== undefined;
+  if (byUser === byRotation) return errors.invalid("userId", "given, or else both users and rotationId (not both ways)");
+  if (byRotation && command.users === undefined) return errors.invalid("users", "given with rotationId");
+  if (byRotation && command.rotationId === undefined) return errors.invalid("rotationId", "given with users");
+  return undefined;
+}
+
+/** @internal */
+export function decideAssignUser(ctx: Context, command: AssignUser): Refusal {
+  const contact = ctx.s.contacts.get(command.contactId);
+  if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
+  if (command.onlyIfUnassigned === true && contact.ownerId !== null) return undefined;
+  const pick = nextPick(ctx.s, command.rotationId, command.users);
+  if ("code" in pick) return pick;
+  const refusal = changeContactOwner(ctx, contact, pick.userId, { cause: "command", field: "users", rotationId: command.rotationId });
+  if (refusal) return refusal;
+  ctx.emit({ type: "RotationAdvanced", rotationId: command.rotationId, userId: pick.userId, picks: pick.picks, cause: "command" });
+  return undefined;
+}
+
+/** @internal */
+export function decideAddOpportunityOwner(ctx: Context, command: AddOpportunityOwner): Refusal {
+  const opportunity = ctx.s.opportunities.get(command.opportunityId);
+  if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
+  if (command.onlyIfUnassigned === true && opportunity.ownerId !== null) return undefined;
+  if (command.userId !== undefined) {
+    const refusal = checkAssignable(ctx.s, command.userId, "userId");
+    return refusal ?? changeOpportunityOwner(ctx, opportunity, command.userId, { cause: "command", field: "userId" });
+  }
+  const rotationId = command.rotationId ?? "";
+  const pick = nextPick(ctx.s, rotationId, command.users ?? []);
+  if ("code" in pick) return pick;
+  const refusal = changeOpportunityOwner(ctx, opportunity, pick.userId, { cause: "command", field: "users", rotationId });
+  if (refusal) return refusal;
+  ctx.emit({ type: "RotationAdvanced", rotationId, userId: pick.userId, picks: pick.picks, cause: "command" });
+  return undefined;
+}
+
+/** @internal */
+export function decideRemoveOpportunityOwner(ctx: Context, command: RemoveOpportunityOwner): Refusal {
+  const opportunity = ctx.s.opportunities.get(command.opportunityId);
+  if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
+  return changeOpportunityOwner(ctx, opportunity, null, { cause: "command", field: "opportunityId" });
+}
+
+/** @internal */
+export function decideRemoveAssignedUser(ctx: Context, command: RemoveAssignedUser): Refusal {
+  const contact = ctx.s.contacts.get(command.contactId);
+  if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
+  return changeContactOwner(ctx, contact, null, { cause: "command", field: "contactId" });
+}

@@ -1,0 +1,178 @@
+/**
+ * Every command, and `parseCommand`, which turns untrusted JSON into one of them.
+ */
+import { errors, type CrmError } from "../errors.js";
+import { type JsonSchema, objectSchema, readObject, type ShapeOf } from "./fields.js";
+import { metaShape } from "./meta.js";
+import type { Context, Refusal } from "./context.js";
+import { decideUpdateSettings, updateSettingsShape, type UpdateSettings } from "./settings.js";
+import {
+  assignContactOwnerShape,
+  createContactShape,
+  decideAssignContactOwner,
+  decideCreateContact,
+  decideDeleteContact,
+  deleteContactShape,
+  type AssignContactOwner,
+  type CreateContact,
+  type DeleteContact,
+} from "./contacts.js";
+import {
+  assignOpportunityOwnerShape,
+  createOpportunityShape,
+  decideAssignOpportunityOwner,
+  decideCreateOpportunity,
+  decideDeleteOpportunity,
+  decideSetOpportunityStatus,
+  deleteOpportunityShape,
+  setOpportunityStatusShape,
+  type AssignOpportunityOwner,
+  type CreateOpportunity,
+  type DeleteOpportunity,
+  type SetOpportunityStatus,
+} from "./opportunities.js";
+import { decideAddFollower, decideRemoveFollower, followerShape, type AddFollower, type RemoveFollower } from "./followers.js";
+import {
+  addOpportunityOwnerShape,
+  assignUserShape,
+  checkAddOpportunityOwner,
+  decideAddOpportunityOwner,
+  decideAssignUser,
+  decideRemoveAssignedUser,
+  decideRemoveOpportunityOwner,
+  removeAssignedUserShape,
+  removeOpportunityOwnerShape,
+  type AddOpportunityOwner,
+  type AssignUser,
+  type RemoveAssignedUser,
+  type RemoveOpportunityOwner,
+} from "./automation.js";
+import {
+  deactivateUserShape,
+  decideDeactivateUser,
+  decideReactivateUser,
+  decideTransferOwnership,
+  reactivateUserShape,
+  transferOwnershipShape,
+  type DeactivateUser,
+  type ReactivateUser,
+  type TransferOwnership,
+} from "./users.js";
+
+/** Every command the library takes. `switch (command.type)` over it is exhaustive. */
+export type Command =
+  | UpdateSettings
+  | CreateContact
+  | CreateOpportunity
+  | AssignContactOwner
+  | AssignOpportunityOwner
+  | AddFollower
+  | RemoveFollower
+  | SetOpportunityStatus
+  | DeleteContact
+  | DeleteOpportunity
+  | AssignUser
+  | AddOpportunityOwner
+  | RemoveOpportunityOwner
+  | RemoveAssignedUser
+  | TransferOwnership
+  | DeactivateUser
+  | ReactivateUser;
+
+/** The `type` of every command. */
+export type CommandType = Command["type"];
+
+type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
+
+interface Definition<T extends CommandType> {
+  readonly shape: { readonly [key: string]: import("./fields.js").Field<unknown> };
+  readonly decide: (ctx: Context, command: CommandOf<T>) => Refusal;
+  /** Rules across fields, after each field parsed. */
+  readonly check?: (command: CommandOf<T>) => Refusal;
+}
+
+const define = <T extends CommandType, S extends Definition<T>["shape"]>(
+  shape: S & (ShapeOf<S> extends Omit<CommandOf<T>, "type" | keyof typeof metaShape> ? unknown : never),
+  decide: Definition<T>["decide"],
+  check?: Definition<T>["check"],
+): Definition<T> => (check ? { shape, decide, check } : { shape, decide });
+
+/** One definition per command: its fields and its decide. Adding a command starts here. */
+const DEFINITIONS: { readonly [T in CommandType]: Definition<T> } = {
+  updateSettings: define(updateSettingsShape, decideUpdateSettings),
+  createContact: define(createContactShape, decideCreateContact),
+  createOpportunity: define(createOpportunityShape, decideCreateOpportunity),
+  assignContactOwner: define(assignContactOwnerShape, decideAssignContactOwner),
+  assignOpportunityOwner: define(assignOpportunityOwnerShape, decideAssignOpportunityOwner),
+  addFollower: define(followerShape, decideAddFollower),
+  removeFollower: define(followerShape, decideRemoveFollower),
+  setOpportunityStatus: define(setOpportunityStatusShape, decideSetOpportunityStatus),
+  deleteContact: define(deleteContactShape, decideDeleteContact),
+  deleteOpportunity: define(deleteOpportunityShape, decideDeleteOpportunity),
+  assignUser: define(assignUserShape, decideAssignUser),
+  addOpportunityOwner: define(addOpportunityOwnerShape, decideAddOpportunityOwner, checkAddOpportunityOwner),
+  removeOpportunityOwner: define(removeOpportunityOwnerShape, decideRemoveOpportunityOwner),
+  removeAssignedUser: define(removeAssignedUserShape, decideRemoveAssignedUser),
+  transferOwnership: define(transferOwnershipShape, decideTransferOwnership),
+  deactivateUser: define(deactivateUserShape, decideDeactivateUser),
+  reactivateUser: define(reactivateUserShape, decideReactivateUser),
+};
+
+/** Every command type, in the order of SPEC §5a and §8. */
+export const COMMAND_TYPES = Object.freeze(Object.keys(DEFINITIONS) as CommandType[]);
+
+const isCommandType = (value: unknown): value is CommandType =>
+  typeof value === "string" && Object.hasOwn(DEFINITIONS, value);
+
+/** The outcome of `parseCommand`. */
+export type ParseResult = { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly error: CrmError };
+
+const TYPE_FIELD = new Set(["type"]);
+
+/**
+ * Reads a command from untrusted input (parsed JSON, a queue message, a form). Never throws:
+ * anything that is not a valid command gives `INVALID_COMMAND` with the field at fault. The
+ * command returned is a fresh copy; the input is never kept or changed.
+ *
+ * @example
+ * ```ts
+ * const parsed = parseCommand(JSON.parse(body));
+ * if (!parsed.ok) return reply(400, parsed.error); // { code: "INVALID_COMMAND", field: "ownerId", … }
+ * const result = execute(state, parsed.command);
+ * ```
+ */
+export function parseCommand(input: unknown): ParseResult {
+  try {
+    if (typeof input !== "object" || input === null || Array.isArray(input)) {
+      return { ok: false, error: errors.invalid("(command)", "an object with a \"type\"") };
+    }
+    const type: unknown = Object.hasOwn(input, "type") ? (input as { type: unknown }).type : undefined;
+    if (!isCommandType(type)) {
+      return { ok: false, error: errors.invalid("type", `one of ${COMMAND_TYPES.map((t) => `"${t}"`).join(", ")}`) };
+    }
+    const definition = DEFINITIONS[type] as Definition<CommandType>;
+    const parsed = readObject(input, { ...metaShape, ...definition.shape }, "", TYPE_FIELD);
+    if (!parsed.ok) return parsed;
+    const command = { type, ...parsed.value } as Command;
+    const refusal = definition.check?.(command as never);
+    return refusal ? { ok: false, error: refusal } : { ok: true, command };
+  } catch {
+    // A getter that throws, a revoked proxy: hostile input is refused, never rethrown.
+    return { ok: false, error: errors.invalid("(command)", "plain JSON data (reading it threw)") };
+  }
+}
+
+/** Runs the decide of a parsed command. @internal */
+export function decideCommand(ctx: Context, command: Command): Refusal {
+  return (DEFINITIONS[command.type] as Definition<CommandType>).decide(ctx, command as never);
+}
+
+/** The JSON Schema of every command, generated from the same definitions `parseCommand` uses. */
+export function commandSchemas(): { readonly [T in CommandType]: JsonSchema } {
+  const out = {} as Record<CommandType, JsonSchema>;
+  for (const type of COMMAND_TYPES) {
+    out[type] = objectSchema({ ...metaShape, ...DEFINITIONS[type].shape }, { type: { const: type } });
+    (out[type] as { required: string[] }).required.unshift("type");
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+/** Creating, reassigning and deleting contacts. */
+import { errors } from "../errors.js";
+import { completeGroup } from "../rules/group.js";
+import { changeContactOwner, type Transfer } from "../rules/owners.js";
+import { checkAssignable } from "../rules/users.js";
+import { id, idOrNull, oneOf, optional } from "./fields.js";
+import { checkNewFollowers, followerIds, followNewRecord } from "./followers.js";
+import type { CommandMeta } from "./meta.js";
+import type { Context, Refusal } from "./context.js";
+
+/** Creates a contact, unassigned unless `ownerId` is given, with optional `manual` followers. */
+export interface CreateContact extends CommandMeta {
+  readonly type: "createContact";
+  readonly contactId: string;
+  readonly ownerId?: string | null | undefined;
+  readonly followerIds?: readonly string[] | undefined;
+}
+
+/**
+ * Sets a contact's owner (`null` unassigns). Coupled owners: every opportunity moves too.
+ * Separate owners: only the contact, unless `transfer` hands over its open opportunities
+ * (`"ownedByPreviousOwner"` or `"all"`).
+ */
+export interface AssignContactOwner extends CommandMeta {
+  readonly type: "assignContactOwner";
+  readonly contactId: string;
+  readonly ownerId: string | null;
+  readonly transfer?: Transfer | undefined;
+}
+
+/** Deletes a contact and all of its opportunities. */
+export interface DeleteContact extends CommandMeta {
+  readonly type: "deleteContact";
+  readonly contactId: string;
+}
+
+/** @internal */
+export const createContactShape = { contactId: id, ownerId: optional(idOrNull), followerIds: optional(followerIds) } as const;
+/** @internal */
+export const assignContactOwnerShape = {
+  contactId: id,
+  ownerId: idOrNull,
+  transfer: optional(oneOf("none", "ownedByPreviousOwner", "all")),
+} as const;
+/** @internal */
+export const deleteContactShape = { contactId: id } as const;
+
+/** @internal */
+export function decideCreateContact(ctx: Context, command: CreateContact): Refusal {
+  if (ctx.s.contacts.get(command.contactId)) return errors.alreadyExists("contact", command.contactId, "contactId");
+  const ownerId = command.ownerId ?? null;
+  const refusal = checkAssignable(ctx.s, ownerId, "ownerId");
+  if (refusal) return refusal;
+  const followers = checkNewFollowers(ctx, command.followerIds, ownerId, "contact", command.contactId);
+  if ("code" in followers) return followers;
+  ctx.emit({ type: "ContactCreated", contactId: command.contactId, ownerId, cause: "command" });
+  followNewRecord(ctx, { kind: "contact", id: command.contactId }, followers.userIds);
+  return undefined;
+}
+
+/** @internal */
+export function decideAssignContactOwner(ctx: Context, command: AssignContactOwner): Refusal {
+  const contact = ctx.s.contacts.get(command.contactId);
+  if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
+  const refusal = checkAssignable(ctx.s, command.ownerId, "ownerId");
+  if (refusal) return refusal;
+  return changeContactOwner(ctx, contact, command.ownerId, { cause: "command", field: "contactId" }, command.transfer);
+}
+
+/** @internal */
+export function decideDeleteContact(ctx: Context, command: DeleteContact): Refusal {
+  const contact = ctx.s.contacts.get(command.contactId);
+  if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
+  const group = completeGroup(ctx.s, contact, "contactId");
+  if (group.refusal) return group.refusal;
+  ctx.emit({ type: "ContactDeleted", contactId: contact.id, cause: "command" });
+  for (const opportunity of group.opportunities) {
+    ctx.emit({ type: "OpportunityDeleted", opportunityId: opportunity.id, contactId: contact.id, cause: "contact-deleted" });
+  }
+  return undefined;
+}

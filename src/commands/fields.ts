@@ -1,0 +1,159 @@
+/**
+ * Field descriptors: each command's shape is declared once, as data, and that one declaration
+ * both parses untrusted input (naming the field at fault) and yields the command's JSON Schema.
+ */
+import { errors, type CrmError } from "../errors.js";
+import { LIMITS } from "../limits.js";
+
+/** A JSON Schema fragment (draft 2020-12), as plain data. */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+/** How one field is read from untrusted input. */
+export interface Field<T> {
+  readonly optional: boolean;
+  readonly schema: JsonSchema;
+  /** The parsed, copied value, or the error naming `path`. */
+  readonly parse: (value: unknown, path: string) => { ok: true; value: T } | { ok: false; error: CrmError };
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; error: CrmError };
+const good = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const bad = (path: string, expected: string): Parsed<never> => ({ ok: false, error: errors.invalid(path, expected) });
+
+const field = <T>(schema: JsonSchema, parse: Field<T>["parse"]): Field<T> => ({ optional: false, schema, parse });
+
+/** A non-empty id of at most `LIMITS.idLength` characters. */
+export const id: Field<string> = field(
+  { type: "string", minLength: 1, maxLength: LIMITS.idLength },
+  (value, path) =>
+    typeof value === "string" && value.length > 0 && value.length <= LIMITS.idLength
+      ? good(value)
+      : bad(path, `a non-empty string of at most ${LIMITS.idLength} characters`),
+);
+
+/** An id, or `null` for "unassigned". */
+export const idOrNull: Field<string | null> = field(
+  { anyOf: [id.schema, { type: "null" }] },
+  (value, path) => (value === null ? good(null) : id.parse(value, path).ok ? good(value as string) : bad(path, "a user id or null")),
+);
+
+/** `true` or `false`. */
+export const boolean: Field<boolean> = field({ type: "boolean" }, (value, path) =>
+  typeof value === "boolean" ? good(value) : bad(path, "true or false"),
+);
+
+/** A whole number ≥ 0. */
+export const count: Field<number> = field({ type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, (value, path) =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? good(value) : bad(path, "a whole number ≥ 0"),
+);
+
+/** A whole number ≥ 1. */
+export const positive: Field<number> = field({ type: "integer", minimum: 1, maximum: LIMITS.weight }, (value, path) =>
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 1 && value <= LIMITS.weight
+    ? good(value)
+    : bad(path, `a whole number from 1 to ${LIMITS.weight}`),
+);
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** An ISO 8601 date or date-time, as the host's clock gave it. */
+export const isoTime: Field<string> = field({ type: "string", maxLength: 64, pattern: ISO_TIME.source }, (value, path) =>
+  typeof value === "string" && value.length <= 64 && ISO_TIME.test(value) ? good(value) : bad(path, "an ISO 8601 time string"),
+);
+
+/** One of a fixed set of strings. */
+export function oneOf<const T extends string>(...options: readonly T[]): Field<T> {
+  const text = options.map((o) => JSON.stringify(o)).join(" or ");
+  return field({ enum: options }, (value, path) =>
+    typeof value === "string" && (options as readonly string[]).includes(value) ? good(value as T) : bad(path, text),
+  );
+}
+
+/** The same field, but it may be absent (an `undefined` value counts as absent). */
+export function optional<T>(inner: Field<T>): Field<T | undefined> {
+  return { ...inner, optional: true };
+}
+
+/** An array of at most `max` items, each read with `item`. */
+export function list<T>(item: Field<T>, max: number): Field<readonly T[]> {
+  return field({ type: "array", items: item.schema, maxItems: max }, (value, path) => {
+    if (!Array.isArray(value)) return bad(path, "an array");
+    if (value.length > max) return bad(path, `an array of at most ${max} items`);
+    const out: T[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const parsed = item.parse(value[i], `${path}[${i}]`);
+      if (!parsed.ok) return parsed;
+      out.push(parsed.value);
+    }
+    return good(out);
+  });
+}
+
+type Shape = { readonly [key: string]: Field<unknown> };
+/** The value an object of fields parses to. */
+export type ShapeOf<S extends Shape> = {
+  readonly [K in keyof S as S[K]["optional"] extends true ? never : K]: S[K] extends Field<infer T> ? T : never;
+} & {
+  readonly [K in keyof S as S[K]["optional"] extends true ? K : never]?: S[K] extends Field<infer T> ? T : never;
+};
+
+/** Reads an own property only: inherited ones (and a polluted prototype) are never seen. */
+function own(source: object, key: string): unknown {
+  return Object.hasOwn(source, key) ? (source as Record<string, unknown>)[key] : undefined;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Parses `value` as an object with exactly these fields; unknown fields are refused by name. */
+export function readObject<S extends Shape>(value: unknown, shape: S, path: string, allowed?: ReadonlySet<string>): Parsed<ShapeOf<S>> {
+  if (!isObject(value)) return bad(path || "(command)", "an object");
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(shape, key) && !allowed?.has(key)) {
+      return { ok: false, error: { ...errors.invalid(join(path, key), "absent: it is not a field of this command"), message: `Invalid command: unknown field "${join(path, key)}".` } };
+    }
+  }
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(shape)) {
+    const spec = shape[key] as Field<unknown>;
+    const raw = own(value, key);
+    if (raw === undefined) {
+      if (spec.optional) continue;
+      return bad(join(path, key), describe(spec));
+    }
+    const parsed = spec.parse(raw, join(path, key));
+    if (!parsed.ok) return parsed;
+    out[key] = parsed.value;
+  }
+  // A plain object again: the result goes to the caller and into events, never a null prototype.
+  return good({ ...out } as ShapeOf<S>);
+}
+
+function describe(spec: Field<unknown>): string {
+  return `present (${schemaText(spec.schema)})`;
+}
+
+function schemaText(schema: JsonSchema): string {
+  if (Array.isArray(schema["enum"])) return (schema["enum"] as string[]).map((o) => JSON.stringify(o)).join(" or ");
+  if (schema["anyOf"]) return "a user id or null";
+  return String(schema["type"] ?? "a value");
+}
+
+const join = (path: string, key: string): string => (path === "" ? key : `${path}.${key}`);
+
+/** An object field with its own fields. */
+export function object<S extends Shape>(shape: S): Field<ShapeOf<S>> {
+  return field(objectSchema(shape), (value, path) => readObject(value, shape, path));
+}
+
+/** The JSON Schema of an object with these fields. */
+export function objectSchema(shape: Shape, extra: JsonSchema = {}): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  const required: string[] = [];
+  for (const [key, spec] of Object.entries(shape)) {
+    properties[key] = spec.schema;
+    if (!spec.optional) required.push(key);
+  }
+  return { type: "object", properties: { ...properties, ...extra }, required, additionalProperties: false };
+}

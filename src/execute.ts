@@ -1,0 +1,103 @@
+/**
+ * Running commands: parse, authorise, check the version, decide (which applies each event to a
+ * working copy as it goes), then commit the working copy in one immer `produce`.
+ */
+import { CommandRejectedError, errors, type CrmError } from "./errors.js";
+import type { CrmEvent } from "./events.js";
+import { LIMITS } from "./limits.js";
+import { decideCommand, parseCommand, type Command } from "./commands/command.js";
+import { createContext } from "./commands/context.js";
+import { authorize } from "./rules/permissions.js";
+import { Overlay } from "./state/overlay.js";
+import type { CrmState } from "./state/state.js";
+
+/** The outcome of `execute` and `executeAll`. A rejected command returns no state at all. */
+export type ExecuteResult =
+  | { readonly ok: true; readonly state: CrmState; readonly events: readonly CrmEvent[] }
+  | { readonly ok: false; readonly error: CrmError };
+
+/** Runs one command on a working copy; the refusal, or nothing when its events were applied. */
+function run(overlay: Overlay, input: Command | unknown, events: CrmEvent[]): CrmError | undefined {
+  // Typed commands are parsed too: the parse copies them, so nothing of the caller's is kept,
+  // and a command built from unchecked data still gets a typed error instead of a crash.
+  const parsed = parseCommand(input);
+  if (!parsed.ok) return parsed.error;
+  const command = parsed.command;
+  const { expectedVersion } = command;
+  if (expectedVersion !== undefined && expectedVersion !== overlay.version) {
+    return errors.versionConflict(expectedVersion, overlay.version);
+  }
+  const forbidden = authorize(overlay, command);
+  if (forbidden) return forbidden;
+  // Every event carries the new version, so applying them moves the working copy's version on.
+  return decideCommand(createContext(overlay, command, events), command);
+}
+
+/**
+ * Runs one command: the new snapshot and the events that say what changed and why, or the
+ * error. Never throws and never changes `state`; a rejected command returns no state, and a
+ * command with no effect returns the very same `state` with no events.
+ *
+ * @example
+ * ```ts
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * if (result.ok) {
+ *   save(result.state);
+ *   for (const event of result.events) publish(event); // ContactOwnerChanged, OpportunityOwnerChanged…
+ * } else {
+ *   console.error(result.error.code, result.error.message);
+ * }
+ * ```
+ */
+export function execute(state: CrmState, command: Command): ExecuteResult {
+  return executeAll(state, [command]);
+}
+
+/**
+ * Runs a list of commands atomically: all apply, in order, each seeing the ones before, or none
+ * does (the error names the failing command's `index`). One working copy and one commit for the
+ * whole list, so a batch costs far less than the same commands one by one.
+ *
+ * @example
+ * ```ts
+ * const result = executeAll(state, [
+ *   { type: "createContact", contactId: "acme", ownerId: "ana" },
+ *   { type: "createOpportunity", opportunityId: "deal-1", contactId: "acme" },
+ * ]);
+ * ```
+ */
+export function executeAll(state: CrmState, commands: readonly Command[]): ExecuteResult {
+  try {
+    if (!Array.isArray(commands)) return { ok: false, error: errors.invalid("commands", "an array of commands") };
+    if (commands.length > LIMITS.batch) return { ok: false, error: errors.invalid("commands", `an array of at most ${LIMITS.batch} commands`) };
+    const overlay = new Overlay(state);
+    const events: CrmEvent[] = [];
+    for (let index = 0; index < commands.length; index++) {
+      const error = run(overlay, commands[index], events);
+      if (error) return { ok: false, error: commands.length === 1 ? error : { ...error, index } };
+    }
+    return { ok: true, state: overlay.commit(), events };
+  } catch (cause) {
+    // Only a bug of the library can land here; still a value, never a half-changed snapshot.
+    return { ok: false, error: { code: "INVALID_COMMAND", message: `Internal error: ${String(cause)}`, field: "(command)" } };
+  }
+}
+
+/**
+ * The events a command would produce, without producing the state: the decision half of
+ * `execute`. Fold `evolve` over them to get the state `execute` returns. Throws
+ * `CommandRejectedError` for a rejected command (use `execute` for untrusted commands).
+ *
+ * @example
+ * ```ts
+ * const events = decide(state, { type: "updateSettings", allowDifferentOwners: false });
+ * // preview: which opportunities would move back to their contact's owner?
+ * events.filter((e) => e.cause === "owners-recoupled");
+ * ```
+ */
+export function decide(state: CrmState, command: Command): readonly CrmEvent[] {
+  const events: CrmEvent[] = [];
+  const error = run(new Overlay(state), command, events);
+  if (error) throw new CommandRejectedError(error);
+  return events;
+}

@@ -1,0 +1,101 @@
+/**
+ * crm-ownership: the domain engine for contact and opportunity ownership.
+ *
+ * Pure functions take a snapshot and a command and return the new snapshot and the events that
+ * say what changed and why. This file only re-exports the public API.
+ * @packageDocumentation
+ */
+
+// Snapshots
+export { createState } from "./state/createState.js";
+export { toRecords } from "./state/toRecords.js";
+export {
+  getContact,
+  getOpportunity,
+  getUser,
+  getRotation,
+  getSettings,
+  listContacts,
+  listOpportunities,
+  listUsers,
+  opportunitiesOfContact,
+} from "./state/selectors.js";
+export { canView, visibleContacts, visibleOpportunities } from "./state/visibility.js";
+export type { CrmState } from "./state/state.js";
+export type { Table, Entry, Bucket } from "./state/table.js";
+
+// Operations
+export { execute, executeAll, decide, type ExecuteResult } from "./execute.js";
+export { evolve } from "./evolve.js";
+export { parseCommand, commandSchemas, COMMAND_TYPES, type ParseResult } from "./commands/command.js";
+export { checkInvariants, type InvariantViolation } from "./invariants.js";
+
+// Records
+export {
+  DEFAULT_SETTINGS,
+  isClosed,
+  type Contact,
+  type ContactInit,
+  type CrmRecords,
+  type CrmRecordsInit,
+  type Follower,
+  type FollowerSource,
+  type Opportunity,
+  type OpportunityInit,
+  type OpportunityStatus,
+  type RecordKind,
+  type RecordRef,
+  type Rotation,
+  type RotationInit,
+  type RotationMember,
+  type Settings,
+  type User,
+  type UserInit,
+  type UserRole,
+  type UserScope,
+} from "./model/records.js";
+
+// Commands
+export type { Command, CommandType } from "./commands/command.js";
+export type { CommandMeta } from "./commands/meta.js";
+export type { UpdateSettings } from "./commands/settings.js";
+export type { CreateContact, AssignContactOwner, DeleteContact } from "./commands/contacts.js";
+export type { CreateOpportunity, AssignOpportunityOwner, SetOpportunityStatus, DeleteOpportunity } from "./commands/opportunities.js";
+export type { AddFollower, RemoveFollower } from "./commands/followers.js";
+export type { AssignUser, AddOpportunityOwner, RemoveOpportunityOwner, RemoveAssignedUser } from "./commands/automation.js";
+export type { TransferOwnership, DeactivateUser, ReactivateUser } from "./commands/users.js";
+export type { Transfer } from "./rules/owners.js";
+export type { JsonSchema } from "./commands/fields.js";
+
+// Events
+export type {
+  Cause,
+  CrmEvent,
+  CrmEventType,
+  EventMeta,
+  ToggleSetting,
+  SettingsChanged,
+  ContactCreated,
+  OpportunityCreated,
+  ContactOwnerChanged,
+  OpportunityOwnerChanged,
+  FollowerAdded,
+  FollowerRemoved,
+  FollowerNotAdded,
+  OpportunityStatusChanged,
+  ContactDeleted,
+  OpportunityDeleted,
+  UserDeactivated,
+  UserReactivated,
+  RotationAdvanced,
+} from "./events.js";
+
+// Errors
+export {
+  InvalidSnapshotError,
+  CommandRejectedError,
+  type CrmError,
+  type ErrorCode,
+  type SnapshotProblem,
+} from "./errors.js";
+export { LIMITS } from "./limits.js";

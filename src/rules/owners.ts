@@ -1,0 +1,114 @@
+/**
+ * Owner changes, through the rules of SPEC §4: coupled owners move as one group; separate owners
+ * move alone and drive the two follower subsettings. Every command that changes an owner (by a
+ * person, a workflow or a bulk move) comes through here, so the rules hold whoever asks.
+ */
+import type { Cause } from "../events.js";
+import { isClosed, type Contact, type Opportunity } from "../model/records.js";
+import { ruleCause, type Context, type Refusal } from "../commands/context.js";
+import { completeGroup } from "./group.js";
+import { syncContactFollowers, syncOpportunityFollowers } from "./followerSync.js";
+
+/** How an owner change came about. @internal */
+export interface OwnerChange {
+  readonly cause: Cause;
+  /** The command field the new owner came from, for errors. */
+  readonly field: string;
+  /** Set when a rotation picked the owner. */
+  readonly rotationId?: string | undefined;
+}
+
+/** `assignContactOwner`'s handover option: which open opportunities move with the contact. */
+export type Transfer = "none" | "ownedByPreviousOwner" | "all";
+
+const rotation = (change: OwnerChange) => (change.rotationId === undefined ? {} : { rotationId: change.rotationId });
+
+/** Sets a contact's owner; with coupled owners, its whole group's. @internal */
+export function changeContactOwner(ctx: Context, contact: Contact, to: string | null, change: OwnerChange, transfer: Transfer = "none"): Refusal {
+  if (!ctx.s.settings.allowDifferentOwners) return moveGroup(ctx, contact, undefined, to, change);
+
+  const from = contact.ownerId;
+  if (from === to) return undefined;
+  const sync = ctx.s.settings.updateOpportunityFollowersOnContactOwnerChange;
+  let group: readonly Opportunity[] = [];
+  if (sync || transfer !== "none") {
+    const found = completeGroup(ctx.s, contact, change.field);
+    if (found.refusal) return found.refusal;
+    group = found.opportunities;
+  }
+
+  ctx.emit({ type: "ContactOwnerChanged", contactId: contact.id, from, to, cause: change.cause, ...rotation(change) });
+
+  // The handover first, so the follower rule below sees who owns each opportunity afterwards.
+  if (transfer !== "none") {
+    const handover: OwnerChange = { cause: ruleCause(change.cause, "transfer"), field: change.field };
+    for (const opportunity of group) {
+      const moves = !isClosed(opportunity.status) && (transfer === "all" || opportunity.ownerId === from);
+      if (!moves) continue;
+      const current = ctx.s.opportunities.get(opportunity.id);
+      if (current === undefined) continue;
+      const refusal = changeOpportunityOwner(ctx, current, to, handover);
+      if (refusal) return refusal;
+    }
+  }
+  if (sync) syncOpportunityFollowers(ctx, contact.id, from, to);
+  return undefined;
+}
+
+/** Sets an opportunity's owner; with coupled owners, its whole group's. @internal */
+export function changeOpportunityOwner(ctx: Context, opportunity: Opportunity, to: string | null, change: OwnerChange): Refusal {
+  const contact = ctx.s.contacts.get(opportunity.contactId);
+  if (!ctx.s.settings.allowDifferentOwners) {
+    // createState guarantees every opportunity's contact is present.
+    return contact === undefined ? undefined : moveGroup(ctx, contact, opportunity, to, change);
+  }
+  const from = opportunity.ownerId;
+  if (from === to) return undefined;
+  ctx.emit({
+    type: "OpportunityOwnerChanged",
+    opportunityId: opportunity.id,
+    contactId: opportunity.contactId,
+    from,
+    to,
+    cause: change.cause,
+    ...rotation(change),
+  });
+  if (ctx.s.settings.updateContactFollowersOnOpportunityOwnerChange && contact !== undefined) {
+    return syncContactFollowers(ctx, contact.id, from, to, change.field);
+  }
+  return undefined;
+}
+
+/**
+ * Coupled owners: the contact and every opportunity of it end with one owner. The record the
+ * command named (`lead`, or the contact) changes first with the command's cause; the rest of
+ * the group follows with `owners-coupled` (or the bulk move's cause). A group that was split
+ * before the rule existed is realigned here.
+ */
+function moveGroup(ctx: Context, contact: Contact, lead: Opportunity | undefined, to: string | null, change: OwnerChange): Refusal {
+  const found = completeGroup(ctx.s, contact, change.field);
+  if (found.refusal) return found.refusal;
+  const follow = ruleCause(change.cause, "owners-coupled");
+  const moveOpportunity = (opportunity: Opportunity, cause: Cause, extra: object) => {
+    if (opportunity.ownerId === to) return;
+    ctx.emit({
+      type: "OpportunityOwnerChanged",
+      opportunityId: opportunity.id,
+      contactId: contact.id,
+      from: opportunity.ownerId,
+      to,
+      cause,
+      ...extra,
+    });
+  };
+  if (lead !== undefined) moveOpportunity(lead, change.cause, rotation(change));
+  if (contact.ownerId !== to) {
+    const cause = lead === undefined ? change.cause : follow;
+    const extra = lead === undefined ? rotation(change) : {};
+    ctx.emit({ type: "ContactOwnerChanged", contactId: contact.id, from: contact.ownerId, to, cause, ...extra });
+  }
+  for (const opportunity of found.opportunities) {
+    if (opportunity.id !== lead?.id) moveOpportunity(opportunity, follow, {});
+  }
+  return undefined;
+}

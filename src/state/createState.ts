@@ -1,0 +1,213 @@
+/**
+ * Building a snapshot from plain records: validated as a whole, copied, frozen once.
+ */
+import { InvalidSnapshotError, type SnapshotProblem } from "../errors.js";
+import {
+  DEFAULT_SETTINGS,
+  type Contact,
+  type CrmRecordsInit,
+  type Follower,
+  type Opportunity,
+  type Rotation,
+  type Settings,
+  type User,
+} from "../model/records.js";
+import { LIMITS } from "../limits.js";
+import { deepFreeze } from "./freeze.js";
+import type { CrmState } from "./state.js";
+import { emptyTable, getRow, hasRow, putRow, rows } from "./table.js";
+
+/**
+ * Builds a snapshot from plain records (what `toRecords` returns, or rows from the host's
+ * database). Refuses a structurally unsound snapshot — duplicate ids, an owner or follower who
+ * is not a known user, an opportunity whose contact is missing or does not list it — by
+ * throwing one `InvalidSnapshotError` that lists every problem. Owners that break the coupled
+ * rule are accepted (data from before the rule existed); `checkInvariants` reports them.
+ *
+ * Nothing passed in is kept, changed or frozen: the snapshot holds copies.
+ *
+ * @example
+ * ```ts
+ * const state = createState({
+ *   users: [{ id: "ana" }, { id: "ben" }],
+ *   contacts: [{ id: "acme", ownerId: "ana" }],
+ *   opportunities: [{ id: "deal-1", contactId: "acme", ownerId: "ana" }],
+ * });
+ * ```
+ */
+export function createState(init: CrmRecordsInit): CrmState {
+  const problems: SnapshotProblem[] = [];
+  const report = (path: string, message: string) => problems.push({ path, message });
+  let state: CrmState | undefined;
+  try {
+    state = build(init, report);
+  } catch {
+    // Getters that throw, proxies, anything hostile: reported, never let through.
+    report("(snapshot)", "could not be read as plain JSON records");
+  }
+  if (problems.length > 0 || state === undefined) throw new InvalidSnapshotError(problems);
+  return deepFreeze(state);
+}
+
+type Report = (path: string, message: string) => void;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isId = (value: unknown): value is string => typeof value === "string" && value.length > 0 && value.length <= LIMITS.idLength;
+const own = (record: Record<string, unknown>, key: string): unknown => (Object.hasOwn(record, key) ? record[key] : undefined);
+
+function list(value: unknown, path: string, report: Report, required: boolean): readonly unknown[] {
+  if (value === undefined && !required) return [];
+  if (!Array.isArray(value)) {
+    report(path, "must be an array");
+    return [];
+  }
+  return value;
+}
+
+function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
+  if (!isRecord(init)) {
+    report("(snapshot)", "must be an object with users, contacts and opportunities");
+    return undefined;
+  }
+  const version = own(init, "version") ?? 0;
+  if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) report("version", "must be a whole number ≥ 0");
+  const settings = readSettings(own(init, "settings"), report);
+
+  const users = emptyTable<User>();
+  list(own(init, "users"), "users", report, true).forEach((raw, i) => {
+    const path = `users[${i}]`;
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, "must be a non-empty string id");
+    const id = own(raw, "id") as string;
+    const active = own(raw, "active") ?? true;
+    const role = own(raw, "role") ?? "user";
+    const scope = own(raw, "scope") ?? "all";
+    if (typeof active !== "boolean") report(`${path}.active`, "must be true or false");
+    if (role !== "admin" && role !== "user") report(`${path}.role`, 'must be "admin" or "user"');
+    if (scope !== "all" && scope !== "assigned") report(`${path}.scope`, 'must be "all" or "assigned"');
+    if (hasRow(users, id)) return report(`${path}.id`, `duplicate user id ${JSON.stringify(id)}`);
+    putRow(users, id, { id, active: active === true, role: role === "admin" ? "admin" : "user", scope: scope === "assigned" ? "assigned" : "all" });
+  });
+
+  const userRef = (value: unknown, path: string): string | null => {
+    if (value === undefined || value === null) return null;
+    if (!isId(value)) {
+      report(path, "must be a user id or null");
+      return null;
+    }
+    if (!hasRow(users, value)) report(path, `unknown user ${JSON.stringify(value)} (keep a departed user as an inactive one)`);
+    return value;
+  };
+  const followers = (value: unknown, path: string): Follower[] => {
+    const out: Follower[] = [];
+    list(value, path, report, false).forEach((raw, i) => {
+      const at = `${path}[${i}]`;
+      if (!isRecord(raw)) return report(at, "must be { userId, source }");
+      const userId = userRef(own(raw, "userId"), `${at}.userId`);
+      const source = own(raw, "source");
+      if (source !== "manual" && source !== "automation") report(`${at}.source`, 'must be "manual" or "automation"');
+      if (userId === null) return own(raw, "userId") == null ? report(`${at}.userId`, "must be a user id") : undefined;
+      if (out.some((f) => f.userId === userId)) return report(`${at}.userId`, `user ${JSON.stringify(userId)} follows twice`);
+      out.push({ userId, source: source === "automation" ? "automation" : "manual" });
+    });
+    return out;
+  };
+
+  // Contacts first, with their given full opportunity lists (if any) kept aside.
+  const contacts = emptyTable<Contact>();
+  const givenIds = new Map<string, { path: string; ids: string[] }>();
+  list(own(init, "contacts"), "contacts", report, true).forEach((raw, i) => {
+    const path = `contacts[${i}]`;
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, "must be a non-empty string id");
+    const id = own(raw, "id") as string;
+    if (hasRow(contacts, id)) return report(`${path}.id`, `duplicate contact id ${JSON.stringify(id)}`);
+    const ownerId = userRef(own(raw, "ownerId"), `${path}.ownerId`);
+    const rawIds = own(raw, "opportunityIds");
+    if (rawIds !== undefined) {
+      const ids: string[] = [];
+      list(rawIds, `${path}.opportunityIds`, report, true).forEach((oid, j) => {
+        if (!isId(oid)) return report(`${path}.opportunityIds[${j}]`, "must be a non-empty string id");
+        if (ids.includes(oid)) return report(`${path}.opportunityIds[${j}]`, `lists ${JSON.stringify(oid)} twice`);
+        ids.push(oid);
+      });
+      givenIds.set(id, { path: `${path}.opportunityIds`, ids });
+    }
+    putRow(contacts, id, { id, ownerId, followers: followers(own(raw, "followers"), `${path}.followers`), opportunityIds: [] });
+  });
+
+  const opportunities = emptyTable<Opportunity>();
+  const derivedIds = new Map<string, string[]>();
+  list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
+    const path = `opportunities[${i}]`;
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, "must be a non-empty string id");
+    const id = own(raw, "id") as string;
+    if (hasRow(opportunities, id)) return report(`${path}.id`, `duplicate opportunity id ${JSON.stringify(id)}`);
+    const contactId = own(raw, "contactId");
+    if (!isId(contactId)) return report(`${path}.contactId`, "must be a non-empty string id");
+    if (!hasRow(contacts, contactId)) return report(`${path}.contactId`, `contact ${JSON.stringify(contactId)} is not in the snapshot`);
+    const status = own(raw, "status") ?? "open";
+    if (status !== "open" && status !== "won" && status !== "lost" && status !== "abandoned") {
+      report(`${path}.status`, 'must be "open", "won", "lost" or "abandoned"');
+    }
+    const given = givenIds.get(contactId);
+    if (given !== undefined && !given.ids.includes(id)) report(given.path, `does not list opportunity ${JSON.stringify(id)} of this contact`);
+    const ids = derivedIds.get(contactId) ?? [];
+    ids.push(id);
+    derivedIds.set(contactId, ids);
+    putRow(opportunities, id, {
+      id,
+      contactId,
+      ownerId: userRef(own(raw, "ownerId"), `${path}.ownerId`),
+      followers: followers(own(raw, "followers"), `${path}.followers`),
+      status: status as Opportunity["status"],
+    });
+  });
+
+  // Each contact's list: the host's full list when given, else the opportunities' order.
+  for (const [contactId, given] of givenIds) {
+    for (const oid of given.ids) {
+      const opportunity = getRow(opportunities, oid);
+      if (opportunity !== undefined && opportunity.contactId !== contactId) {
+        report(given.path, `lists opportunity ${JSON.stringify(oid)}, which belongs to contact ${JSON.stringify(opportunity.contactId)}`);
+      }
+    }
+  }
+  for (const contact of rows(contacts)) {
+    const ids = givenIds.get(contact.id)?.ids ?? derivedIds.get(contact.id) ?? [];
+    putRow(contacts, contact.id, { ...contact, opportunityIds: ids });
+  }
+
+  const rotations = emptyTable<Rotation>();
+  list(own(init, "rotations"), "rotations", report, false).forEach((raw, i) => {
+    const path = `rotations[${i}]`;
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, "must be a non-empty string id");
+    const id = own(raw, "id") as string;
+    const picks = own(raw, "picks") ?? 0;
+    if (typeof picks !== "number" || !Number.isSafeInteger(picks) || picks < 0) report(`${path}.picks`, "must be a whole number ≥ 0");
+    if (hasRow(rotations, id)) return report(`${path}.id`, `duplicate rotation id ${JSON.stringify(id)}`);
+    putRow(rotations, id, { id, picks: picks as number });
+  });
+
+  return { version: version as number, settings, users, contacts, opportunities, rotations };
+}
+
+function readSettings(raw: unknown, report: Report): Settings {
+  if (raw === undefined) return { ...DEFAULT_SETTINGS };
+  if (!isRecord(raw)) {
+    report("settings", "must be an object");
+    return { ...DEFAULT_SETTINGS };
+  }
+  const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const key of Object.keys(raw)) {
+    if (!Object.hasOwn(DEFAULT_SETTINGS, key)) {
+      report(`settings.${key}`, "is not a setting");
+      continue;
+    }
+    const value = raw[key];
+    if (value === undefined) continue;
+    const valid = key === "maxFollowers" ? typeof value === "number" && Number.isSafeInteger(value) && value >= 0 : typeof value === "boolean";
+    if (!valid) report(`settings.${key}`, key === "maxFollowers" ? "must be a whole number ≥ 0" : "must be true or false");
+    else out[key] = value;
+  }
+  return out as unknown as Settings;
+}

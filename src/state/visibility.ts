@@ -1,0 +1,42 @@
+/** Read-side permissions: the same rules as commands with an `actorId` (SPEC §9). */
+import type { Contact, Opportunity, RecordRef } from "../model/records.js";
+import { canSee } from "../rules/permissions.js";
+import type { CrmState } from "./state.js";
+import { getRow, rows } from "./table.js";
+
+/**
+ * Whether a user may see a record: admins and scope `all` see everything; scope `assigned`
+ * sees what they own or follow. Unknown or inactive users, and missing records, see nothing.
+ * @example
+ * ```ts
+ * canView(state, "ben", { kind: "contact", id: "acme" }); // false: ben only owns a deal of acme
+ * ```
+ */
+export function canView(state: CrmState, userId: string, record: RecordRef): boolean {
+  const found = record.kind === "contact" ? getRow(state.contacts, record.id) : getRow(state.opportunities, record.id);
+  return canSee(getRow(state.users, userId), found);
+}
+
+/**
+ * The contacts a user may see, in the snapshot's order.
+ * @example
+ * ```ts
+ * visibleContacts(state, "ben").map((c) => c.id);
+ * ```
+ */
+export function visibleContacts(state: CrmState, userId: string): readonly Contact[] {
+  const user = getRow(state.users, userId);
+  return rows(state.contacts).filter((c) => canSee(user, c));
+}
+
+/**
+ * The opportunities a user may see, in the snapshot's order.
+ * @example
+ * ```ts
+ * visibleOpportunities(state, "ben").map((o) => o.id);
+ * ```
+ */
+export function visibleOpportunities(state: CrmState, userId: string): readonly Opportunity[] {
+  const user = getRow(state.users, userId);
+  return rows(state.opportunities).filter((o) => canSee(user, o));
+}

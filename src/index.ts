@@ -30,6 +30,10 @@ export { evolve } from "./evolve.js";
 export { parseCommand, commandSchemas, COMMAND_TYPES, type ParseResult } from "./commands/command.js";
 export { checkInvariants, type InvariantViolation } from "./invariants.js";
 
+// Hosts: what to load before a command, what to write after it
+export { recordsNeeded, type RecordsNeeded } from "./host/recordsNeeded.js";
+export { changedRecords, type RecordChanges, type TableChanges, type ResultLike } from "./host/changedRecords.js";
+
 // Records
 export {
   DEFAULT_SETTINGS,

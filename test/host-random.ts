@@ -49,7 +49,8 @@ export function initialRecords(rng: Rng): CrmRecordsInit {
     },
     users: USERS.map((id) => ({ id, role: id === "ana" ? "admin" : "user", scope: id === "dev" ? "assigned" : "all" })),
     contacts: [
-      { id: "c1", ownerId: "ben", followers: [{ userId: "cleo", source: "manual" }] },
+      // The host's own order of the contact's opportunities, not the order they are listed in.
+      { id: "c1", ownerId: "ben", followers: [{ userId: "cleo", source: "manual" }], opportunityIds: ["o2", "o1"] },
       { id: "__proto__", ownerId: "cleo" },
       { id: "c2", ownerId: null },
     ],

@@ -9,7 +9,7 @@
  *   only what they own.
  */
 import { errors } from "../errors.js";
-import type { Contact, Opportunity, RecordRef, User } from "../model/records.js";
+import { isClosed, type Contact, type Opportunity, type RecordRef, type User } from "../model/records.js";
 import type { Overlay } from "../state/overlay.js";
 import type { Command } from "../commands/command.js";
 import type { Refusal } from "../commands/context.js";
@@ -68,7 +68,20 @@ export function authorize(s: Overlay, command: Command): Refusal {
       const movesGroup = !s.settings.allowDifferentOwners && command.ownerId !== undefined && command.ownerId !== parent?.ownerId;
       return movesGroup ? reassign(parent, `contact "${command.contactId}"`) : undefined;
     }
-    case "assignContactOwner":
+    case "assignContactOwner": {
+      const target = contact(command.contactId);
+      const refusal = reassign(target, `contact "${command.contactId}"`);
+      if (refusal || target === undefined || !s.settings.allowDifferentOwners || (command.transfer ?? "none") === "none") return refusal;
+      if (target.ownerId === command.ownerId) return undefined; // a no-op, even with a transfer
+      // The handover reassigns open opportunities too: each needs the right to change its owner.
+      for (const id of target.opportunityIds) {
+        const o = opportunity(id);
+        const moves = o !== undefined && !isClosed(o.status) && o.ownerId !== command.ownerId && (command.transfer === "all" || o.ownerId === target.ownerId);
+        const denied = moves ? reassign(o, `opportunity "${id}"`) : undefined;
+        if (denied) return denied;
+      }
+      return undefined;
+    }
     case "assignUser":
     case "removeAssignedUser":
       return reassign(contact(command.contactId), `contact "${command.contactId}"`);

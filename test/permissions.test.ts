@@ -1,0 +1,265 @@
+/**
+ * SPEC §9, who may do what: walks every cell of the table in test/permissions-table.ts (the
+ * same data docs/permissions.md is rendered from) against execute() and the read selectors.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import {
+  COMMAND_TYPES,
+  canView,
+  createState,
+  execute,
+  executeAll,
+  listContacts,
+  listOpportunities,
+  listUsers,
+  visibleContacts,
+  visibleOpportunities,
+  type CrmState,
+  type Follower,
+  type UserInit,
+} from "../src/index.js";
+import {
+  COVERED_COMMANDS,
+  READ_ACTORS,
+  READ_ROWS,
+  renderPermissionsDoc,
+  WRITE_ACTORS,
+  WRITE_ROWS,
+  type Actor,
+  type Outcome,
+  type Owners,
+  type Relation,
+} from "./permissions-table.js";
+
+const ACTOR_ID = "sam";
+
+/** The actor as a user of the snapshot; inactive actors are tried with both roles. */
+function actorUsers(actor: Actor): (UserInit | undefined)[] {
+  switch (actor) {
+    case "admin/all":
+      return [{ id: ACTOR_ID, role: "admin", scope: "all" }];
+    case "admin/assigned":
+      return [{ id: ACTOR_ID, role: "admin", scope: "assigned" }];
+    case "user/all":
+      return [{ id: ACTOR_ID, role: "user", scope: "all" }];
+    case "user/assigned":
+      return [{ id: ACTOR_ID, role: "user", scope: "assigned" }];
+    case "inactive":
+      return [
+        { id: ACTOR_ID, role: "admin", scope: "all", active: false },
+        { id: ACTOR_ID, role: "user", scope: "assigned", active: false },
+      ];
+    case "unknown":
+    case "none":
+      return [undefined];
+  }
+}
+
+/**
+ * The scenario of docs/permissions.md: contact `acme` with opportunity `deal`; olga owns what
+ * the actor does not; rita is assigned; fred follows both; ina is inactive.
+ */
+function scenario(target: "contact" | "opportunity" | "none", relation: Relation, owners: Owners, actor: UserInit | undefined): CrmState {
+  const me = actor?.id ?? "olga";
+  const follows = (kind: "contact" | "opportunity"): Follower[] => [
+    { userId: "fred", source: "manual" },
+    ...(actor !== undefined && target === kind && relation === "follower" ? [{ userId: me, source: "manual" as const }] : []),
+  ];
+  let contactOwner = target === "contact" && relation === "owner" ? me : "olga";
+  let dealOwner = (target === "opportunity" && relation === "owner") || relation === "opportunity owner" ? me : "olga";
+  if (owners === "coupled") contactOwner = dealOwner = relation === "owner" ? me : "olga";
+  return createState({
+    settings: { allowDifferentOwners: owners === "separate" },
+    users: [...(actor ? [actor] : []), { id: "olga" }, { id: "rita" }, { id: "fred" }, { id: "ina", active: false }],
+    contacts: [{ id: "acme", ownerId: contactOwner, followers: follows("contact") }],
+    opportunities: [{ id: "deal", contactId: "acme", ownerId: dealOwner, followers: follows("opportunity") }],
+  });
+}
+
+type Observed = Outcome | `unexpected ${string}`;
+
+describe("the permissions table", () => {
+  it("docs/permissions.md is the rendering of the table (run `npm run docs:permissions`)", () => {
+    const committed = readFileSync(new URL("../docs/permissions.md", import.meta.url), "utf8");
+    expect(committed).toBe(renderPermissionsDoc());
+  });
+
+  it("covers every command", () => {
+    expect([...COVERED_COMMANDS].sort()).toEqual([...COMMAND_TYPES].sort());
+  });
+
+  it("covers every role × scope × relation for each command about a record", () => {
+    for (const type of COVERED_COMMANDS) {
+      const rows = WRITE_ROWS.filter((r) => r.command.type === type && r.owners === "separate");
+      const relations = new Set(rows.map((r) => r.relation));
+      if (relations.has("—")) continue;
+      expect(relations.has("owner") && relations.has("follower") && relations.has("neither"), type).toBe(true);
+    }
+  });
+});
+
+describe("commands: every cell of the table holds", () => {
+  for (const row of WRITE_ROWS) {
+    const name = `${row.label.replaceAll("`", "")} — ${row.relation}${row.owners === "coupled" ? " (coupled)" : ""}`;
+    it(name, () => {
+      const observed: Partial<Record<Actor, Observed>> = {};
+      for (const actor of WRITE_ACTORS) {
+        for (const user of actorUsers(actor)) {
+          const state = scenario(row.target, row.relation, row.owners, user);
+          const command = actor === "none" ? row.command : { ...row.command, actorId: ACTOR_ID };
+          const result = execute(state, command);
+          let outcome: Observed;
+          if (result.ok) outcome = "allowed";
+          else if (result.error.code !== "FORBIDDEN") outcome = `unexpected ${result.error.code}: ${result.error.message}`;
+          else {
+            // A FORBIDDEN error names the actor and the rule.
+            expect(result.error).toMatchObject({ actorId: ACTOR_ID, field: "actorId" });
+            expect(result.error.message).toContain(`"${ACTOR_ID}"`);
+            outcome = result.error.rule as Outcome;
+          }
+          const previous = observed[actor];
+          observed[actor] = previous === undefined || previous === outcome ? outcome : `unexpected ${previous} / ${outcome}`;
+        }
+      }
+      expect(observed).toEqual(row.outcomes);
+    });
+  }
+});
+
+describe("reads: canView, visibleContacts and visibleOpportunities follow the table", () => {
+  for (const row of READ_ROWS) {
+    it(`${row.label} — ${row.relation}`, () => {
+      const observed: Partial<Record<Actor, boolean | string>> = {};
+      const ref = row.target === "contact" ? ({ kind: "contact", id: "acme" } as const) : ({ kind: "opportunity", id: "deal" } as const);
+      for (const actor of READ_ACTORS) {
+        for (const user of actorUsers(actor)) {
+          const state = scenario(row.target, row.relation, "separate", user);
+          const seen = canView(state, ACTOR_ID, ref);
+          const listed = (row.target === "contact" ? visibleContacts(state, ACTOR_ID) : visibleOpportunities(state, ACTOR_ID)).some((r) => r.id === ref.id);
+          expect(listed, `${actor}: the list agrees with canView`).toBe(seen);
+          const previous = observed[actor];
+          observed[actor] = previous === undefined || previous === seen ? seen : "differs by role";
+        }
+      }
+      expect(observed).toEqual(row.visible);
+    });
+  }
+
+  it("for every user and record of a mixed account, the lists hold exactly what canView allows, in order", () => {
+    const state = createState({
+      settings: { allowDifferentOwners: true },
+      users: [
+        { id: "boss", role: "admin", scope: "assigned" },
+        { id: "sam", scope: "assigned" },
+        { id: "tia", scope: "assigned" },
+        { id: "uma", scope: "all" },
+        { id: "old", scope: "all", active: false },
+      ],
+      contacts: [
+        { id: "c1", ownerId: "sam" },
+        { id: "c2", ownerId: "tia", followers: [{ userId: "sam", source: "automation" }] },
+        { id: "c3", ownerId: "uma" },
+      ],
+      opportunities: [
+        { id: "o1", contactId: "c1", ownerId: "tia" },
+        { id: "o2", contactId: "c3", ownerId: "sam" },
+        { id: "o3", contactId: "c3", ownerId: "uma", followers: [{ userId: "tia", source: "manual" }] },
+      ],
+    });
+    const ids = (records: readonly { id: string }[]) => records.map((r) => r.id);
+    const visible = Object.fromEntries(
+      [...ids(listUsers(state)), "nobody"].map((u) => [u, { contacts: ids(visibleContacts(state, u)), opportunities: ids(visibleOpportunities(state, u)) }]),
+    );
+    for (const u of Object.keys(visible)) {
+      expect(visible[u]?.contacts).toEqual(ids(listContacts(state).filter((c) => canView(state, u, { kind: "contact", id: c.id }))));
+      expect(visible[u]?.opportunities).toEqual(ids(listOpportunities(state).filter((o) => canView(state, u, { kind: "opportunity", id: o.id }))));
+    }
+    // Written from SPEC §9: own or follow; owning o2 does not reveal c3, owning c1 does not reveal o1.
+    expect(visible).toEqual({
+      boss: { contacts: ["c1", "c2", "c3"], opportunities: ["o1", "o2", "o3"] },
+      sam: { contacts: ["c1", "c2"], opportunities: ["o2"] },
+      tia: { contacts: ["c2"], opportunities: ["o1", "o3"] },
+      uma: { contacts: ["c1", "c2", "c3"], opportunities: ["o1", "o2", "o3"] },
+      old: { contacts: [], opportunities: [] },
+      nobody: { contacts: [], opportunities: [] },
+    });
+  });
+
+  it("a record that is not in the snapshot is never visible", () => {
+    const state = scenario("contact", "owner", "separate", { id: ACTOR_ID, role: "admin" });
+    expect(canView(state, ACTOR_ID, { kind: "contact", id: "missing" })).toBe(false);
+    expect(canView(state, ACTOR_ID, { kind: "opportunity", id: "missing" })).toBe(false);
+  });
+});
+
+describe("FORBIDDEN in practice", () => {
+  it("names the actor and the rule, and says why", () => {
+    const state = scenario("contact", "follower", "separate", { id: ACTOR_ID, scope: "assigned" });
+    const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "rita", actorId: ACTOR_ID });
+    expect(result).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: "FORBIDDEN", actorId: ACTOR_ID, rule: "owner-only", field: "actorId", message: expect.stringMatching(/sam.*owner/) }),
+    });
+  });
+
+  it("a command refused for a record that is not there gets the record's error, not FORBIDDEN", () => {
+    const state = scenario("contact", "neither", "separate", { id: ACTOR_ID, scope: "assigned" });
+    const result = execute(state, { type: "assignContactOwner", contactId: "elsewhere", ownerId: "rita", actorId: ACTOR_ID });
+    expect(result.ok ? undefined : result.error.code).toBe("CONTACT_NOT_FOUND");
+  });
+
+  it("in executeAll a forbidden command refuses the whole batch and says which one", () => {
+    const state = scenario("contact", "owner", "separate", { id: ACTOR_ID, scope: "assigned" });
+    const result = executeAll(state, [
+      { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "rita", actorId: ACTOR_ID },
+      { type: "updateSettings", allowDifferentOwners: false, actorId: ACTOR_ID },
+    ]);
+    expect(result.ok ? undefined : result.error).toMatchObject({ code: "FORBIDDEN", rule: "admin-only", index: 1 });
+  });
+
+  it("permissions are checked against the batch so far: after handing a contact away, its old owner may no longer reassign it", () => {
+    const state = scenario("contact", "owner", "separate", { id: ACTOR_ID, scope: "assigned" });
+    const result = executeAll(state, [
+      { type: "assignContactOwner", contactId: "acme", ownerId: "rita", actorId: ACTOR_ID },
+      { type: "assignContactOwner", contactId: "acme", ownerId: ACTOR_ID, actorId: ACTOR_ID },
+    ]);
+    expect(result.ok ? undefined : result.error).toMatchObject({ code: "FORBIDDEN", rule: "not-visible", index: 1 });
+  });
+});
+
+describe("a handover (assignContactOwner with transfer) needs the right to reassign each opportunity it moves", () => {
+  /** Separate owners; sam (scope assigned) owns acme and `mine`; `theirs` is olga's, open or won. */
+  const handover = (theirs: "open" | "won") =>
+    createState({
+      settings: { allowDifferentOwners: true },
+      users: [{ id: ACTOR_ID, scope: "assigned" }, { id: "olga" }, { id: "rita" }],
+      contacts: [{ id: "acme", ownerId: ACTOR_ID }],
+      opportunities: [
+        { id: "mine", contactId: "acme", ownerId: ACTOR_ID },
+        { id: "theirs", contactId: "acme", ownerId: "olga", status: theirs },
+      ],
+    });
+  const run = (state: CrmState, transfer: "all" | "ownedByPreviousOwner", ownerId = "rita") => {
+    const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId, transfer, actorId: ACTOR_ID });
+    return result.ok ? "allowed" : `${result.error.code} ${result.error.rule}`;
+  };
+
+  it('"ownedByPreviousOwner" hands over the actor\'s own open deals', () => {
+    expect(run(handover("open"), "ownedByPreviousOwner")).toBe("allowed");
+  });
+
+  it('"all" is refused while someone else owns an open deal the actor cannot see', () => {
+    expect(run(handover("open"), "all")).toBe("FORBIDDEN not-visible");
+  });
+
+  it('"all" is allowed when the other deals are closed (they do not move)', () => {
+    expect(run(handover("won"), "all")).toBe("allowed");
+  });
+
+  it("assigning the owner the contact already has is a no-op, even with a transfer", () => {
+    const state = handover("open");
+    expect(run(state, "all", ACTOR_ID)).toBe("allowed");
+    expect(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: ACTOR_ID, transfer: "all", actorId: ACTOR_ID })).toEqual({ ok: true, state, events: [] });
+  });
+});

@@ -9,7 +9,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import {
@@ -126,8 +126,9 @@ describe("SQLite host: optimistic concurrency", () => {
     const { db, file } = seeded();
     const initial = createState(ACME);
     const run = promisify(execFile);
+    const tsx = pathToFileURL(join(here, "..", "node_modules", "tsx", "dist", "loader.mjs")).href;
     const writer = (name: string, seed: number) =>
-      run(process.execPath, ["--import", "tsx", join(here, "sqlite-writer.ts"), file, "acct", name, "150", String(seed)], { cwd: join(here, "..") });
+      run(process.execPath, ["--import", tsx, join(here, "sqlite-writer.ts"), file, "acct", name, "150", String(seed)]);
     const outputs = await Promise.all([writer("w1", 1), writer("w2", 2), writer("w3", 3)]);
     const reports = outputs.map((o) => JSON.parse(o.stdout) as { committed: number[]; retries: number; failures: string[] });
     expect(reports.flatMap((r) => r.failures)).toEqual([]);

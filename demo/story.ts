@@ -1,0 +1,168 @@
+/**
+ * `npm run demo`: the story of the setting "Allow different owners for contacts and its
+ * opportunities", played command by command through the reference SQLite host
+ * (examples/sqlite-host) on ./demo.db, and told from what the host wrote to its outbox.
+ *
+ * Every command goes the way a real back end would send it: load what it needs, execute, commit
+ * the changed rows and the events in one transaction. The timeline printed after each scene is
+ * read back from the outbox table, not from memory. Running it again recreates ./demo.db.
+ */
+import { rmSync } from "node:fs";
+import type { Command, CrmRecordsInit } from "../src/index.js";
+import { createAccount, handle, loadAccount, openDatabase, readEvents, type Db } from "../examples/sqlite-host/index.js";
+import { contactOf, LABELS, ownership, scene, settingsLines, timelineLines, title, WIDTH, wrap } from "./narrate.js";
+
+const FILE = "demo.db";
+const ACCOUNT = "northwind";
+
+// A fresh database on every run.
+for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${FILE}${suffix}`, { force: true });
+const db: Db = openDatabase(FILE);
+
+const SUPPORT_TEAM = ["fay", "gus", "hal", "ivy", "jon", "kim", "lea", "max", "nia", "oto"];
+const seed: CrmRecordsInit = {
+  // Every setting as a new account has it: owners coupled, at most 10 followers per record.
+  users: [{ id: "ana", role: "admin" }, { id: "ben" }, { id: "cleo" }, { id: "dev" }, { id: "eve" }, ...SUPPORT_TEAM.map((id) => ({ id }))],
+  contacts: [
+    { id: "acme", ownerId: "ben" },
+    // Globex's whole support team follows it: ten followers, the most a record may have.
+    { id: "globex", ownerId: "cleo", followers: SUPPORT_TEAM.map((userId) => ({ userId, source: "manual" as const })) },
+  ],
+  opportunities: [
+    { id: "acme-renewal", contactId: "acme", ownerId: "ben" },
+    { id: "acme-upsell", contactId: "acme", ownerId: "ben" },
+    { id: "globex-pilot", contactId: "globex", ownerId: "cleo", followers: [{ userId: "eve", source: "manual" }] },
+  ],
+};
+createAccount(db, ACCOUNT, seed);
+
+// The host's clock: each command arrives three minutes after the previous one.
+let minutes = 9 * 60;
+const at = () => {
+  const time = `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+  minutes += 3;
+  return `2025-03-03T${time}:00Z`;
+};
+
+const out = (lines: readonly string[]) => {
+  for (const line of lines) console.log(line);
+};
+
+let version = 0;
+/** Sends a command through the host; the demo stops if the host refuses one. */
+function send(command: Command): void {
+  const result = handle(db, ACCOUNT, { ...command, at: at() });
+  if (!result.ok) throw new Error(`The host refused ${command.type}: ${result.error.code} ${result.error.message}`);
+}
+
+/** Plays one scene: its commands through the host, then its timeline from the outbox. */
+function play(n: number, heading: string, intro: string, commands: readonly Command[], options: { note?: string; settings?: boolean } = {}): void {
+  out(scene(n, heading, intro));
+  for (const command of commands) send(command);
+
+  const entries = readEvents(db, ACCOUNT, version);
+  const state = loadAccount(db, ACCOUNT);
+  if (state === undefined) throw new Error("the demo account is gone");
+  out([LABELS.timeline, ...entries.flatMap(timelineLines)]);
+  if (options.note !== undefined) out(["", ...wrap(options.note, WIDTH, LABELS.note, " ".repeat(LABELS.note.length))]);
+
+  const touched = new Set<string>();
+  for (const { event } of entries) {
+    const contactId = contactOf(state, event);
+    if (contactId !== undefined) touched.add(contactId);
+  }
+  if (touched.size > 0) out(["", LABELS.owners, ...ownership(state, touched)]);
+  if (options.settings === true) out(["", LABELS.settings, ...settingsLines(state)]);
+  version = state.version;
+}
+
+out(title(`./${FILE}`));
+out([
+  "",
+  ...wrap(
+    "Account “Northwind” starts with 15 users (Ana is the admin), two contacts and three deals. " +
+      "Acme Corp and both of its deals belong to Ben; Globex and its pilot belong to Cleo. " +
+      "Every change below is a command sent to the host, which loads only the rows the command needs, " +
+      "runs it through crm-ownership, and writes the changed rows and the events in one transaction.",
+    WIDTH,
+    "  ",
+  ),
+  "",
+  LABELS.start,
+  ...ownership(loadAccount(db, ACCOUNT)!, ["acme", "globex"]),
+  LABELS.legend,
+]);
+
+play(1, "Owners are coupled", "“Allow different owners” is off, as it is for every new account: a contact and all of its deals share one owner. Ana gives one of Acme's deals to Dev.", [
+  { type: "assignOpportunityOwner", opportunityId: "acme-upsell", ownerId: "dev", actorId: "ana" },
+]);
+
+play(2, "Ana allows different owners", "Ana turns the setting on, with both of its subsettings, so that followers keep up with owners.", [
+  {
+    type: "updateSettings",
+    allowDifferentOwners: true,
+    updateContactFollowersOnOpportunityOwnerChange: true,
+    updateOpportunityFollowersOnContactOwnerChange: true,
+    actorId: "ana",
+  },
+], { settings: true });
+
+play(3, "New deals: the default owner, or another one", "A new deal takes its contact's owner unless someone picks another owner. Now that owners are separate, picking one no longer moves the contact.", [
+  { type: "createOpportunity", opportunityId: "acme-services", contactId: "acme", actorId: "dev" },
+  { type: "createOpportunity", opportunityId: "acme-hardware", contactId: "acme", ownerId: "ben", actorId: "ana" },
+]);
+
+play(4, "Contact followers follow the deal owners", "Cleo follows Acme Corp by hand. Then Acme's renewal changes hands three times: each new deal owner follows the contact automatically, and an automatic follow ends when its user no longer owns any of Acme's deals.", [
+  { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "cleo", actorId: "cleo" },
+  { type: "assignOpportunityOwner", opportunityId: "acme-renewal", ownerId: "eve", actorId: "ana" },
+  { type: "assignOpportunityOwner", opportunityId: "acme-renewal", ownerId: "cleo", actorId: "ana" },
+  { type: "assignOpportunityOwner", opportunityId: "acme-renewal", ownerId: "dev", actorId: "ana" },
+], { note: "Cleo still follows Acme Corp although she no longer owns any of its deals: she chose to follow it herself, and a rule never removes a follow made by hand." });
+
+play(5, "Deal followers follow the contact owner", "Ana gives the contact Acme Corp to Ben, then back to Dev. Only the contact moves; its new owner follows each of its deals automatically, and the previous owner's automatic follows end.", [
+  { type: "assignContactOwner", contactId: "acme", ownerId: "ben", actorId: "ana" },
+  { type: "assignContactOwner", contactId: "acme", ownerId: "dev", actorId: "ana" },
+]);
+
+play(6, "The follower limit", "Globex already has ten followers, the most a record may have. Ana gives the Globex pilot to Dev, so the rule tries to make Dev a follower of Globex.", [
+  { type: "assignOpportunityOwner", opportunityId: "globex-pilot", ownerId: "dev", actorId: "ana" },
+], { note: "Nothing was changed on Globex, and nothing failed: the event tells the host to let someone know." });
+
+play(7, "Ana turns different owners off again", "Owners are coupled again: every deal whose owner differs from its contact's goes back to the contact's owner. Followers stay as they are.", [
+  { type: "updateSettings", allowDifferentOwners: false, actorId: "ana" },
+], { settings: true, note: "Re-coupling changes owners only: Dev keeps his automatic follow of Acme hardware, which he now owns. The two subsettings stay on, but have no effect while owners are coupled." });
+
+play(8, "Weighted round-robin for new leads", "Three leads arrive from the web form, unassigned. The lead-routing automation gives each to the next user of the rotation “Inbound leads”: Ben twice, then Eve once (weights 2 and 1). A deal created for Hooli takes its owner, as owners are coupled.", [
+  { type: "createContact", contactId: "initech" },
+  { type: "createContact", contactId: "umbrella" },
+  { type: "createContact", contactId: "hooli" },
+  ...["initech", "umbrella", "hooli"].map(
+    (contactId): Command => ({
+      type: "assignUser",
+      contactId,
+      users: [{ userId: "ben", weight: 2 }, { userId: "eve", weight: 1 }],
+      rotationId: "inbound-leads",
+      onlyIfUnassigned: true,
+    }),
+  ),
+  { type: "createOpportunity", opportunityId: "hooli-trial", contactId: "hooli" },
+]);
+
+play(9, "Offboarding: Eve leaves", "Eve leaves the company. Ana deactivates her and hands everything she owns to Cleo; Eve stops following anything.", [
+  { type: "deactivateUser", userId: "eve", reassignTo: "cleo", actorId: "ana" },
+], { note: "Eve now owns nothing and follows nothing. She stays in the account as an inactive user, so the history above still shows her name." });
+
+const commands = db.prepare<[string], { n: number }>("SELECT COUNT(DISTINCT version) AS n FROM events WHERE account_id = ?").get(ACCOUNT)?.n ?? 0;
+const events = readEvents(db, ACCOUNT).length;
+out([
+  "",
+  "═".repeat(78),
+  ...wrap(
+    `The outbox of ./${FILE} now holds ${events} events from ${commands} commands (account version ${version}). ` +
+      "Every line above was read back from it; with the sqlite3 shell: sqlite3 demo.db \"SELECT version, type, cause FROM events\". " +
+      "Run the demo again and it starts from a fresh database.",
+    WIDTH,
+    "  ",
+  ),
+]);
+db.close();

@@ -1,0 +1,49 @@
+/**
+ * `npm run demo` is the README's main command: it must run on a fresh checkout, twice in a row,
+ * and tell the story of SPEC §4 (and §8's offboarding) from the outbox of ./demo.db.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase, readEvents } from "../examples/sqlite-host/index.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const story = join(root, "demo", "story.ts");
+// tsx's loader by absolute URL: the demo runs in an empty directory, where "tsx" would not resolve.
+const tsx = pathToFileURL(join(root, "node_modules", "tsx", "dist", "loader.mjs")).href;
+const cwd = mkdtempSync(join(tmpdir(), "crm-demo-"));
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+const runDemo = async () => (await promisify(execFile)(process.execPath, ["--import", tsx, story], { cwd })).stdout;
+
+describe("the demo", () => {
+  it("plays the story through the SQLite host, prints it from the outbox, and can be run twice", async () => {
+    const first = await runDemo();
+    const second = await runDemo();
+    expect(second).toBe(first);
+
+    // The scenes of the story, in words (lines are wrapped: compare the text, not the layout).
+    const text = first.replace(/\s+/g, " ");
+    expect(text).toContain("because owners are coupled");
+    expect(text).toContain("(by default: the contact's owner)");
+    expect(text).toContain("automatically, because contact followers follow deal owners");
+    expect(text).toContain("automatically, because deal followers follow the contact owner");
+    expect(text).toContain("could NOT follow contact Globex");
+    expect(text).toContain("because owners are coupled again");
+    expect(text).toContain("Round-robin “Inbound leads” gave contact Initech to Ben");
+    expect(text).toContain("Ana deactivated Eve");
+
+    // What it printed is what the outbox of ./demo.db holds.
+    const db = openDatabase(join(cwd, "demo.db"));
+    const events = readEvents(db, "northwind").map((e) => e.event);
+    db.close();
+    const count = (type: string) => events.filter((e) => e.type === type).length;
+    expect(count("FollowerNotAdded")).toBe(1);
+    expect(count("UserDeactivated")).toBe(1);
+    expect(events.filter((e) => e.cause === "owners-recoupled").length).toBeGreaterThan(0);
+    expect(text).toContain(`holds ${events.length} events`);
+  }, 60_000);
+});

@@ -198,6 +198,11 @@ describe("removeOpportunityOwner", () => {
     expect(owners(result.state)).toEqual({ acme: null, d1: null, d2: null });
   });
 
+  it("refuses an unknown opportunity with OPPORTUNITY_NOT_FOUND", () => {
+    const result = execute(account(SEPARATE), { type: "removeOpportunityOwner", opportunityId: "nope" });
+    expect(result.ok ? undefined : result.error).toMatchObject({ code: "OPPORTUNITY_NOT_FOUND", field: "opportunityId", id: "nope" });
+  });
+
   it("on an unassigned opportunity is a no-op that returns the same state", () => {
     const state = account(SEPARATE, { opportunities: [{ id: "d1", contactId: "acme", ownerId: null }] });
     expect(execute(state, { type: "removeOpportunityOwner", opportunityId: "d1" })).toEqual({ ok: true, state, events: [] });

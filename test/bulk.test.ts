@@ -182,6 +182,34 @@ describe("transferOwnership", () => {
     ]);
   });
 
+  it("with separate owners fails with INCOMPLETE_SNAPSHOT when a follower rule must see a group it cannot see whole", () => {
+    // ana follows bolt by automation; whether she still owns another opportunity of it is unknown.
+    const state = createState({
+      settings: { allowDifferentOwners: true, updateContactFollowersOnOpportunityOwnerChange: true },
+      users: USERS,
+      contacts: [{ id: "bolt", ownerId: "ben", followers: [{ userId: "ana", source: "automation" }], opportunityIds: ["b1", "b2"] }],
+      opportunities: [{ id: "b1", contactId: "bolt", ownerId: "ana" }],
+    });
+    for (const command of [
+      { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" },
+      { type: "deactivateUser", userId: "ana", reassignTo: "cy" },
+    ] as const) {
+      const result = execute(state, command);
+      expect(result.ok ? undefined : result.error, command.type).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", missingIds: ["b2"] });
+    }
+  });
+
+  it("with separate owners fails with INCOMPLETE_SNAPSHOT when the opportunity-follower rule must reach an unloaded opportunity", () => {
+    const state = createState({
+      settings: { allowDifferentOwners: true, updateOpportunityFollowersOnContactOwnerChange: true },
+      users: USERS,
+      contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["a1", "a2"] }],
+      opportunities: [{ id: "a1", contactId: "acme", ownerId: "ben" }],
+    });
+    const result = execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" });
+    expect(result.ok ? undefined : result.error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", missingIds: ["a2"] });
+  });
+
   it("fails with INCOMPLETE_SNAPSHOT rather than split a coupled group it cannot see whole", () => {
     const state = createState({
       users: USERS,

@@ -99,6 +99,30 @@ describe("weighted rotation", () => {
     expect(result.ok ? undefined : result.error.code).toBe("NO_ELIGIBLE_USER");
   });
 
+  it("addOpportunityOwner with a rotation of no eligible user fails with NO_ELIGIBLE_USER", () => {
+    const result = execute(account(1), { type: "addOpportunityOwner", opportunityId: "o0", users: [{ userId: "ghost" }], rotationId: "deals" });
+    expect(result.ok ? undefined : result.error).toMatchObject({ code: "NO_ELIGIBLE_USER", id: "deals" });
+  });
+
+  for (const type of ["assignUser", "addOpportunityOwner"] as const) {
+    it(`${type} refused for a partial snapshot does not move the rotation (INCOMPLETE_SNAPSHOT)`, () => {
+      // Coupled owners: the pick moves the whole group, and o-missing was not loaded.
+      const state = createState({
+        users: USERS,
+        contacts: [{ id: "c0", opportunityIds: ["o0", "o-missing"] }],
+        opportunities: [{ id: "o0", contactId: "c0" }],
+        rotations: [{ id: "inbound", picks: 2 }],
+      });
+      const command: Command =
+        type === "assignUser"
+          ? assign("c0", WEIGHTED)
+          : { type: "addOpportunityOwner", opportunityId: "o0", users: WEIGHTED, rotationId: "inbound" };
+      const result = execute(state, command);
+      expect(result.ok ? undefined : result.error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", missingIds: ["o-missing"] });
+      expect(getRotation(state, "inbound")?.picks).toBe(2);
+    });
+  }
+
   it("different rotation ids keep separate counters", () => {
     let state = account(4);
     const run = (contactId: string, rotationId: string) => {

@@ -147,14 +147,20 @@ function randomBody(rng: Rng): Command {
 
 /**
  * What a host loads for `needed`, done in memory over the whole account's records: the contacts
- * named (directly or through an opportunity) with all of their opportunities and full
+ * named (directly, through an opportunity, or as records of `recordsOf`'s users) with all of their opportunities and full
  * `opportunityIds`, the users named or referenced, the rotations named, settings and version.
  */
 export function partialRecords(all: CrmRecords, needed: RecordsNeeded): CrmRecordsInit {
-  if (needed.wholeAccount) return all;
+  if (needed.wholeAccount && needed.recordsOf.length === 0) return all;
   const contactIds = new Set(needed.contactIds);
   const wanted = new Set(needed.opportunityIds);
   for (const o of all.opportunities) if (wanted.has(o.id)) contactIds.add(o.contactId);
+  // Bulk moves and offboarding: the contacts their users own or follow, directly or by a deal.
+  const theirs = new Set(needed.recordsOf);
+  const touches = (r: { ownerId: string | null; followers: readonly { userId: string }[] }) =>
+    (r.ownerId !== null && theirs.has(r.ownerId)) || r.followers.some((f) => theirs.has(f.userId));
+  for (const c of all.contacts) if (touches(c)) contactIds.add(c.id);
+  for (const o of all.opportunities) if (touches(o)) contactIds.add(o.contactId);
   const contacts = all.contacts.filter((c) => contactIds.has(c.id));
   const opportunities = all.opportunities.filter((o) => contactIds.has(o.contactId));
   const userIds = new Set(needed.userIds);

@@ -50,6 +50,7 @@ describe("recordsNeeded: what a host loads before a command", () => {
       opportunityIds: ["deal-1"],
       userIds: ["ben"],
       rotationIds: [],
+      recordsOf: [],
     });
   });
 
@@ -101,12 +102,17 @@ describe("recordsNeeded: what a host loads before a command", () => {
       opportunityIds: [],
       userIds: [],
       rotationIds: [],
+      recordsOf: [],
     });
   });
 
-  it("bulk moves and offboarding need the whole account, and name their users", () => {
-    expect(recordsNeeded({ type: "transferOwnership", fromUserId: "ana", toUserId: "ben" })).toMatchObject({ wholeAccount: true, userIds: ["ana", "ben"] });
-    expect(recordsNeeded({ type: "deactivateUser", userId: "ana", reassignTo: null })).toMatchObject({ wholeAccount: true, userIds: ["ana"] });
+  it("bulk moves and offboarding need the whole account, or just the records of the user they move from", () => {
+    expect(recordsNeeded({ type: "transferOwnership", fromUserId: "ana", toUserId: "ben" })).toMatchObject({
+      wholeAccount: true,
+      userIds: ["ana", "ben"],
+      recordsOf: ["ana"],
+    });
+    expect(recordsNeeded({ type: "deactivateUser", userId: "ana", reassignTo: null })).toMatchObject({ wholeAccount: true, userIds: ["ana"], recordsOf: ["ana"] });
     expect(recordsNeeded({ type: "reactivateUser", userId: "ana" })).toMatchObject({ wholeAccount: false, userIds: ["ana"] });
   });
 
@@ -124,7 +130,22 @@ describe("recordsNeeded: what a host loads before a command", () => {
       { type: "assignContactOwner", contactId: "__proto__", ownerId: "ben" },
       { type: "deactivateUser", userId: "constructor", reassignTo: "ben" },
     ]);
-    expect(needed).toEqual({ wholeAccount: true, contactIds: ["__proto__"], opportunityIds: [], userIds: ["constructor", "ben"], rotationIds: [] });
+    expect(needed).toEqual({
+      wholeAccount: true,
+      contactIds: ["__proto__"],
+      opportunityIds: [],
+      userIds: ["constructor", "ben"],
+      rotationIds: [],
+      recordsOf: ["constructor"],
+    });
+  });
+
+  it("a batch that also turns separate owners off needs the whole account, however few records its bulk moves need", () => {
+    const needed = recordsNeeded([
+      { type: "deactivateUser", userId: "ana", reassignTo: "ben" },
+      { type: "updateSettings", allowDifferentOwners: false },
+    ]);
+    expect(needed).toMatchObject({ wholeAccount: true, recordsOf: [] });
   });
 
   it("a snapshot loaded without one of a contact's opportunities is refused, not half-applied", () => {
@@ -135,7 +156,7 @@ describe("recordsNeeded: what a host loads before a command", () => {
     expect(result).toMatchObject({ ok: false, error: { code: "INCOMPLETE_SNAPSHOT", missingIds: ["deal-2"] } });
   });
 
-  it("loading what it names lets every command decide exactly as on the whole account (2,000 random commands)", () => {
+  it("loading what it names (the records of recordsOf's users included) lets every command decide exactly as on the whole account (2,000 random commands)", () => {
     let checked = 0;
     for (let seed = 1; seed <= 20; seed++) {
       const rng = prng(seed);

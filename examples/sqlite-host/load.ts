@@ -55,25 +55,36 @@ interface RotationRow {
   picks: number;
 }
 
-/** Ids are passed to SQLite as one JSON array and read back with `json_each`: no dynamic SQL. */
-const IN = (column: string) => `${column} IN (SELECT value FROM json_each(?))`;
+/**
+ * Ids are passed to SQLite as one JSON array and read with `json_each`: no dynamic SQL. The
+ * `CROSS JOIN` makes SQLite walk the few ids and look each up by its index, whatever the size of
+ * the account (a plain `IN (…)` may let the planner scan the whole account instead).
+ */
+const byIds = (table: string, columns: string, key: string, extra = "") =>
+  `SELECT ${columns} FROM json_each(?) AS wanted CROSS JOIN ${table} AS t
+    WHERE t.account_id = ? AND t.${key} = wanted.value ${extra}`;
 
 function prepare(db: Db) {
   const some = {
-    contactsOfOpportunities: db.prepare<[string, string], { contact_id: string }>(
-      `SELECT DISTINCT contact_id FROM opportunities WHERE account_id = ? AND ${IN("id")}`,
-    ),
-    contacts: db.prepare<[string, string], ContactRow>(`SELECT id, owner_id FROM contacts WHERE account_id = ? AND ${IN("id")} ORDER BY seq`),
+    contactsOfOpportunities: db.prepare<[string, string], { contact_id: string }>(byIds("opportunities", "DISTINCT t.contact_id", "id")),
+    contacts: db.prepare<[string, string], ContactRow>(`${byIds("contacts", "t.id, t.owner_id", "id")} ORDER BY t.seq`),
     opportunities: db.prepare<[string, string], OpportunityRow>(
-      `SELECT id, contact_id, owner_id, status, position FROM opportunities WHERE account_id = ? AND ${IN("contact_id")} ORDER BY seq`,
+      `${byIds("opportunities", "t.id, t.contact_id, t.owner_id, t.status, t.position", "contact_id")} ORDER BY t.seq`,
     ),
-    followers: db.prepare<[string, string, string], FollowerRow>(
-      `SELECT record_kind, record_id, user_id, source FROM followers
-        WHERE account_id = ? AND ((record_kind = 'contact' AND ${IN("record_id")}) OR (record_kind = 'opportunity' AND ${IN("record_id")}))
-        ORDER BY position`,
+    contactFollowers: db.prepare<[string, string], FollowerRow>(
+      `${byIds("followers", "t.record_kind, t.record_id, t.user_id, t.source", "record_id", "AND t.record_kind = 'contact'")} ORDER BY t.position`,
     ),
-    users: db.prepare<[string, string], UserRow>(`SELECT id, active, role, scope FROM users WHERE account_id = ? AND ${IN("id")} ORDER BY seq`),
-    rotations: db.prepare<[string, string], RotationRow>(`SELECT id, picks FROM rotations WHERE account_id = ? AND ${IN("id")} ORDER BY seq`),
+    opportunityFollowers: db.prepare<[string, string], FollowerRow>(
+      `${byIds("followers", "t.record_kind, t.record_id, t.user_id, t.source", "record_id", "AND t.record_kind = 'opportunity'")} ORDER BY t.position`,
+    ),
+    // The records of some users (bulk moves, offboarding): what they own or follow.
+    contactsOwnedBy: db.prepare<[string, string], { id: string }>(byIds("contacts", "t.id", "owner_id")),
+    contactsOfOpportunitiesOwnedBy: db.prepare<[string, string], { contact_id: string }>(byIds("opportunities", "DISTINCT t.contact_id", "owner_id")),
+    followedBy: db.prepare<[string, string], { record_kind: "contact" | "opportunity"; record_id: string }>(
+      byIds("followers", "t.record_kind, t.record_id", "user_id"),
+    ),
+    users: db.prepare<[string, string], UserRow>(`${byIds("users", "t.id, t.active, t.role, t.scope", "id")} ORDER BY t.seq`),
+    rotations: db.prepare<[string, string], RotationRow>(`${byIds("rotations", "t.id, t.picks", "id")} ORDER BY t.seq`),
   };
   const all = {
     contacts: db.prepare<[string], ContactRow>(`SELECT id, owner_id FROM contacts WHERE account_id = ? ORDER BY seq`),
@@ -118,41 +129,51 @@ export function readRecords(db: Db, accountId: string, needed: RecordsNeeded): C
   if (account === undefined) return undefined;
   const json = (ids: Iterable<string>) => JSON.stringify([...ids]);
 
+  // Everything, unless the command needs only some users' records (see RecordsNeeded.recordsOf).
+  const everything = needed.wholeAccount && needed.recordsOf.length === 0;
   let contactRows: ContactRow[];
   let opportunityRows: OpportunityRow[];
   let followerRows: FollowerRow[];
-  if (needed.wholeAccount) {
+  if (everything) {
     contactRows = s.all.contacts.all(accountId);
     opportunityRows = s.all.opportunities.all(accountId);
     followerRows = s.all.followers.all(accountId);
   } else {
-    // An opportunity is loaded through its contact, with all of the contact's opportunities.
     const contactIds = new Set(needed.contactIds);
-    if (needed.opportunityIds.length > 0) {
-      for (const row of s.some.contactsOfOpportunities.all(accountId, json(needed.opportunityIds))) contactIds.add(row.contact_id);
+    const viaOpportunities = new Set(needed.opportunityIds);
+    if (needed.wholeAccount) {
+      const users = json(needed.recordsOf);
+      for (const row of s.some.contactsOwnedBy.all(users, accountId)) contactIds.add(row.id);
+      for (const row of s.some.contactsOfOpportunitiesOwnedBy.all(users, accountId)) contactIds.add(row.contact_id);
+      for (const row of s.some.followedBy.all(users, accountId)) (row.record_kind === "contact" ? contactIds : viaOpportunities).add(row.record_id);
     }
-    contactRows = contactIds.size > 0 ? s.some.contacts.all(accountId, json(contactIds)) : [];
-    const loaded = json(contactRows.map((c) => c.id));
-    opportunityRows = contactRows.length > 0 ? s.some.opportunities.all(accountId, loaded) : [];
-    followerRows =
-      contactRows.length > 0 ? s.some.followers.all(accountId, loaded, json(opportunityRows.map((o) => o.id))) : [];
+    // An opportunity is loaded through its contact, with all of the contact's opportunities.
+    if (viaOpportunities.size > 0) {
+      for (const row of s.some.contactsOfOpportunities.all(json(viaOpportunities), accountId)) contactIds.add(row.contact_id);
+    }
+    contactRows = contactIds.size > 0 ? s.some.contacts.all(json(contactIds), accountId) : [];
+    opportunityRows = contactRows.length > 0 ? s.some.opportunities.all(json(contactRows.map((c) => c.id)), accountId) : [];
+    followerRows = [
+      ...(contactRows.length > 0 ? s.some.contactFollowers.all(json(contactRows.map((c) => c.id)), accountId) : []),
+      ...(opportunityRows.length > 0 ? s.some.opportunityFollowers.all(json(opportunityRows.map((o) => o.id)), accountId) : []),
+    ];
   }
 
   // Users: those the command names, and those the loaded records name (createState needs them).
   let userRows: UserRow[];
-  if (needed.wholeAccount) {
+  if (everything) {
     userRows = s.all.users.all(accountId);
   } else {
     const userIds = new Set(needed.userIds);
     for (const row of contactRows) if (row.owner_id !== null) userIds.add(row.owner_id);
     for (const row of opportunityRows) if (row.owner_id !== null) userIds.add(row.owner_id);
     for (const row of followerRows) userIds.add(row.user_id);
-    userRows = userIds.size > 0 ? s.some.users.all(accountId, json(userIds)) : [];
+    userRows = userIds.size > 0 ? s.some.users.all(json(userIds), accountId) : [];
   }
-  const rotationRows = needed.wholeAccount
+  const rotationRows = everything
     ? s.all.rotations.all(accountId)
     : needed.rotationIds.length > 0
-      ? s.some.rotations.all(accountId, json(needed.rotationIds))
+      ? s.some.rotations.all(json(needed.rotationIds), accountId)
       : [];
 
   return toInit(account, contactRows, opportunityRows, followerRows, userRows, rotationRows);
@@ -238,7 +259,7 @@ export function load(
 
 /** The whole account as a snapshot (for reports, tests and the demo); `undefined` if none. */
 export function loadAccount(db: Db, accountId: string): CrmState | undefined {
-  const whole: RecordsNeeded = { wholeAccount: true, contactIds: [], opportunityIds: [], userIds: [], rotationIds: [] };
+  const whole: RecordsNeeded = { wholeAccount: true, contactIds: [], opportunityIds: [], userIds: [], rotationIds: [], recordsOf: [] };
   const records = db.transaction(() => readRecords(db, accountId, whole))();
   return records === undefined ? undefined : createState(records);
 }

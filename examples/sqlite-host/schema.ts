@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS contacts (
   UNIQUE (account_id, id),
   FOREIGN KEY (account_id, owner_id) REFERENCES users(account_id, id)
 );
+CREATE INDEX IF NOT EXISTS contacts_by_owner ON contacts (account_id, owner_id);
 
 CREATE TABLE IF NOT EXISTS opportunities (
   seq         INTEGER PRIMARY KEY,           -- creation order

@@ -21,7 +21,8 @@ import { assertNever } from "../evolve.js";
  *   or follower (`createState` refuses a record whose owner or follower it does not know);
  * - `rotationIds`: the rotations the commands advance (a rotation not loaded would start again
  *   from its first user);
- * - `wholeAccount: true`: every record of the account (the ids above are then a subset).
+ * - `wholeAccount: true`: every record of the account (the ids above are then a subset) — or, when
+ *   `recordsOf` names users, only the records of those users (see `recordsOf`).
  */
 export interface RecordsNeeded {
   /** Load every record of the account (turning separate owners off, bulk moves, offboarding). */
@@ -34,6 +35,14 @@ export interface RecordsNeeded {
   readonly userIds: readonly string[];
   /** Rotations the commands read and advance. */
   readonly rotationIds: readonly string[];
+  /**
+   * With `wholeAccount` from a bulk move or offboarding only: the users whose records are enough
+   * instead of the whole account — every contact one of them owns or follows, or with an
+   * opportunity one of them owns or follows, each loaded with all of its opportunities (plus the
+   * ids above). A host with indexes on owners and followers loads those; one without loads the
+   * whole account. Empty when the whole account is really needed (turning separate owners off).
+   */
+  readonly recordsOf: readonly string[];
 }
 
 /**
@@ -49,7 +58,7 @@ export interface RecordsNeeded {
  * @example
  * ```ts
  * const needed = recordsNeeded({ type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" });
- * // { wholeAccount: false, contactIds: [], opportunityIds: ["deal-1"], userIds: ["ben"], rotationIds: [] }
+ * // { wholeAccount: false, contactIds: [], opportunityIds: ["deal-1"], userIds: ["ben"], rotationIds: [], recordsOf: [] }
  * // The host loads deal-1's contact with all of its opportunities, user ben, and the users
  * // those records name, then: execute(createState(rows), command).
  * ```
@@ -60,6 +69,9 @@ export function recordsNeeded(commands: Command | readonly Command[]): RecordsNe
   const users = new Set<string>();
   const rotations = new Set<string>();
   let wholeAccount = false;
+  // Bulk moves and offboarding touch only the records of their users; re-coupling touches all.
+  let narrowable = true;
+  const recordsOf = new Set<string>();
   const user = (id: string | null | undefined) => {
     if (typeof id === "string") users.add(id);
   };
@@ -71,7 +83,10 @@ export function recordsNeeded(commands: Command | readonly Command[]): RecordsNe
     switch (command.type) {
       case "updateSettings":
         // Turning separate owners off re-couples every contact of the account.
-        if (command.allowDifferentOwners === false) wholeAccount = true;
+        if (command.allowDifferentOwners === false) {
+          wholeAccount = true;
+          narrowable = false;
+        }
         break;
       case "createContact":
         contacts.add(command.contactId);
@@ -120,11 +135,13 @@ export function recordsNeeded(commands: Command | readonly Command[]): RecordsNe
         break;
       case "transferOwnership":
         wholeAccount = true;
+        recordsOf.add(command.fromUserId);
         user(command.fromUserId);
         user(command.toUserId);
         break;
       case "deactivateUser":
         wholeAccount = true;
+        recordsOf.add(command.userId);
         user(command.userId);
         user(command.reassignTo);
         break;
@@ -141,6 +158,7 @@ export function recordsNeeded(commands: Command | readonly Command[]): RecordsNe
     opportunityIds: [...opportunities],
     userIds: [...users],
     rotationIds: [...rotations],
+    recordsOf: wholeAccount && narrowable ? [...recordsOf] : [],
   };
 }
 

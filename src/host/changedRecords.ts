@@ -50,6 +50,9 @@ export interface ResultLike {
  *
  * @example
  * ```ts
+ * declare function saveContact(contact: Contact): void; // the host's storage
+ * declare function deleteOpportunityRow(id: string): void;
+ *
  * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
  * if (result.ok) {
  *   const changes = changedRecords(state, result);
@@ -96,6 +99,7 @@ export function changedRecords(before: CrmState, result: ResultLike): RecordChan
         case "SettingsChanged":
         case "FollowerNotAdded":
           break;
+        /* c8 ignore next 2: the switch is exhaustive (checked by the compiler) */
         default:
           return assertNever(event);
       }

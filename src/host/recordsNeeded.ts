@@ -148,6 +148,7 @@ export function recordsNeeded(commands: Command | readonly Command[]): RecordsNe
       case "reactivateUser":
         user(command.userId);
         break;
+      /* c8 ignore next 2: the switch is exhaustive (checked by the compiler) */
       default:
         return assertNever(command);
     }

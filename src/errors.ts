@@ -3,7 +3,19 @@
  * understands, and the field or id at fault. Every error text lives in this file.
  */
 
-/** Every code a rejected command can carry. Stable across minor versions. */
+/**
+ * Every code a rejected command can carry. Stable across minor versions.
+ *
+ * @example
+ * ```ts
+ * const status: Record<ErrorCode, number> = {
+ *   INVALID_COMMAND: 400, CONTACT_NOT_FOUND: 404, OPPORTUNITY_NOT_FOUND: 404, USER_NOT_FOUND: 422, USER_INACTIVE: 422,
+ *   ALREADY_EXISTS: 409, VERSION_CONFLICT: 409, INCOMPLETE_SNAPSHOT: 500, FOLLOWER_LIMIT: 422, NO_ELIGIBLE_USER: 422, FORBIDDEN: 403,
+ * };
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * if (!result.ok) status[result.error.code];
+ * ```
+ */
 export type ErrorCode =
   | "INVALID_COMMAND"
   | "CONTACT_NOT_FOUND"
@@ -17,7 +29,20 @@ export type ErrorCode =
   | "NO_ELIGIBLE_USER"
   | "FORBIDDEN";
 
-/** Why a command was rejected. Plain data: safe to log, serialise and send to a client. */
+/**
+ * Why a command was rejected. Plain data: safe to log, serialise and send to a client.
+ *
+ * @example
+ * ```ts
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "nobody-we-know" });
+ * if (!result.ok) {
+ *   const error: CrmError = result.error;
+ *   error.code; // "USER_NOT_FOUND"
+ *   error.field; // "ownerId"
+ *   error.id; // "nobody-we-know"
+ * }
+ * ```
+ */
 export interface CrmError {
   readonly code: ErrorCode;
   /** A sentence for the developer; not meant to be shown to end users as is. */
@@ -125,6 +150,15 @@ export const errors = {
 /**
  * Thrown by `createState` for a structurally unsound snapshot, listing every problem found.
  * A snapshot like that is a programmer mistake at the edge, not a command outcome, so it throws.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   createState({ users: [], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [{ id: "deal-1", contactId: "gone" }] });
+ * } catch (error) {
+ *   if (error instanceof InvalidSnapshotError) error.problems.map((p) => p.path); // ["contacts[0].ownerId", "opportunities[0].contactId"]
+ * }
+ * ```
  */
 export class InvalidSnapshotError extends Error {
   override readonly name = "InvalidSnapshotError";
@@ -139,7 +173,19 @@ export class InvalidSnapshotError extends Error {
   }
 }
 
-/** One reason a snapshot is unsound. */
+/**
+ * One reason a snapshot is unsound.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   createState({ users: [{ id: "ana" }, { id: "ana" }], contacts: [], opportunities: [] });
+ * } catch (error) {
+ *   const problems: readonly SnapshotProblem[] = error instanceof InvalidSnapshotError ? error.problems : [];
+ *   problems.map((p) => `${p.path}: ${p.message}`); // the duplicate id, with where it is
+ * }
+ * ```
+ */
 export interface SnapshotProblem {
   /** Where: `"contacts[3].ownerId"`, `"opportunities[0].contactId"`. */
   readonly path: string;
@@ -148,6 +194,15 @@ export interface SnapshotProblem {
 
 /**
  * Thrown by `decide` for a rejected command (`execute` returns the same error as a value).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   decide(state, { type: "deleteContact", contactId: "no-such-contact" });
+ * } catch (error) {
+ *   if (error instanceof CommandRejectedError) error.error.code; // "CONTACT_NOT_FOUND"
+ * }
+ * ```
  */
 export class CommandRejectedError extends Error {
   override readonly name = "CommandRejectedError";

@@ -11,7 +11,15 @@ import { authorize } from "./rules/permissions.js";
 import { Overlay } from "./state/overlay.js";
 import type { CrmState } from "./state/state.js";
 
-/** The outcome of `execute` and `executeAll`. A rejected command returns no state at all. */
+/**
+ * The outcome of `execute` and `executeAll`. A rejected command returns no state at all.
+ *
+ * @example
+ * ```ts
+ * const result: ExecuteResult = execute(state, { type: "removeAssignedUser", contactId: "acme" });
+ * const next = result.ok ? result.state : state; // a rejected command returns no state at all
+ * ```
+ */
 export type ExecuteResult =
   | { readonly ok: true; readonly state: CrmState; readonly events: readonly CrmEvent[] }
   | { readonly ok: false; readonly error: CrmError };
@@ -40,6 +48,9 @@ function run(overlay: Overlay, input: Command | unknown, events: CrmEvent[]): Cr
  *
  * @example
  * ```ts
+ * declare function save(state: CrmState): void; // the host's storage
+ * declare function publish(event: CrmEvent): void; // the host's messaging
+ *
  * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
  * if (result.ok) {
  *   save(result.state);

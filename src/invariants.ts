@@ -3,7 +3,21 @@ import type { Follower } from "./model/records.js";
 import type { CrmState } from "./state/state.js";
 import { getRow, rows } from "./state/table.js";
 
-/** One broken rule: which, where, and a sentence. */
+/**
+ * One broken rule: which, where, and a sentence.
+ *
+ * @example
+ * ```ts
+ * const legacy = createState({
+ *   users: [{ id: "ana" }, { id: "ben" }],
+ *   contacts: [{ id: "acme", ownerId: "ana" }],
+ *   opportunities: [{ id: "deal-1", contactId: "acme", ownerId: "ben" }], // split owners, but owners are coupled
+ * });
+ * const [violation]: InvariantViolation[] = checkInvariants(legacy);
+ * violation?.rule; // "owners-coupled"
+ * violation?.record; // { kind: "opportunity", id: "deal-1" }
+ * ```
+ */
 export interface InvariantViolation {
   readonly rule: "owners-coupled" | "opportunity-contact" | "contact-lists-opportunity" | "known-user" | "unique-follower" | "follower-limit";
   /** The record at fault. */

@@ -1,6 +1,13 @@
 /**
  * Size limits on untrusted input. They bound the work one command can ask for, so a hostile
  * payload is refused with `INVALID_COMMAND` before it costs anything.
+ *
+ * @example
+ * ```ts
+ * const batches = (commands: readonly Command[]) =>
+ *   Array.from({ length: Math.ceil(commands.length / LIMITS.batch) }, (_, i) => commands.slice(i * LIMITS.batch, (i + 1) * LIMITS.batch));
+ * LIMITS.idLength; // 256: longer ids are refused with INVALID_COMMAND
+ * ```
  */
 export const LIMITS = Object.freeze({
   /** Characters in an id. */

@@ -12,6 +12,19 @@ import type { Context, Refusal } from "./context.js";
 /**
  * Sets a contact's owner to the next user of a weighted rotation. With `onlyIfUnassigned`, an
  * owned contact is left alone and the rotation does not move on.
+ *
+ * @example
+ * ```ts
+ * // Round robin over three reps, 3:3:1 (ana, ana, ana, ben, ben, ben, cleo, then again).
+ * const command: AssignUser = {
+ *   type: "assignUser",
+ *   contactId: "lead-42",
+ *   rotationId: "inbound-leads",
+ *   users: [{ userId: "ana", weight: 3 }, { userId: "ben", weight: 3 }, { userId: "cleo", weight: 1 }],
+ *   onlyIfUnassigned: true,
+ * };
+ * execute(state, command); // ContactOwnerChanged with rotationId, then RotationAdvanced
+ * ```
  */
 export interface AssignUser extends CommandMeta {
   readonly type: "assignUser";
@@ -24,6 +37,18 @@ export interface AssignUser extends CommandMeta {
 /**
  * Sets an opportunity's owner to `userId`, or to the next user of the rotation `rotationId`
  * over `users` (give one or the other).
+ *
+ * @example
+ * ```ts
+ * const toOneUser: AddOpportunityOwner = { type: "addOpportunityOwner", opportunityId: "deal-1", userId: "ana" };
+ * const byRotation: AddOpportunityOwner = {
+ *   type: "addOpportunityOwner",
+ *   opportunityId: "deal-2",
+ *   rotationId: "deals",
+ *   users: [{ userId: "ana" }, { userId: "ben" }],
+ * };
+ * executeAll(state, [toOneUser, byRotation]);
+ * ```
  */
 export interface AddOpportunityOwner extends CommandMeta {
   readonly type: "addOpportunityOwner";
@@ -34,13 +59,29 @@ export interface AddOpportunityOwner extends CommandMeta {
   readonly onlyIfUnassigned?: boolean | undefined;
 }
 
-/** Unassigns an opportunity (with coupled owners: its whole group). */
+/**
+ * Unassigns an opportunity (with coupled owners: its whole group).
+ *
+ * @example
+ * ```ts
+ * const command: RemoveOpportunityOwner = { type: "removeOpportunityOwner", opportunityId: "deal-1" };
+ * execute(state, command); // OpportunityOwnerChanged to null
+ * ```
+ */
 export interface RemoveOpportunityOwner extends CommandMeta {
   readonly type: "removeOpportunityOwner";
   readonly opportunityId: string;
 }
 
-/** Unassigns a contact (with coupled owners: its whole group). */
+/**
+ * Unassigns a contact (with coupled owners: its whole group).
+ *
+ * @example
+ * ```ts
+ * const command: RemoveAssignedUser = { type: "removeAssignedUser", contactId: "acme" };
+ * execute(state, command); // ContactOwnerChanged to null
+ * ```
+ */
 export interface RemoveAssignedUser extends CommandMeta {
   readonly type: "removeAssignedUser";
   readonly contactId: string;

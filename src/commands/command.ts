@@ -59,7 +59,27 @@ import {
   type TransferOwnership,
 } from "./users.js";
 
-/** Every command the library takes. `switch (command.type)` over it is exhaustive. */
+/**
+ * Every command the library takes. `switch (command.type)` over it is exhaustive.
+ *
+ * @example
+ * ```ts
+ * const commands: Command[] = [
+ *   { type: "createContact", contactId: "acme", ownerId: "ana" },
+ *   { type: "createOpportunity", opportunityId: "deal-1", contactId: "acme" },
+ *   { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "ben", commandId: "cmd-7" },
+ * ];
+ * const describe = (command: Command): string => {
+ *   switch (command.type) {
+ *     case "createContact":
+ *       return `new contact ${command.contactId}`;
+ *     default:
+ *       return command.type;
+ *   }
+ * };
+ * commands.map(describe);
+ * ```
+ */
 export type Command =
   | UpdateSettings
   | CreateContact
@@ -79,7 +99,14 @@ export type Command =
   | DeactivateUser
   | ReactivateUser;
 
-/** The `type` of every command. */
+/**
+ * The `type` of every command.
+ *
+ * @example
+ * ```ts
+ * const allowedFromTheUi: readonly CommandType[] = ["assignContactOwner", "assignOpportunityOwner", "addFollower", "removeFollower"];
+ * ```
+ */
 export type CommandType = Command["type"];
 
 type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
@@ -118,13 +145,29 @@ const DEFINITIONS: { readonly [T in CommandType]: Definition<T> } = {
   reactivateUser: define(reactivateUserShape, decideReactivateUser),
 };
 
-/** Every command type, in the order of SPEC §5a and §8. */
+/**
+ * Every command type, in the order of SPEC §5a and §8.
+ *
+ * @example
+ * ```ts
+ * COMMAND_TYPES.includes("assignUser"); // true
+ * COMMAND_TYPES.length; // one entry per command
+ * ```
+ */
 export const COMMAND_TYPES = Object.freeze(Object.keys(DEFINITIONS) as CommandType[]);
 
 const isCommandType = (value: unknown): value is CommandType =>
   typeof value === "string" && Object.hasOwn(DEFINITIONS, value);
 
-/** The outcome of `parseCommand`. */
+/**
+ * The outcome of `parseCommand`.
+ *
+ * @example
+ * ```ts
+ * const parsed: ParseResult = parseCommand({ type: "deleteContact", contactId: 42 });
+ * if (!parsed.ok) parsed.error.field; // "contactId"
+ * ```
+ */
 export type ParseResult = { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly error: CrmError };
 
 const TYPE_FIELD = new Set(["type"]);
@@ -136,9 +179,11 @@ const TYPE_FIELD = new Set(["type"]);
  *
  * @example
  * ```ts
- * const parsed = parseCommand(JSON.parse(body));
- * if (!parsed.ok) return reply(400, parsed.error); // { code: "INVALID_COMMAND", field: "ownerId", … }
- * const result = execute(state, parsed.command);
+ * function handle(body: string) {
+ *   const parsed = parseCommand(JSON.parse(body));
+ *   if (!parsed.ok) return { status: 400, error: parsed.error }; // { code: "INVALID_COMMAND", field: "ownerId", … }
+ *   return { status: 200, result: execute(state, parsed.command) };
+ * }
  * ```
  */
 export function parseCommand(input: unknown): ParseResult {
@@ -167,7 +212,17 @@ export function decideCommand(ctx: Context, command: Command): Refusal {
   return (DEFINITIONS[command.type] as Definition<CommandType>).decide(ctx, command as never);
 }
 
-/** The JSON Schema of every command, generated from the same definitions `parseCommand` uses. */
+/**
+ * The JSON Schema of every command, generated from the same definitions `parseCommand` uses.
+ *
+ * @example
+ * ```ts
+ * const schemas = commandSchemas();
+ * schemas.assignContactOwner["required"]; // ["type", "contactId", "ownerId"]
+ * // One JSON Schema (draft 2020-12) per command, for an API gateway or a host in another language:
+ * const anyCommand = { oneOf: COMMAND_TYPES.map((type) => schemas[type]) };
+ * ```
+ */
 export function commandSchemas(): { readonly [T in CommandType]: JsonSchema } {
   const out = {} as Record<CommandType, JsonSchema>;
   for (const type of COMMAND_TYPES) {

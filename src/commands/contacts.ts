@@ -8,7 +8,15 @@ import { checkNewFollowers, followerIds, followNewRecord } from "./followers.js"
 import type { CommandMeta } from "./meta.js";
 import type { Context, Refusal } from "./context.js";
 
-/** Creates a contact, unassigned unless `ownerId` is given, with optional `manual` followers. */
+/**
+ * Creates a contact, unassigned unless `ownerId` is given, with optional `manual` followers.
+ *
+ * @example
+ * ```ts
+ * const command: CreateContact = { type: "createContact", contactId: "acme", ownerId: "ana", followerIds: ["ben"] };
+ * execute(state, command); // ContactCreated, then FollowerAdded (manual) for ben
+ * ```
+ */
 export interface CreateContact extends CommandMeta {
   readonly type: "createContact";
   readonly contactId: string;
@@ -20,6 +28,14 @@ export interface CreateContact extends CommandMeta {
  * Sets a contact's owner (`null` unassigns). Coupled owners: every opportunity moves too.
  * Separate owners: only the contact, unless `transfer` hands over its open opportunities
  * (`"ownedByPreviousOwner"` or `"all"`).
+ *
+ * @example
+ * ```ts
+ * // Separate owners: hand the contact over with the open deals the previous owner had.
+ * const handover: AssignContactOwner = { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer: "ownedByPreviousOwner" };
+ * const unassign: AssignContactOwner = { type: "assignContactOwner", contactId: "acme", ownerId: null };
+ * executeAll(state, [handover, unassign]);
+ * ```
  */
 export interface AssignContactOwner extends CommandMeta {
   readonly type: "assignContactOwner";
@@ -28,7 +44,15 @@ export interface AssignContactOwner extends CommandMeta {
   readonly transfer?: Transfer | undefined;
 }
 
-/** Deletes a contact and all of its opportunities. */
+/**
+ * Deletes a contact and all of its opportunities.
+ *
+ * @example
+ * ```ts
+ * const command: DeleteContact = { type: "deleteContact", contactId: "acme" };
+ * execute(state, command); // ContactDeleted, then OpportunityDeleted (cause "contact-deleted") for each deal
+ * ```
+ */
 export interface DeleteContact extends CommandMeta {
   readonly type: "deleteContact";
   readonly contactId: string;

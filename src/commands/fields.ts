@@ -5,7 +5,15 @@
 import { errors, type CrmError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 
-/** A JSON Schema fragment (draft 2020-12), as plain data. */
+/**
+ * A JSON Schema fragment (draft 2020-12), as plain data.
+ *
+ * @example
+ * ```ts
+ * const schema: JsonSchema = commandSchemas().deleteContact;
+ * JSON.stringify(schema); // {"type":"object","properties":{"commandId":…,"contactId":…,"type":{"const":"deleteContact"}},…}
+ * ```
+ */
 export type JsonSchema = { readonly [key: string]: unknown };
 
 /** How one field is read from untrusted input. */

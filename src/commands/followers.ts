@@ -11,6 +11,12 @@ import type { Context, Refusal } from "./context.js";
 /**
  * Adds a `manual` follower. Adding the record's owner, or a user who already follows by hand,
  * changes nothing; a user who follows by `automation` becomes a `manual` follower.
+ *
+ * @example
+ * ```ts
+ * const command: AddFollower = { type: "addFollower", record: { kind: "opportunity", id: "deal-1" }, userId: "ben" };
+ * execute(state, command); // FollowerAdded (manual), or FOLLOWER_LIMIT when the deal is full
+ * ```
  */
 export interface AddFollower extends CommandMeta {
   readonly type: "addFollower";
@@ -18,7 +24,15 @@ export interface AddFollower extends CommandMeta {
   readonly userId: string;
 }
 
-/** Removes a follower, whatever the follow's source. Removing a non-follower changes nothing. */
+/**
+ * Removes a follower, whatever the follow's source. Removing a non-follower changes nothing.
+ *
+ * @example
+ * ```ts
+ * const command: RemoveFollower = { type: "removeFollower", record: { kind: "contact", id: "acme" }, userId: "ben" };
+ * execute(state, command); // FollowerRemoved, or no event when ben did not follow acme
+ * ```
+ */
 export interface RemoveFollower extends CommandMeta {
   readonly type: "removeFollower";
   readonly record: RecordRef;

@@ -1,6 +1,14 @@
 import { count, id, isoTime, optional } from "./fields.js";
 
-/** Fields every command may carry. */
+/**
+ * Fields every command may carry.
+ *
+ * @example
+ * ```ts
+ * const meta: CommandMeta = { commandId: "req-81f3", actorId: "ana", at: "2026-11-28T09:30:00Z", expectedVersion: 12 };
+ * execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben", ...meta });
+ * ```
+ */
 export interface CommandMeta {
   /** The host's id for the command; copied onto every event it produces. */
   readonly commandId?: string | undefined;

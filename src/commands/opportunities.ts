@@ -12,6 +12,13 @@ import type { Context, Refusal } from "./context.js";
  * Creates an opportunity of a contact. Without `ownerId` it takes the contact's owner
  * (`ownerDefaulted: true`). With coupled owners an explicit, different `ownerId` moves the whole
  * group (the contact and its other opportunities) to that owner.
+ *
+ * @example
+ * ```ts
+ * const defaulted: CreateOpportunity = { type: "createOpportunity", opportunityId: "deal-1", contactId: "acme" };
+ * const closedWon: CreateOpportunity = { type: "createOpportunity", opportunityId: "deal-2", contactId: "acme", ownerId: "ana", status: "won" };
+ * executeAll(state, [defaulted, closedWon]); // deal-1: OpportunityCreated with ownerDefaulted: true
+ * ```
  */
 export interface CreateOpportunity extends CommandMeta {
   readonly type: "createOpportunity";
@@ -25,6 +32,12 @@ export interface CreateOpportunity extends CommandMeta {
 /**
  * Sets an opportunity's owner (`null` unassigns). Coupled owners: its contact and the contact's
  * other opportunities move too. Separate owners: only this opportunity, and the follower rule.
+ *
+ * @example
+ * ```ts
+ * const command: AssignOpportunityOwner = { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" };
+ * execute(state, command); // coupled owners: the contact and its other deals move to ben too
+ * ```
  */
 export interface AssignOpportunityOwner extends CommandMeta {
   readonly type: "assignOpportunityOwner";
@@ -32,14 +45,30 @@ export interface AssignOpportunityOwner extends CommandMeta {
   readonly ownerId: string | null;
 }
 
-/** Marks an opportunity won, lost, abandoned or open again. */
+/**
+ * Marks an opportunity won, lost, abandoned or open again.
+ *
+ * @example
+ * ```ts
+ * const command: SetOpportunityStatus = { type: "setOpportunityStatus", opportunityId: "deal-1", status: "won" };
+ * execute(state, command); // OpportunityStatusChanged from "open" to "won"
+ * ```
+ */
 export interface SetOpportunityStatus extends CommandMeta {
   readonly type: "setOpportunityStatus";
   readonly opportunityId: string;
   readonly status: OpportunityStatus;
 }
 
-/** Deletes one opportunity. */
+/**
+ * Deletes one opportunity.
+ *
+ * @example
+ * ```ts
+ * const command: DeleteOpportunity = { type: "deleteOpportunity", opportunityId: "deal-1" };
+ * execute(state, command); // OpportunityDeleted; the contact no longer lists deal-1
+ * ```
+ */
 export interface DeleteOpportunity extends CommandMeta {
   readonly type: "deleteOpportunity";
   readonly opportunityId: string;

@@ -10,6 +10,16 @@ import type { Context, Refusal } from "./context.js";
 /**
  * Turns settings on or off. Turning `allowDifferentOwners` off re-couples owners: every
  * opportunity whose owner differs from its contact's moves to the contact's owner.
+ *
+ * @example
+ * ```ts
+ * const separateOwners: UpdateSettings = {
+ *   type: "updateSettings",
+ *   allowDifferentOwners: true,
+ *   updateContactFollowersOnOpportunityOwnerChange: true,
+ * };
+ * execute(state, separateOwners);
+ * ```
  */
 export interface UpdateSettings extends CommandMeta {
   readonly type: "updateSettings";

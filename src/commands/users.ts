@@ -10,6 +10,14 @@ import type { Context, Refusal } from "./context.js";
  * Moves every record in the snapshot owned by `fromUserId` to `toUserId` (`null` unassigns).
  * `records` picks contacts, opportunities or both (default); closed opportunities stay unless
  * `includeClosed`.
+ *
+ * @example
+ * ```ts
+ * // Separate owners: ana's open deals go to ben and her contacts stay hers. (With coupled
+ * // owners a group never splits: the contacts of those deals would move too.)
+ * const command: TransferOwnership = { type: "transferOwnership", fromUserId: "ana", toUserId: "ben", records: "opportunities" };
+ * execute(state, command); // one OpportunityOwnerChanged per deal, cause "transfer"
+ * ```
  */
 export interface TransferOwnership extends CommandMeta {
   readonly type: "transferOwnership";
@@ -23,6 +31,12 @@ export interface TransferOwnership extends CommandMeta {
  * Offboards a user: marks them inactive, moves everything they own to `reassignTo` (`null`
  * unassigns; closed opportunities stay unless `includeClosed`), and removes them as a follower
  * everywhere.
+ *
+ * @example
+ * ```ts
+ * const command: DeactivateUser = { type: "deactivateUser", userId: "ana", reassignTo: "ben", includeClosed: true };
+ * execute(state, command); // UserDeactivated, owner changes and follower removals with cause "user-deactivated"
+ * ```
  */
 export interface DeactivateUser extends CommandMeta {
   readonly type: "deactivateUser";
@@ -31,7 +45,15 @@ export interface DeactivateUser extends CommandMeta {
   readonly includeClosed?: boolean | undefined;
 }
 
-/** Makes a deactivated user active again. What they owned stays where it was moved. */
+/**
+ * Makes a deactivated user active again. What they owned stays where it was moved.
+ *
+ * @example
+ * ```ts
+ * const command: ReactivateUser = { type: "reactivateUser", userId: "ana" };
+ * execute(state, command); // UserReactivated; what ana owned stays with its new owners
+ * ```
+ */
 export interface ReactivateUser extends CommandMeta {
   readonly type: "reactivateUser";
   readonly userId: string;

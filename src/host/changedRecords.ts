@@ -12,7 +12,18 @@ import type { Contact, Opportunity, Rotation, Settings, User } from "../model/re
 import type { CrmState } from "../state/state.js";
 import { getRow, type Table } from "../state/table.js";
 
-/** The rows of one kind of record to write: the records to insert or update, and the ids to delete. */
+/**
+ * The rows of one kind of record to write: the records to insert or update, and the ids to delete.
+ *
+ * @example
+ * ```ts
+ * const result = execute(state, { type: "deleteOpportunity", opportunityId: "deal-1" });
+ * if (result.ok) {
+ *   const opportunities: TableChanges<Opportunity> = changedRecords(state, result).opportunities;
+ *   opportunities.deleted; // ["deal-1"]
+ * }
+ * ```
+ */
 export interface TableChanges<T> {
   /** New or changed records, as they are in the new snapshot, in the order of their first change. */
   readonly upserted: readonly T[];
@@ -20,7 +31,20 @@ export interface TableChanges<T> {
   readonly deleted: readonly string[];
 }
 
-/** Everything a result changed, per kind of record: what a host writes, and nothing more. */
+/**
+ * Everything a result changed, per kind of record: what a host writes, and nothing more.
+ *
+ * @example
+ * ```ts
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * if (result.ok) {
+ *   const changes: RecordChanges = changedRecords(state, result);
+ *   // UPDATE … WHERE version = state.version, then write these rows only:
+ *   changes.version; // state.version + 1
+ *   changes.contacts.upserted.map((c) => c.id); // ["acme"]
+ * }
+ * ```
+ */
 export interface RecordChanges {
   /** The new snapshot's version (the value to store, guarded by the old one). */
   readonly version: number;
@@ -32,7 +56,16 @@ export interface RecordChanges {
   readonly rotations: TableChanges<Rotation>;
 }
 
-/** A successful result of `execute` or `executeAll` (or any snapshot with the events that made it). */
+/**
+ * A successful result of `execute` or `executeAll` (or any snapshot with the events that made it).
+ *
+ * @example
+ * ```ts
+ * const events = decide(state, { type: "removeAssignedUser", contactId: "acme" });
+ * const replayed: ResultLike = { state: events.reduce(evolve, state), events };
+ * changedRecords(state, replayed);
+ * ```
+ */
 export interface ResultLike {
   readonly state: CrmState;
   readonly events: readonly CrmEvent[];

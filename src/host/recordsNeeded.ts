@@ -23,6 +23,14 @@ import { assertNever } from "../evolve.js";
  *   from its first user);
  * - `wholeAccount: true`: every record of the account (the ids above are then a subset) — or, when
  *   `recordsOf` names users, only the records of those users (see `recordsOf`).
+ *
+ * @example
+ * ```ts
+ * const needed: RecordsNeeded = recordsNeeded({ type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "ben" });
+ * needed.contactIds; // ["acme"]: load acme with all of its opportunities
+ * needed.userIds; // ["ben"]
+ * needed.wholeAccount; // false
+ * ```
  */
 export interface RecordsNeeded {
   /** Load every record of the account (turning separate owners off, bulk moves, offboarding). */

@@ -18,7 +18,15 @@ export interface OwnerChange {
   readonly rotationId?: string | undefined;
 }
 
-/** `assignContactOwner`'s handover option: which open opportunities move with the contact. */
+/**
+ * `assignContactOwner`'s handover option: which open opportunities move with the contact.
+ *
+ * @example
+ * ```ts
+ * const transfer: Transfer = "all"; // every open opportunity of the contact moves with it
+ * execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer });
+ * ```
+ */
 export type Transfer = "none" | "ownedByPreviousOwner" | "all";
 
 const rotation = (change: OwnerChange) => (change.rotationId === undefined ? {} : { rotationId: change.rotationId });

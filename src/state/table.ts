@@ -8,17 +8,17 @@
  * Why `seq`: buckets do not keep insertion order, and `toRecords` must.
  */
 
-/** Records of one bucket, keyed by id. */
+/** Records of one bucket, keyed by id. @internal storage layout; use the selectors. */
 export type Bucket<T> = { readonly [id: string]: T };
 
-/** A table of records keyed by id, with the order in which they were added. */
+/** A table of records keyed by id, with the order in which they were added. @internal storage layout; use the selectors. */
 export interface Table<T> {
   readonly buckets: { readonly [bucket: number]: Bucket<Entry<T>> };
   readonly size: number;
   readonly nextSeq: number;
 }
 
-/** A record and its position in the table's order. */
+/** A record and its position in the table's order. @internal storage layout; use the selectors. */
 export interface Entry<T> {
   readonly seq: number;
   readonly value: T;

@@ -97,6 +97,8 @@ export function decideCreateOpportunity(ctx: Context, command: CreateOpportunity
   if (ctx.s.opportunities.get(opportunityId)) return errors.alreadyExists("opportunity", opportunityId, "opportunityId");
   const contact = ctx.s.contacts.get(contactId);
   if (contact === undefined) return errors.contactNotFound(contactId, "contactId");
+  // A partial snapshot may list an opportunity it did not load: the id exists all the same.
+  if (contact.opportunityIds.includes(opportunityId)) return errors.alreadyExists("opportunity", opportunityId, "opportunityId");
   const ownerDefaulted = command.ownerId === undefined;
   const ownerId = command.ownerId === undefined ? contact.ownerId : command.ownerId;
   const refusal = checkAssignable(ctx.s, ownerId, "ownerId");

@@ -4,6 +4,7 @@
  * Pure functions take a snapshot and a command and return the new snapshot and the events that
  * say what changed and why. This file only re-exports the public API.
  * @packageDocumentation
+ * @module crm-ownership
  */
 
 // Snapshots

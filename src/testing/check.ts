@@ -1,0 +1,170 @@
+/** Checks for property tests: invariants, running a sequence, comparing snapshots. */
+import { checkInvariants, execute, toRecords, type Command, type CrmState, type ExecuteResult, type InvariantViolation } from "../index.js";
+
+/** The error `assertInvariants` throws: the message lists every violation, and so does `violations`. */
+export class InvariantsBrokenError extends Error {
+  override readonly name = "InvariantsBrokenError";
+  /** What `checkInvariants` returned. */
+  readonly violations: readonly InvariantViolation[];
+  constructor(violations: readonly InvariantViolation[], context?: string) {
+    super(
+      `${context === undefined ? "" : `${context}: `}the snapshot breaks ${violations.length} invariant${violations.length === 1 ? "" : "s"}:\n` +
+        violations.map((v) => `- [${v.rule}] ${v.message}`).join("\n"),
+    );
+    this.violations = violations;
+  }
+}
+
+/**
+ * Throws an `InvariantsBrokenError` listing every rule of SPEC §7 the snapshot breaks (what
+ * `checkInvariants` returns); returns nothing when it is sound.
+ *
+ * Why: inside `fc.property` a throw fails the run and fast-check shrinks to the smallest case,
+ * with the broken rules in the message.
+ *
+ * @example
+ * ```ts
+ * import { createState } from "crm-ownership";
+ * import { assertInvariants } from "crm-ownership/testing";
+ *
+ * assertInvariants(createState({ users: [{ id: "ana" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] }));
+ * ```
+ */
+export function assertInvariants(state: CrmState, context?: string): void {
+  const violations = checkInvariants(state);
+  if (violations.length > 0) throw new InvariantsBrokenError(violations, context);
+}
+
+/** One command of `runSequence`: the snapshot it ran on, the command, and its result. */
+export interface Step {
+  readonly index: number;
+  readonly before: CrmState;
+  readonly command: Command;
+  readonly result: ExecuteResult;
+}
+
+/** Options of `runSequence`. */
+export interface RunOptions {
+  /** Called after each command, accepted or not: persist, compare, assert there (default: nothing). */
+  readonly onStep?: ((step: Step) => void) | undefined;
+  /** Assert the invariants after every accepted command (default `true`). */
+  readonly checkInvariants?: boolean | undefined;
+}
+
+/**
+ * Runs commands one by one with `execute`, as a host does: a rejected command is skipped, an
+ * accepted one becomes the next snapshot. After every accepted command it asserts the
+ * invariants (SPEC §7), and it hands each step to `onStep`, where a host checks its own code.
+ *
+ * Why: the loop every property over command sequences needs, written once; `onStep` is where
+ * a host tests its persistence against the library's snapshots.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { changedRecords, createState, type CrmRecordsInit, type RecordChanges } from "crm-ownership";
+ * import { arbScenario, assertSameRecords, runSequence } from "crm-ownership/testing";
+ *
+ * // The host's own persistence, under test.
+ * declare function openTestDatabase(records: CrmRecordsInit): {
+ *   write(changes: RecordChanges): void;
+ *   load(): CrmRecordsInit;
+ * };
+ *
+ * fc.assert(
+ *   fc.property(arbScenario(), ({ records, commands }) => {
+ *     const db = openTestDatabase(records);
+ *     runSequence(createState(records), commands, {
+ *       onStep: ({ before, result }) => {
+ *         if (!result.ok) return;
+ *         db.write(changedRecords(before, result));
+ *         assertSameRecords(createState(db.load()), result.state, { ignoreOrder: true });
+ *       },
+ *     });
+ *   }),
+ *   { numRuns: 50 },
+ * );
+ * ```
+ */
+export function runSequence(state: CrmState, commands: readonly Command[], options: RunOptions = {}): { state: CrmState; steps: Step[] } {
+  const steps: Step[] = [];
+  let current = state;
+  commands.forEach((command, index) => {
+    const result = execute(current, command);
+    const step: Step = { index, before: current, command, result };
+    steps.push(step);
+    if (result.ok) {
+      if (options.checkInvariants !== false) assertInvariants(result.state, `after command ${index} (${describe(command)})`);
+      current = result.state;
+    }
+    options.onStep?.(step);
+  });
+  return { state: current, steps };
+}
+
+function describe(command: unknown): string {
+  try {
+    return typeof command === "object" && command !== null && typeof (command as { type?: unknown }).type === "string"
+      ? String((command as { type: string }).type)
+      : typeof command;
+  } catch {
+    return "unreadable command";
+  }
+}
+
+/** Options of `assertSameRecords`. */
+export interface SameRecordsOptions {
+  /**
+   * Compare users, contacts, opportunities and rotations as sets by id, not in order (a
+   * database may return rows in any order). Each contact's `opportunityIds` keep their order
+   * either way: the contact's order is part of the data. Default `false`.
+   */
+  readonly ignoreOrder?: boolean | undefined;
+}
+
+/**
+ * Throws when two snapshots hold different records (`toRecords` of each, compared as JSON),
+ * naming the first difference; returns nothing when they are the same.
+ *
+ * Why: a host that writes snapshots to its own storage and reads them back checks with this
+ * that nothing was lost or changed on the way.
+ *
+ * @example
+ * ```ts
+ * import { createState, toRecords } from "crm-ownership";
+ * import { assertSameRecords } from "crm-ownership/testing";
+ *
+ * const state = createState({ users: [{ id: "ana" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
+ * assertSameRecords(createState(JSON.parse(JSON.stringify(toRecords(state)))), state);
+ * ```
+ */
+export function assertSameRecords(actual: CrmState, expected: CrmState, options: SameRecordsOptions = {}): void {
+  const a = canonical(actual, options.ignoreOrder === true);
+  const b = canonical(expected, options.ignoreOrder === true);
+  for (const key of Object.keys(b) as (keyof typeof b)[]) {
+    const left = JSON.stringify(a[key]);
+    const right = JSON.stringify(b[key]);
+    if (left !== right) throw new Error(`The snapshots differ in ${key}:\n  actual:   ${left}\n  expected: ${right}`);
+  }
+}
+
+function canonical(state: CrmState, ignoreOrder: boolean) {
+  const records = toRecords(state);
+  const byId = <T extends { readonly id: string }>(list: readonly T[]): readonly T[] =>
+    ignoreOrder ? [...list].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)) : list;
+  // Key order fixed, so two equal records print the same whatever built them.
+  return {
+    version: records.version,
+    settings: sortKeys(records.settings),
+    users: byId(records.users).map(sortKeys),
+    contacts: byId(records.contacts).map((c) => sortKeys({ ...c, followers: c.followers.map(sortKeys) })),
+    opportunities: byId(records.opportunities).map((o) => sortKeys({ ...o, followers: o.followers.map(sortKeys) })),
+    rotations: byId(records.rotations).map(sortKeys),
+  };
+}
+
+function sortKeys<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) out[key] = (value as Record<string, unknown>)[key];
+  return out as T;
+}

@@ -1,0 +1,207 @@
+/** Arbitraries for payloads that are not commands: malformed, mistyped, or hostile. */
+import fc from "fast-check";
+import { COMMAND_TYPES, LIMITS, commandSchemas, type Command, type CommandType } from "../index.js";
+import { arbCommand, type Source } from "./commands.js";
+
+/** Options of `arbInvalidCommand`. */
+export interface InvalidOptions {
+  /**
+   * Include payloads built to hurt the reader, not only to be wrong: getters that throw,
+   * Proxies whose traps throw, revoked Proxies, cycles, sparse arrays, inherited fields
+   * (default `true`).
+   */
+  readonly hostile?: boolean | undefined;
+  /**
+   * Include huge payloads: a 1 MB id, a 100,000-item list, an object nested 10,000 deep
+   * (default `false`: they cost time in every run).
+   */
+  readonly huge?: boolean | undefined;
+}
+
+/** Values no field of any command accepts (ids, booleans, counts, enums, lists, objects). */
+const WRONG: readonly (() => unknown)[] = [
+  () => ({}),
+  () => -1,
+  () => 1.5,
+  () => Number.NaN,
+  () => Number.POSITIVE_INFINITY,
+  () => "",
+  () => "x".repeat(LIMITS.idLength + 1),
+  () => [{}],
+];
+
+/** Own keys that no command has, including the ones that mean something to JavaScript. */
+const UNKNOWN_KEYS = ["owner", "contactid", "isAdmin", "__proto__", "constructor", "prototype", "toString", "hasOwnProperty"] as const;
+
+const EMPTY: Source = { users: [], contacts: [], opportunities: [] };
+
+/** A shallow copy with `key` set as an own, enumerable property (even `"__proto__"`). */
+function withKey(command: object, key: string, value: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...command };
+  Object.defineProperty(out, key, { value, enumerable: true, configurable: true, writable: true });
+  return out;
+}
+
+function without(command: object, key: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...command };
+  delete out[key];
+  return out;
+}
+
+const schemaOf = (type: CommandType) => commandSchemas()[type] as { properties: Record<string, unknown>; required: string[] };
+
+/** A valid command made invalid in one place: a missing, mistyped or unknown field. */
+function corrupted(valid: fc.Arbitrary<Command>): fc.Arbitrary<unknown> {
+  return fc.tuple(valid, fc.nat(), fc.nat(), fc.constantFrom("drop", "wrong", "unknown", "nested")).map(([command, a, b, how]) => {
+    const schema = schemaOf(command.type);
+    const required = schema.required.filter((key) => key !== "type");
+    const fields = Object.keys(schema.properties).filter((key) => key !== "type");
+    const pick = <T>(list: readonly T[], n: number): T => list[n % list.length] as T;
+    if (how === "drop" && required.length > 0) return without(command, pick(required, a));
+    if (how === "unknown") return withKey(command, pick(UNKNOWN_KEYS, a), pick(WRONG, b)());
+    if (how === "nested") return nestedWrong(command, a) ?? withKey(command, pick(fields, a), pick(WRONG, b)());
+    return withKey(command, pick(fields, a), pick(WRONG, b)());
+  });
+}
+
+/** Wrong values inside nested fields: a record reference, rotation members, follower lists. */
+function nestedWrong(command: Command, n: number): Record<string, unknown> | undefined {
+  if ("record" in command) {
+    const wrongs = [{ kind: "account", id: command.record.id }, { kind: command.record.kind, id: "" }, { ...command.record, extra: 1 }, { kind: "contact" }];
+    return withKey(command, "record", wrongs[n % wrongs.length]);
+  }
+  if ("users" in command && command.users !== undefined) {
+    const wrongs = [
+      [{ userId: "ana", weight: 0 }],
+      [{ userId: "ana", weight: LIMITS.weight + 1 }],
+      [{ userId: "ana", weight: 1.5 }],
+      [{ userId: 7 }],
+      Array.from({ length: LIMITS.rotationUsers + 1 }, () => ({ userId: "ana" })),
+    ];
+    return withKey(command, "users", wrongs[n % wrongs.length]);
+  }
+  if (command.type === "createContact" || command.type === "createOpportunity") {
+    const wrongs = [["ana", ""], [null], Array.from({ length: LIMITS.followerIds + 1 }, () => "ana")];
+    return withKey(command, "followerIds", wrongs[n % wrongs.length]);
+  }
+  const meta = [
+    ["at", "yesterday"],
+    ["at", "2026-11-28T10:00:00Z; DROP TABLE"],
+    ["expectedVersion", -1],
+    ["expectedVersion", "3"],
+    ["commandId", ""],
+    ["actorId", 42],
+  ] as const;
+  const [key, value] = meta[n % meta.length] as (typeof meta)[number];
+  return withKey(command, key, value);
+}
+
+/** Payloads that are not objects at all, or objects without a known own `type`. */
+const notACommand: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom<unknown>(null, undefined, 0, -1, Number.NaN, "", "assignContactOwner", true, false, [], [{ type: "createContact", contactId: "c" }]),
+  fc.string({ maxLength: 20 }),
+  fc.double(),
+  fc.record({ type: fc.string({ maxLength: 20 }).filter((t) => !(COMMAND_TYPES as readonly string[]).includes(t)), contactId: fc.constant("acme") }),
+  fc.constantFrom<unknown>("__proto__", "constructor", "toString", "hasOwnProperty", "AssignContactOwner", " createContact", 42, null).map((type) => ({ type, contactId: "acme" })),
+  // An inherited `type` is not the command's own: refused, as a polluted prototype would be.
+  fc.constant(null).map(() => Object.assign(Object.create({ type: "createContact" }) as object, { contactId: "acme" })),
+);
+
+/** Payloads built to hurt the reader. */
+function hostilePayloads(valid: fc.Arbitrary<Command>): fc.Arbitrary<unknown> {
+  return fc.tuple(valid, fc.nat(), fc.constantFrom("getter", "proxy", "revoked", "cycle", "sparse", "prototype")).map(([command, n, how]) => {
+    const keys = Object.keys(command);
+    const key = keys[n % keys.length] ?? "type";
+    switch (how) {
+      case "getter": {
+        const out: Record<string, unknown> = { ...command };
+        Object.defineProperty(out, key, {
+          enumerable: true,
+          get() {
+            throw new Error("hostile getter");
+          },
+        });
+        return out;
+      }
+      case "proxy":
+        // Throws on every read of a string key (fast-check itself only asks with `in`).
+        return new Proxy(
+          { ...command },
+          {
+            get(target, property, receiver) {
+              if (typeof property === "string") throw new Error("hostile proxy");
+              return Reflect.get(target, property, receiver);
+            },
+            ownKeys() {
+              throw new Error("hostile proxy");
+            },
+          },
+        );
+      case "revoked": {
+        const { proxy, revoke } = Proxy.revocable({ kind: "contact", id: "acme" }, {});
+        revoke();
+        const field = "record" in command ? "record" : key;
+        return withKey(command, field, proxy);
+      }
+      case "cycle": {
+        const out: Record<string, unknown> = { ...command };
+        out["self"] = out;
+        return out;
+      }
+      case "sparse": {
+        const sparse: unknown[] = [];
+        sparse[3] = "ana";
+        const field = "users" in command ? "users" : command.type === "createContact" || command.type === "createOpportunity" ? "followerIds" : key;
+        return withKey(command, field, sparse);
+      }
+      default:
+        // Every field inherited, none own: a payload that only looks like a command.
+        return Object.create(command) as object;
+    }
+  });
+}
+
+/** Huge payloads: they must be refused by their size, quickly, without a stack overflow. */
+function hugePayloads(valid: fc.Arbitrary<Command>): fc.Arbitrary<unknown> {
+  return fc.tuple(valid, fc.constantFrom("string", "array", "deep")).map(([command, how]) => {
+    const key = Object.keys(command).find((k) => k !== "type") ?? "contactId";
+    if (how === "string") return withKey(command, key, "x".repeat(1 << 20));
+    if (how === "array") return withKey(command, key, Array.from({ length: 100_000 }, () => "ana"));
+    let deep: Record<string, unknown> = { kind: "contact", id: "acme" };
+    for (let i = 0; i < 10_000; i++) deep = { kind: "contact", id: deep };
+    return withKey(command, "record" in command ? "record" : key, deep);
+  });
+}
+
+/**
+ * Payloads that are not valid commands: not an object, an unknown `type`, a missing or
+ * mistyped field (a number where an id belongs, an empty or over-long id, a bad time), an
+ * unknown field (`"__proto__"`, `"constructor"` as own keys), bad nested fields (a record kind,
+ * a rotation weight, a list over its limit), and, unless `hostile: false`, getters that throw,
+ * Proxies, revoked Proxies, cycles, sparse arrays and inherited fields. `huge: true` adds a 1 MB
+ * id, a 100,000-item list and a 10,000-deep object. `parseCommand` refuses every one of them
+ * with `INVALID_COMMAND`, and `execute` returns that error; neither throws.
+ *
+ * Why: a host passes whatever reached its API; the library must refuse it as a value.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { parseCommand } from "crm-ownership";
+ * import { arbInvalidCommand } from "crm-ownership/testing";
+ *
+ * fc.assert(
+ *   fc.property(arbInvalidCommand(), (payload) => {
+ *     const parsed = parseCommand(payload);
+ *     return !parsed.ok && parsed.error.code === "INVALID_COMMAND";
+ *   }),
+ * );
+ * ```
+ */
+export function arbInvalidCommand(source: Source = EMPTY, options: InvalidOptions = {}): fc.Arbitrary<unknown> {
+  const valid = arbCommand(source, { actorRate: 0.1 });
+  const kinds: fc.Arbitrary<unknown>[] = [notACommand, corrupted(valid), corrupted(valid)];
+  if (options.hostile !== false) kinds.push(hostilePayloads(valid));
+  if (options.huge === true) kinds.push(hugePayloads(valid));
+  return fc.oneof(...kinds);
+}

@@ -1,0 +1,83 @@
+/**
+ * Small builders for the example tests: a standard account, running commands that must
+ * succeed or must fail, and a one-line summary of events that reads like the spec.
+ */
+import {
+  createState,
+  execute,
+  executeAll,
+  getContact,
+  getOpportunity,
+  type Command,
+  type CrmError,
+  type CrmEvent,
+  type CrmRecordsInit,
+  type CrmState,
+  type Settings,
+} from "../src/index.js";
+
+/** ana, ben, cy, dee are active users; `gone` is a departed (inactive) user. */
+export const USERS = [{ id: "ana" }, { id: "ben" }, { id: "cy" }, { id: "dee" }, { id: "gone", active: false }];
+
+/** Owners coupled (the default): `allowDifferentOwners` off. */
+export const COUPLED: Partial<Settings> = { allowDifferentOwners: false };
+/** Owners separate, both follower subsettings off. */
+export const SEPARATE: Partial<Settings> = { allowDifferentOwners: true };
+
+/**
+ * Contact `acme` owned by ana with opportunities d1 and d2 (owned by ana), under `settings`;
+ * `extra` replaces any part of the records.
+ */
+export function account(settings: Partial<Settings> = {}, extra: Partial<CrmRecordsInit> = {}): CrmState {
+  return createState({
+    settings,
+    users: USERS,
+    contacts: [{ id: "acme", ownerId: "ana" }],
+    opportunities: [
+      { id: "d1", contactId: "acme", ownerId: "ana" },
+      { id: "d2", contactId: "acme", ownerId: "ana" },
+    ],
+    ...extra,
+  });
+}
+
+/** Runs commands that must succeed (atomically), and returns the new state and the events. */
+export function run(state: CrmState, ...commands: Command[]): { state: CrmState; events: readonly CrmEvent[] } {
+  const result = commands.length === 1 ? execute(state, commands[0] as Command) : executeAll(state, commands);
+  if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
+  return result;
+}
+
+/** Runs a command that must be rejected, and returns its error. */
+export function reject(state: CrmState, command: Command): CrmError {
+  const result = execute(state, command);
+  if (result.ok) throw new Error(`expected a rejection, got ${result.events.length} events`);
+  return result.error;
+}
+
+/** The owner of each named record (contacts and opportunities share the id space here). */
+export function owners(state: CrmState, ...ids: string[]): Record<string, string | null | undefined> {
+  return Object.fromEntries(ids.map((id) => [id, (getContact(state, id) ?? getOpportunity(state, id))?.ownerId]));
+}
+
+/** One line per event: type, the record, what changed, and the cause. */
+export function brief(events: readonly CrmEvent[]): string[] {
+  return events.map((e) => {
+    switch (e.type) {
+      case "ContactOwnerChanged":
+        return `${e.type} ${e.contactId} ${e.from}→${e.to} ${e.cause}`;
+      case "OpportunityOwnerChanged":
+        return `${e.type} ${e.opportunityId} ${e.from}→${e.to} ${e.cause}`;
+      case "FollowerAdded":
+        return `${e.type} ${e.record.kind}:${e.record.id} ${e.userId} ${e.source} ${e.cause}`;
+      case "FollowerRemoved":
+        return `${e.type} ${e.record.kind}:${e.record.id} ${e.userId} ${e.cause}`;
+      case "FollowerNotAdded":
+        return `${e.type} ${e.record.kind}:${e.record.id} ${e.userId} ${e.reason} ${e.cause}`;
+      case "SettingsChanged":
+        return `${e.type} ${e.setting} ${e.from}→${e.to} ${e.cause}`;
+      default:
+        return `${e.type} ${e.cause}`;
+    }
+  });
+}

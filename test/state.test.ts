@@ -1,0 +1,428 @@
+/**
+ * SPEC §2 and §5a: snapshots — createState's defaults and refusals, toRecords, the selectors,
+ * partial snapshots, hostile ids, and immutability.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  checkInvariants,
+  createState,
+  execute,
+  getContact,
+  getOpportunity,
+  getSettings,
+  getUser,
+  InvalidSnapshotError,
+  listContacts,
+  listOpportunities,
+  opportunitiesOfContact,
+  toRecords,
+  type Command,
+  type ContactInit,
+  type CrmRecordsInit,
+  type CrmState,
+} from "../src/index.js";
+import { account, brief, COUPLED, owners, reject, run, SEPARATE, USERS } from "./helpers.js";
+
+/** Every object reachable from `value` is frozen (the path of the first that is not, else undefined). */
+function firstUnfrozen(value: unknown, path = "", seen = new Set<unknown>()): string | undefined {
+  if (typeof value !== "object" || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  if (!Object.isFrozen(value)) return path || "(root)";
+  for (const key of Reflect.ownKeys(value)) {
+    const found = firstUnfrozen((value as Record<PropertyKey, unknown>)[key], `${path}.${String(key)}`, seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Whether anything reachable from `value` is frozen. */
+function anyFrozen(value: unknown, seen = new Set<unknown>()): boolean {
+  if (typeof value !== "object" || value === null || seen.has(value)) return false;
+  seen.add(value);
+  return Object.isFrozen(value) || Reflect.ownKeys(value).some((k) => anyFrozen((value as Record<PropertyKey, unknown>)[k], seen));
+}
+
+function snapshotError(init: unknown): InvalidSnapshotError {
+  try {
+    createState(init as CrmRecordsInit);
+  } catch (error) {
+    if (error instanceof InvalidSnapshotError) return error;
+    throw error;
+  }
+  throw new Error("createState accepted the snapshot");
+}
+
+describe("createState defaults (SPEC §2, §5a)", () => {
+  const state = createState({
+    users: [{ id: "ana" }],
+    contacts: [{ id: "acme" }],
+    opportunities: [{ id: "d1", contactId: "acme" }],
+  });
+
+  it("a user is active, role user and scope all unless given", () => {
+    expect(getUser(state, "ana")).toEqual({ id: "ana", active: true, role: "user", scope: "all" });
+  });
+
+  it("a contact is unassigned, without followers, listing its opportunities", () => {
+    expect(getContact(state, "acme")).toEqual({ id: "acme", ownerId: null, followers: [], opportunityIds: ["d1"] });
+  });
+
+  it("an opportunity is open, unassigned, without followers", () => {
+    expect(getOpportunity(state, "d1")).toEqual({ id: "d1", contactId: "acme", ownerId: null, followers: [], status: "open" });
+  });
+
+  it("settings are all off, with at most 10 followers, and the version is 0", () => {
+    expect(getSettings(state)).toEqual({
+      allowDifferentOwners: false,
+      updateContactFollowersOnOpportunityOwnerChange: false,
+      updateOpportunityFollowersOnContactOwnerChange: false,
+      maxFollowers: 10,
+    });
+    expect(state.version).toBe(0);
+  });
+
+  it("given settings and version are kept, the rest defaulted", () => {
+    const given = createState({ version: 7, settings: { allowDifferentOwners: true }, users: [], contacts: [], opportunities: [] });
+    expect(given.version).toBe(7);
+    expect(getSettings(given)).toMatchObject({ allowDifferentOwners: true, updateContactFollowersOnOpportunityOwnerChange: false, maxFollowers: 10 });
+  });
+
+  it("an inactive user is kept as such", () => {
+    expect(getUser(account(), "gone")?.active).toBe(false);
+  });
+});
+
+describe("toRecords (SPEC §2, §5a)", () => {
+  const init: CrmRecordsInit = {
+    version: 3,
+    settings: { allowDifferentOwners: true, maxFollowers: 4 },
+    users: [{ id: "cy" }, { id: "ana", role: "admin" }, { id: "ben", scope: "assigned", active: false }],
+    contacts: [
+      { id: "zeta", ownerId: "cy", followers: [{ userId: "ana", source: "automation" }, { userId: "cy", source: "manual" }] },
+      { id: "alpha", ownerId: null },
+    ],
+    opportunities: [
+      { id: "o3", contactId: "alpha", ownerId: "ana", status: "won" },
+      { id: "o1", contactId: "zeta", ownerId: "cy", followers: [{ userId: "ben", source: "manual" }] },
+      { id: "o2", contactId: "zeta", ownerId: null, status: "lost" },
+    ],
+  };
+
+  it("returns every record in the order given, with defaults filled in", () => {
+    const records = toRecords(createState(init));
+    expect(records.users.map((u) => u.id)).toEqual(["cy", "ana", "ben"]);
+    expect(records.contacts.map((c) => c.id)).toEqual(["zeta", "alpha"]);
+    expect(records.opportunities.map((o) => o.id)).toEqual(["o3", "o1", "o2"]);
+    expect(records.contacts[0]?.followers).toEqual(init.contacts[0]?.followers);
+    expect(records.opportunities[0]).toEqual({ id: "o3", contactId: "alpha", ownerId: "ana", followers: [], status: "won" });
+    expect(records.version).toBe(3);
+    expect(records.settings.maxFollowers).toBe(4);
+  });
+
+  it("a contact's opportunityIds follow the order of opportunities, then creation order", () => {
+    const state = run(createState(init), { type: "createOpportunity", opportunityId: "o0", contactId: "zeta" }).state;
+    expect(getContact(state, "zeta")?.opportunityIds).toEqual(["o1", "o2", "o0"]);
+    expect(opportunitiesOfContact(state, "zeta").map((o) => o.id)).toEqual(["o1", "o2", "o0"]);
+    expect(listOpportunities(state).map((o) => o.id)).toEqual(["o3", "o1", "o2", "o0"]);
+    expect(listContacts(run(state, { type: "createContact", contactId: "a0" }).state).map((c) => c.id)).toEqual(["zeta", "alpha", "a0"]);
+  });
+
+  it("createState(toRecords(s)) is equivalent to s, also through JSON", () => {
+    const state = run(
+      createState(init),
+      { type: "createContact", contactId: "beta", ownerId: "cy", followerIds: ["ana"] },
+      { type: "createOpportunity", opportunityId: "o4", contactId: "beta" },
+    ).state;
+    const records = toRecords(state);
+    expect(toRecords(createState(records))).toEqual(records);
+    expect(toRecords(createState(JSON.parse(JSON.stringify(records)) as CrmRecordsInit))).toEqual(records);
+    expect(createState(records).version).toBe(state.version);
+  });
+
+  it("returns plain copies: changing them does not change the snapshot", () => {
+    const state = createState(init);
+    const records = toRecords(state);
+    expect(anyFrozen(records)).toBe(false);
+    (records.contacts[0]?.followers as unknown[]).length = 0;
+    expect(getContact(state, "zeta")?.followers).toHaveLength(2);
+  });
+});
+
+describe("selectors (SPEC §2, §5a)", () => {
+  const state = account(SEPARATE, {
+    contacts: [{ id: "acme", ownerId: "ana" }, { id: "bolt", ownerId: "ben" }],
+    opportunities: [
+      { id: "d1", contactId: "acme", ownerId: "ana" },
+      { id: "b1", contactId: "bolt", ownerId: "cy" },
+      { id: "d2", contactId: "acme", ownerId: "ben" },
+    ],
+  });
+
+  it("getContact returns the contact with all of its opportunityIds", () => {
+    expect(getContact(state, "acme")).toEqual({ id: "acme", ownerId: "ana", followers: [], opportunityIds: ["d1", "d2"] });
+  });
+
+  it("getOpportunity, getUser and getSettings return the record", () => {
+    expect(getOpportunity(state, "b1")).toEqual({ id: "b1", contactId: "bolt", ownerId: "cy", followers: [], status: "open" });
+    expect(getUser(state, "ben")).toEqual({ id: "ben", active: true, role: "user", scope: "all" });
+    expect(getSettings(state).allowDifferentOwners).toBe(true);
+  });
+
+  it("listContacts, listOpportunities and opportunitiesOfContact keep the order", () => {
+    expect(listContacts(state).map((c) => c.id)).toEqual(["acme", "bolt"]);
+    expect(listOpportunities(state).map((o) => o.id)).toEqual(["d1", "b1", "d2"]);
+    expect(opportunitiesOfContact(state, "acme").map((o) => o.id)).toEqual(["d1", "d2"]);
+  });
+
+  it("return undefined (or nothing) for a missing record", () => {
+    expect(getContact(state, "nope")).toBeUndefined();
+    expect(getOpportunity(state, "nope")).toBeUndefined();
+    expect(getUser(state, "nope")).toBeUndefined();
+    expect(getContact(state, "d1")).toBeUndefined();
+    expect(opportunitiesOfContact(state, "nope")).toEqual([]);
+  });
+});
+
+describe("partial snapshots (SPEC §2, §5a)", () => {
+  /** acme lists d1, d2 and d3, but the host loaded d1 and d2 only. */
+  function partial(settings: CrmRecordsInit["settings"] = {}, acme: Partial<ContactInit> = {}): CrmState {
+    return account(settings, {
+      contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["d1", "d2", "d3"], ...acme }, { id: "bolt", ownerId: "ben" }],
+    });
+  }
+
+  it("keeps the contact's full list; selectors return the loaded opportunities only", () => {
+    const state = partial();
+    expect(getContact(state, "acme")?.opportunityIds).toEqual(["d1", "d2", "d3"]);
+    expect(opportunitiesOfContact(state, "acme").map((o) => o.id)).toEqual(["d1", "d2"]);
+    expect(getOpportunity(state, "d3")).toBeUndefined();
+  });
+
+  const mustTouchAll: [string, CrmRecordsInit["settings"], Command][] = [
+    ["coupled: assigning the contact's owner", COUPLED, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }],
+    ["coupled: assigning an opportunity's owner", COUPLED, { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" }],
+    ["coupled: a new opportunity with another owner", COUPLED, { type: "createOpportunity", opportunityId: "d9", contactId: "acme", ownerId: "ben" }],
+    ["deleting the contact", SEPARATE, { type: "deleteContact", contactId: "acme" }],
+    ["turning allowDifferentOwners off", SEPARATE, { type: "updateSettings", allowDifferentOwners: false }],
+    [
+      "separate, opportunity followers follow the contact owner: assigning the contact's owner",
+      { ...SEPARATE, updateOpportunityFollowersOnContactOwnerChange: true },
+      { type: "assignContactOwner", contactId: "acme", ownerId: "ben" },
+    ],
+  ];
+  it.each(mustTouchAll)("%s fails with INCOMPLETE_SNAPSHOT naming the missing ids", (_, settings, command) => {
+    const state = partial(settings);
+    const error = reject(state, command);
+    expect(error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", id: "acme", missingIds: ["d3"] });
+    expect(error.message).toContain('"d3"');
+  });
+
+  it("separate, contact followers follow opportunity owners: the previous owner's automatic follow needs every opportunity", () => {
+    const settings = { ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true };
+    const state = partial(settings, { ownerId: "cy", followers: [{ userId: "ana", source: "automation" }] });
+    // Whether ana still owns another opportunity of acme depends on d3, which is not loaded.
+    expect(reject(state, { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" })).toMatchObject({
+      code: "INCOMPLETE_SNAPSHOT",
+      missingIds: ["d3"],
+    });
+  });
+
+  const touchOne: [string, CrmRecordsInit["settings"], Command][] = [
+    ["separate: assigning the contact's owner", SEPARATE, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }],
+    ["separate: assigning a loaded opportunity's owner", SEPARATE, { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" }],
+    [
+      "separate, contact followers follow opportunity owners: a new owner follows the contact",
+      { ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true },
+      { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" },
+    ],
+    ["separate: a new opportunity with another owner", SEPARATE, { type: "createOpportunity", opportunityId: "d9", contactId: "acme", ownerId: "ben" }],
+    ["coupled: a new opportunity taking the contact's owner", COUPLED, { type: "createOpportunity", opportunityId: "d9", contactId: "acme" }],
+    ["following the contact", COUPLED, { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "ben" }],
+    ["following a loaded opportunity", COUPLED, { type: "addFollower", record: { kind: "opportunity", id: "d2" }, userId: "ben" }],
+    ["closing a loaded opportunity", COUPLED, { type: "setOpportunityStatus", opportunityId: "d2", status: "won" }],
+    ["deleting a loaded opportunity", COUPLED, { type: "deleteOpportunity", opportunityId: "d2" }],
+    ["coupled: assigning another contact's owner", COUPLED, { type: "assignContactOwner", contactId: "bolt", ownerId: "cy" }],
+    ["turning allowDifferentOwners on", COUPLED, { type: "updateSettings", allowDifferentOwners: true }],
+  ];
+  it.each(touchOne)("%s succeeds: it needs no other opportunity of the contact", (_, settings, command) => {
+    const result = execute(partial(settings), command);
+    expect(result.ok ? "accepted" : result.error.code).toBe("accepted");
+    expect(result.ok && result.events.length).toBeGreaterThan(0);
+  });
+
+  it("a loaded opportunity deleted from a partial contact leaves the unloaded id listed", () => {
+    const state = run(partial(), { type: "deleteOpportunity", opportunityId: "d2" }).state;
+    expect(getContact(state, "acme")?.opportunityIds).toEqual(["d1", "d3"]);
+  });
+
+  it("creating an opportunity with an id the contact lists but the snapshot did not load is ALREADY_EXISTS", () => {
+    expect(reject(partial(), { type: "createOpportunity", opportunityId: "d3", contactId: "acme" })).toMatchObject({
+      code: "ALREADY_EXISTS",
+      id: "d3",
+    });
+  });
+});
+
+describe("createState refuses an unsound snapshot with one error listing every problem (SPEC §2)", () => {
+  it("duplicate ids, unknown owner and follower, dangling contactId, and an unlisted opportunity", () => {
+    const error = snapshotError({
+      users: [{ id: "ana" }, { id: "ana" }],
+      contacts: [
+        { id: "acme", ownerId: "ana" },
+        { id: "acme", ownerId: "ana" },
+        { id: "bolt", ownerId: "zed", followers: [{ userId: "yoyo", source: "manual" }] },
+        { id: "cora", ownerId: null, opportunityIds: ["c1"] },
+      ],
+      opportunities: [
+        { id: "d1", contactId: "acme", ownerId: "ana" },
+        { id: "d1", contactId: "acme", ownerId: "ana" },
+        { id: "d2", contactId: "nowhere" },
+        { id: "c1", contactId: "cora" },
+        { id: "c2", contactId: "cora", ownerId: "xavier" },
+      ],
+    });
+    const paths = error.problems.map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "users[1].id",
+        "contacts[1].id",
+        "contacts[2].ownerId",
+        "contacts[2].followers[0].userId",
+        "opportunities[1].id",
+        "opportunities[2].contactId",
+        "contacts[3].opportunityIds",
+        "opportunities[4].ownerId",
+      ]),
+    );
+    expect(error.problems).toHaveLength(8);
+    // The message names every problem, each with the id at fault.
+    for (const id of ['"ana"', '"acme"', '"zed"', '"yoyo"', '"d1"', '"nowhere"', '"c2"', '"xavier"']) expect(error.message).toContain(id);
+    expect(error.name).toBe("InvalidSnapshotError");
+  });
+
+  it("a departed user must be kept as an inactive one, not left out", () => {
+    const error = snapshotError({ users: [], contacts: [{ id: "acme", ownerId: "gone" }], opportunities: [] });
+    expect(error.problems).toEqual([{ path: "contacts[0].ownerId", message: expect.stringContaining("inactive") }]);
+    expect(() => createState({ users: [{ id: "gone", active: false }], contacts: [{ id: "acme", ownerId: "gone" }], opportunities: [] })).not.toThrow();
+  });
+
+  it("a contact listing another contact's opportunity is refused", () => {
+    const error = snapshotError({
+      users: [],
+      contacts: [{ id: "acme", opportunityIds: ["d1", "b1"] }, { id: "bolt" }],
+      opportunities: [
+        { id: "d1", contactId: "acme" },
+        { id: "b1", contactId: "bolt" },
+      ],
+    });
+    expect(error.problems.map((p) => p.path)).toEqual(["contacts[0].opportunityIds"]);
+  });
+});
+
+describe("owners that break the coupled rule are accepted (SPEC §2)", () => {
+  const legacy = () =>
+    account(COUPLED, {
+      opportunities: [
+        { id: "d1", contactId: "acme", ownerId: "ana" },
+        { id: "d2", contactId: "acme", ownerId: "ben" },
+      ],
+    });
+
+  it("createState accepts them and checkInvariants reports them", () => {
+    const violations = checkInvariants(legacy());
+    expect(violations).toEqual([expect.objectContaining({ rule: "owners-coupled", record: { kind: "opportunity", id: "d2" } })]);
+  });
+
+  it("the group's next contact owner change realigns it", () => {
+    const { state, events } = run(legacy(), { type: "assignContactOwner", contactId: "acme", ownerId: "cy" });
+    expect(owners(state, "acme", "d1", "d2")).toEqual({ acme: "cy", d1: "cy", d2: "cy" });
+    expect(brief(events)).toEqual([
+      "ContactOwnerChanged acme ana→cy command",
+      "OpportunityOwnerChanged d1 ana→cy owners-coupled",
+      "OpportunityOwnerChanged d2 ben→cy owners-coupled",
+    ]);
+    expect(checkInvariants(state)).toEqual([]);
+  });
+
+  it("the group's next opportunity owner change realigns it", () => {
+    const { state } = run(legacy(), { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" });
+    expect(owners(state, "acme", "d1", "d2")).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
+    expect(checkInvariants(state)).toEqual([]);
+  });
+});
+
+describe('"__proto__", "constructor" and "toString" are ordinary ids (SPEC §6)', () => {
+  const ids = ["__proto__", "constructor", "toString"] as const;
+
+  it.each(ids)("%s works as a user, contact and opportunity id, without polluting anything", (id) => {
+    const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
+    const base = createState({ users: [{ id }, { id: "ana" }], contacts: [], opportunities: [] });
+    expect(getContact(base, id)).toBeUndefined();
+    expect(getOpportunity(base, id)).toBeUndefined();
+    expect(getUser(base, "hasOwnProperty")).toBeUndefined();
+
+    const { state } = run(
+      base,
+      { type: "createContact", contactId: id, ownerId: id, followerIds: ["ana"] },
+      { type: "createOpportunity", opportunityId: id, contactId: id },
+      { type: "assignOpportunityOwner", opportunityId: id, ownerId: "ana" },
+      { type: "addFollower", record: { kind: "opportunity", id }, userId: id },
+    );
+    expect(getContact(state, id)).toEqual({ id, ownerId: "ana", followers: [{ userId: "ana", source: "manual" }], opportunityIds: [id] });
+    expect(getOpportunity(state, id)).toEqual({ id, contactId: id, ownerId: "ana", followers: [{ userId: id, source: "manual" }], status: "open" });
+    expect(getUser(state, id)?.id).toBe(id);
+    expect(listContacts(state).map((c) => c.id)).toEqual([id]);
+
+    const records = toRecords(state);
+    expect(toRecords(createState(JSON.parse(JSON.stringify(records)) as CrmRecordsInit))).toEqual(records);
+    expect(run(state, { type: "deleteContact", contactId: id }).state).not.toBe(state);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(prototypeKeys);
+    expect(({} as Record<string, unknown>)["ownerId"]).toBeUndefined();
+  });
+
+  it("a snapshot given with those ids round-trips", () => {
+    const init: CrmRecordsInit = {
+      users: ids.map((id) => ({ id })),
+      contacts: [{ id: "__proto__", ownerId: "constructor", followers: [{ userId: "toString", source: "automation" }] }],
+      opportunities: [{ id: "constructor", contactId: "__proto__", ownerId: "constructor" }],
+    };
+    const state = createState(init);
+    expect(getContact(state, "__proto__")?.opportunityIds).toEqual(["constructor"]);
+    expect(toRecords(state).contacts).toEqual([{ ...init.contacts[0], opportunityIds: ["constructor"] }]);
+    expect(checkInvariants(state)).toEqual([]);
+  });
+});
+
+describe("immutability (SPEC §2, §3, §7)", () => {
+  it("a snapshot from createState is deeply frozen, and so is one from execute", () => {
+    const state = account();
+    expect(firstUnfrozen(state)).toBeUndefined();
+    const next = run(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, { type: "createContact", contactId: "new", followerIds: ["cy"] }).state;
+    expect(firstUnfrozen(next)).toBeUndefined();
+    expect(Object.isFrozen(getContact(next, "new")?.followers)).toBe(true);
+  });
+
+  it("createState neither freezes nor keeps the objects it is given", () => {
+    const init = {
+      settings: { allowDifferentOwners: true },
+      users: USERS.map((u) => ({ ...u })),
+      contacts: [{ id: "acme", ownerId: "ana", followers: [{ userId: "ben", source: "manual" as const }], opportunityIds: ["d1"] }],
+      opportunities: [{ id: "d1", contactId: "acme", ownerId: "ana", followers: [{ userId: "cy", source: "automation" as const }] }],
+    };
+    const copy = structuredClone(init);
+    const state = createState(init);
+    expect(anyFrozen(init)).toBe(false);
+    expect(init).toEqual(copy);
+
+    init.contacts[0]!.ownerId = "cy";
+    init.contacts[0]!.followers.push({ userId: "dee", source: "manual" });
+    init.contacts[0]!.opportunityIds.push("d9");
+    init.opportunities[0]!.followers[0]!.userId = "dee";
+    init.users[0]!.id = "renamed";
+    init.settings.allowDifferentOwners = false;
+    expect(getContact(state, "acme")).toEqual({ id: "acme", ownerId: "ana", followers: [{ userId: "ben", source: "manual" }], opportunityIds: ["d1"] });
+    expect(getOpportunity(state, "d1")?.followers).toEqual([{ userId: "cy", source: "automation" }]);
+    expect(getUser(state, "ana")).toBeDefined();
+    expect(getSettings(state).allowDifferentOwners).toBe(true);
+  });
+});

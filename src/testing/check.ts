@@ -1,7 +1,27 @@
 /** Checks for property tests: invariants, running a sequence, comparing snapshots. */
 import { checkInvariants, execute, toRecords, type Command, type CrmState, type ExecuteResult, type InvariantViolation } from "../index.js";
 
-/** The error `assertInvariants` throws: the message lists every violation, and so does `violations`. */
+/**
+ * The error `assertInvariants` throws: the message lists every violation, and so does `violations`.
+ *
+ * @example
+ * ```ts
+ * import { createState } from "crm-ownership";
+ * import { assertInvariants, InvariantsBrokenError } from "crm-ownership/testing";
+ *
+ * // Legacy data: owners are coupled but the group is split.
+ * const legacy = createState({
+ *   users: [{ id: "ana" }, { id: "ben" }],
+ *   contacts: [{ id: "acme", ownerId: "ana" }],
+ *   opportunities: [{ id: "deal-1", contactId: "acme", ownerId: "ben" }],
+ * });
+ * try {
+ *   assertInvariants(legacy, "after import");
+ * } catch (error) {
+ *   if (error instanceof InvariantsBrokenError) error.violations.map((v) => v.rule); // ["owners-coupled"]
+ * }
+ * ```
+ */
 export class InvariantsBrokenError extends Error {
   override readonly name = "InvariantsBrokenError";
   /** What `checkInvariants` returned. */
@@ -35,7 +55,22 @@ export function assertInvariants(state: CrmState, context?: string): void {
   if (violations.length > 0) throw new InvariantsBrokenError(violations, context);
 }
 
-/** One command of `runSequence`: the snapshot it ran on, the command, and its result. */
+/**
+ * One command of `runSequence`: the snapshot it ran on, the command, and its result.
+ *
+ * @example
+ * ```ts
+ * import { createState } from "crm-ownership";
+ * import { runSequence, type Step } from "crm-ownership/testing";
+ *
+ * const state = createState({ users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
+ * const { steps } = runSequence(state, [
+ *   { type: "assignContactOwner", contactId: "acme", ownerId: "ben" },
+ *   { type: "deleteContact", contactId: "nobody" },
+ * ]);
+ * steps.map((step: Step) => (step.result.ok ? "accepted" : step.result.error.code)); // ["accepted", "CONTACT_NOT_FOUND"]
+ * ```
+ */
 export interface Step {
   readonly index: number;
   readonly before: CrmState;
@@ -43,7 +78,25 @@ export interface Step {
   readonly result: ExecuteResult;
 }
 
-/** Options of `runSequence`. */
+/**
+ * Options of `runSequence`.
+ *
+ * @example
+ * ```ts
+ * import { createState } from "crm-ownership";
+ * import { runSequence, type RunOptions } from "crm-ownership/testing";
+ *
+ * const rejected: string[] = [];
+ * const options: RunOptions = {
+ *   checkInvariants: true,
+ *   onStep: (step) => {
+ *     if (!step.result.ok) rejected.push(step.result.error.code);
+ *   },
+ * };
+ * runSequence(createState({ users: [], contacts: [], opportunities: [] }), [{ type: "removeAssignedUser", contactId: "acme" }], options);
+ * rejected; // ["CONTACT_NOT_FOUND"]
+ * ```
+ */
 export interface RunOptions {
   /** Called after each command, accepted or not: persist, compare, assert there (default: nothing). */
   readonly onStep?: ((step: Step) => void) | undefined;
@@ -112,7 +165,20 @@ function describe(command: unknown): string {
   }
 }
 
-/** Options of `assertSameRecords`. */
+/**
+ * Options of `assertSameRecords`.
+ *
+ * @example
+ * ```ts
+ * import { createState } from "crm-ownership";
+ * import { assertSameRecords, type SameRecordsOptions } from "crm-ownership/testing";
+ *
+ * const a = createState({ users: [{ id: "ana" }, { id: "ben" }], contacts: [], opportunities: [] });
+ * const b = createState({ users: [{ id: "ben" }, { id: "ana" }], contacts: [], opportunities: [] }); // rows in another order
+ * const options: SameRecordsOptions = { ignoreOrder: true };
+ * assertSameRecords(b, a, options); // passes; without ignoreOrder it throws
+ * ```
+ */
 export interface SameRecordsOptions {
   /**
    * Compare users, contacts, opportunities and rotations as sets by id, not in order (a

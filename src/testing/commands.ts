@@ -14,7 +14,19 @@ import { CONTACT_POOL, FRESH_CONTACTS, FRESH_OPPORTUNITIES, HOSTILE_IDS, OPPORTU
 import { arbInvalidCommand } from "./invalid.js";
 import { arbRecords, type RecordsOptions } from "./records.js";
 
-/** Options of `arbCommand`. */
+/**
+ * Options of `arbCommand`.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbCommand, arbRecords, type CommandOptions } from "crm-ownership/testing";
+ *
+ * // Trusted owner changes only: no actorId, no commandId/at/expectedVersion.
+ * const options: CommandOptions = { types: ["assignContactOwner", "assignOpportunityOwner"], actorRate: 0, meta: false };
+ * fc.sample(arbRecords().chain((records) => arbCommand(records, options)), 3);
+ * ```
+ */
 export interface CommandOptions {
   /** Only these command types (default: every type, SPEC §5a and §8). */
   readonly types?: readonly CommandType[] | undefined;
@@ -27,7 +39,20 @@ export interface CommandOptions {
   readonly meta?: boolean | undefined;
 }
 
-/** Options of `arbCommandSequence`. */
+/**
+ * Options of `arbCommandSequence`.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbCommandSequence, type SequenceOptions } from "crm-ownership/testing";
+ *
+ * // Up to 20 commands, one in ten an invalid payload a host might pass unchecked.
+ * const options: SequenceOptions = { maxLength: 20, invalidRate: 0.1 };
+ * const records = { users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] };
+ * fc.sample(arbCommandSequence(records, options), 2);
+ * ```
+ */
 export interface SequenceOptions extends CommandOptions {
   /** Fewest commands (default 0). */
   readonly minLength?: number | undefined;
@@ -40,7 +65,22 @@ export interface SequenceOptions extends CommandOptions {
   readonly invalidRate?: number | undefined;
 }
 
-/** A snapshot as records or as a state; the arbitraries read its ids. */
+/**
+ * A snapshot as records or as a state; the arbitraries read its ids.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { createState } from "crm-ownership";
+ * import { arbCommand, type Source } from "crm-ownership/testing";
+ *
+ * const records = { users: [{ id: "ana" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] };
+ * const fromRecords: Source = records;
+ * const fromState: Source = createState(records); // either way the commands name acme and ana
+ * fc.sample(arbCommand(fromRecords), 2);
+ * fc.sample(arbCommand(fromState), 2);
+ * ```
+ */
 export type Source = CrmRecordsInit | CrmState;
 
 /** The ids a snapshot holds, by kind. @internal */
@@ -242,7 +282,23 @@ export function arbCommandSequence(source: Source, options: SequenceOptions = {}
   return fc.array(item, { minLength: options.minLength ?? 0, maxLength: options.maxLength ?? 8 });
 }
 
-/** A snapshot and commands for it: what most properties need. */
+/**
+ * A snapshot and commands for it: what most properties need.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { checkInvariants, createState, executeAll } from "crm-ownership";
+ * import { arbScenario, type Scenario } from "crm-ownership/testing";
+ *
+ * fc.assert(
+ *   fc.property(arbScenario(), (scenario: Scenario) => {
+ *     const result = executeAll(createState(scenario.records), scenario.commands);
+ *     return !result.ok || checkInvariants(result.state).length === 0; // all or none, and sound
+ *   }),
+ * );
+ * ```
+ */
 export interface Scenario {
   readonly records: CrmRecordsInit;
   readonly commands: Command[];

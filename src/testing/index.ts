@@ -8,6 +8,7 @@
  * host does (`runSequence`) and for comparing snapshots (`assertSameRecords`). The library's own
  * property tests use these same arbitraries. Everything here uses the public API only.
  * @packageDocumentation
+ * @module crm-ownership/testing
  */
 export { HOSTILE_IDS } from "./ids.js";
 export { arbRecords, arbState, type RecordsOptions, type SettingsMode } from "./records.js";

@@ -3,7 +3,20 @@ import fc from "fast-check";
 import { COMMAND_TYPES, LIMITS, commandSchemas, type Command, type CommandType } from "../index.js";
 import { arbCommand, type Source } from "./commands.js";
 
-/** Options of `arbInvalidCommand`. */
+/**
+ * Options of `arbInvalidCommand`.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { parseCommand } from "crm-ownership";
+ * import { arbInvalidCommand, type InvalidOptions } from "crm-ownership/testing";
+ *
+ * // Wrong shapes and hostile payloads (throwing getters, proxies, cycles), but no huge ones.
+ * const options: InvalidOptions = { hostile: true, huge: false };
+ * fc.assert(fc.property(arbInvalidCommand(undefined, options), (payload) => !parseCommand(payload).ok));
+ * ```
+ */
 export interface InvalidOptions {
   /**
    * Include payloads built to hurt the reader, not only to be wrong: getters that throw,

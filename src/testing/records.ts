@@ -14,7 +14,18 @@ import {
 } from "../index.js";
 import { CONTACT_POOL, OPPORTUNITY_POOL, ROTATION_POOL, USER_POOL } from "./ids.js";
 
-/** Which settings a generated snapshot has. */
+/**
+ * Which settings a generated snapshot has.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbState, type SettingsMode } from "crm-ownership/testing";
+ *
+ * const mode: SettingsMode = "separate"; // every generated account allows different owners
+ * fc.sample(arbState({ settings: mode }), 3);
+ * ```
+ */
 export type SettingsMode =
   /** `allowDifferentOwners` off: owners coupled. */
   | "coupled"
@@ -23,7 +34,19 @@ export type SettingsMode =
   /** Either (the default). */
   | "any";
 
-/** Options of `arbRecords` and `arbState`. Every option has a default; pass only what matters. */
+/**
+ * Options of `arbRecords` and `arbState`. Every option has a default; pass only what matters.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbRecords, type RecordsOptions } from "crm-ownership/testing";
+ *
+ * // Partial snapshots of small coupled accounts, some with groups split by legacy data.
+ * const options: RecordsOptions = { maxContacts: 3, settings: "coupled", partial: true, splitGroups: true };
+ * fc.sample(arbRecords(options), 3);
+ * ```
+ */
 export interface RecordsOptions {
   /** Fewest users (default 1). */
   readonly minUsers?: number | undefined;

@@ -1,0 +1,212 @@
+/**
+ * SPEC §5 and §5a: every event type with its fields and cause, commandId/at on every event,
+ * the order of events, and events as JSON.
+ */
+import { describe, expect, it } from "vitest";
+import { getContact, getOpportunity, listOpportunities, type Cause, type Command, type CrmEvent } from "../src/index.js";
+import { account, brief, COUPLED, run, SEPARATE } from "./helpers.js";
+
+const only = (command: Command, settings = SEPARATE, extra = {}) => run(account(settings, extra), command).events;
+
+describe("every event type carries its fields and a cause (§5a)", () => {
+  // `version` is the snapshot version the command produced (brief's decision); account() is at 0.
+  it("SettingsChanged: setting, from, to — one event per setting that changed", () => {
+    expect(only({ type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: false, allowDifferentOwners: true }, COUPLED)).toEqual([
+      { type: "SettingsChanged", setting: "allowDifferentOwners", from: false, to: true, cause: "command", version: 1 },
+      { type: "SettingsChanged", setting: "updateContactFollowersOnOpportunityOwnerChange", from: false, to: true, cause: "command", version: 1 },
+    ]);
+  });
+
+  it("ContactCreated: contactId, ownerId (null when unassigned)", () => {
+    expect(only({ type: "createContact", contactId: "new", ownerId: "ben" })).toEqual([{ type: "ContactCreated", contactId: "new", ownerId: "ben", cause: "command", version: 1 }]);
+    expect(only({ type: "createContact", contactId: "new" })).toEqual([{ type: "ContactCreated", contactId: "new", ownerId: null, cause: "command", version: 1 }]);
+  });
+
+  it("OpportunityCreated: opportunityId, contactId, ownerId, ownerDefaulted (and status)", () => {
+    expect(only({ type: "createOpportunity", opportunityId: "d3", contactId: "acme", status: "won" })).toEqual([
+      { type: "OpportunityCreated", opportunityId: "d3", contactId: "acme", ownerId: "ana", ownerDefaulted: true, status: "won", cause: "command", version: 1 },
+    ]);
+  });
+
+  it("ContactOwnerChanged: contactId, from, to", () => {
+    expect(only({ type: "assignContactOwner", contactId: "acme", ownerId: "ben" })).toEqual([
+      { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", cause: "command", version: 1 },
+    ]);
+  });
+
+  it("OpportunityOwnerChanged: opportunityId, contactId, from, to", () => {
+    expect(only({ type: "assignOpportunityOwner", opportunityId: "d2", ownerId: null })).toEqual([
+      { type: "OpportunityOwnerChanged", opportunityId: "d2", contactId: "acme", from: "ana", to: null, cause: "command", version: 1 },
+    ]);
+  });
+
+  it("FollowerAdded: record { kind, id }, userId, source", () => {
+    expect(only({ type: "addFollower", record: { kind: "opportunity", id: "d1" }, userId: "ben" })).toEqual([
+      { type: "FollowerAdded", record: { kind: "opportunity", id: "d1" }, userId: "ben", source: "manual", cause: "command", version: 1 },
+    ]);
+  });
+
+  it("FollowerRemoved: record { kind, id }, userId (and the source of the follow that ended)", () => {
+    const extra = { contacts: [{ id: "acme", ownerId: "ana", followers: [{ userId: "ben", source: "manual" as const }] }] };
+    expect(only({ type: "removeFollower", record: { kind: "contact", id: "acme" }, userId: "ben" }, SEPARATE, extra)).toEqual([
+      { type: "FollowerRemoved", record: { kind: "contact", id: "acme" }, userId: "ben", source: "manual", cause: "command", version: 1 },
+    ]);
+  });
+
+  it("FollowerNotAdded: record { kind, id }, userId, reason", () => {
+    const settings = { ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true, maxFollowers: 0 };
+    expect(only({ type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" }, settings)[1]).toEqual({
+      type: "FollowerNotAdded",
+      record: { kind: "contact", id: "acme" },
+      userId: "ben",
+      reason: "limit",
+      cause: "opportunity-owner-followers",
+      version: 1,
+    });
+  });
+
+  it("OpportunityStatusChanged: opportunityId, from, to (and contactId)", () => {
+    expect(only({ type: "setOpportunityStatus", opportunityId: "d1", status: "abandoned" })).toEqual([
+      { type: "OpportunityStatusChanged", opportunityId: "d1", contactId: "acme", from: "open", to: "abandoned", cause: "command", version: 1 },
+    ]);
+  });
+
+  it("OpportunityDeleted: opportunityId, contactId; the contact no longer lists it", () => {
+    const { state, events } = run(account(), { type: "deleteOpportunity", opportunityId: "d1" });
+    expect(events).toEqual([{ type: "OpportunityDeleted", opportunityId: "d1", contactId: "acme", cause: "command", version: 1 }]);
+    expect(getOpportunity(state, "d1")).toBeUndefined();
+    expect(getContact(state, "acme")?.opportunityIds).toEqual(["d2"]);
+  });
+
+  it("ContactDeleted: contactId, then its opportunities in the contact's order with cause contact-deleted (§4.4)", () => {
+    const state = account(COUPLED, { contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["d2", "d1"] }] });
+    const { state: next, events } = run(state, { type: "deleteContact", contactId: "acme" });
+    expect(events).toEqual([
+      { type: "ContactDeleted", contactId: "acme", cause: "command", version: 1 },
+      { type: "OpportunityDeleted", opportunityId: "d2", contactId: "acme", cause: "contact-deleted", version: 1 },
+      { type: "OpportunityDeleted", opportunityId: "d1", contactId: "acme", cause: "contact-deleted", version: 1 },
+    ]);
+    expect(getContact(next, "acme")).toBeUndefined();
+    expect(listOpportunities(next)).toEqual([]);
+  });
+
+  it("a contact created with followers: ContactCreated, then one manual FollowerAdded each", () => {
+    expect(brief(only({ type: "createContact", contactId: "new", ownerId: "ana", followerIds: ["ben", "cy"] }))).toEqual([
+      "ContactCreated command",
+      "FollowerAdded contact:new ben manual command",
+      "FollowerAdded contact:new cy manual command",
+    ]);
+  });
+});
+
+describe("causes say why (§5)", () => {
+  const causes = (command: Command, settings = SEPARATE, extra = {}) => only(command, settings, extra).map((e) => e.cause);
+  const cases: [Cause, Command, object, object?][] = [
+    ["owners-coupled", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, COUPLED],
+    ["owners-recoupled", { type: "updateSettings", allowDifferentOwners: false }, SEPARATE, { opportunities: [{ id: "d1", contactId: "acme", ownerId: "ben" }] }],
+    ["opportunity-owner-followers", { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" }, { ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true }],
+    ["contact-owner-followers", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, { ...SEPARATE, updateOpportunityFollowersOnContactOwnerChange: true }],
+    ["contact-deleted", { type: "deleteContact", contactId: "acme" }, SEPARATE],
+  ];
+  it.each(cases)("%s: the asked change has cause command, the rule's changes the rule", (rule, command, settings, extra) => {
+    const seen = causes(command, settings, extra);
+    expect(seen[0]).toBe("command");
+    expect(seen.slice(1).length).toBeGreaterThan(0);
+    expect(new Set(seen.slice(1))).toEqual(new Set([rule]));
+  });
+});
+
+describe("commandId and at are copied onto every event (§3, §5a)", () => {
+  const command: Command = { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben", commandId: "req-1", at: "2026-03-01T09:30:00Z", actorId: "ana" };
+
+  it("every event of the command carries them, rule events included", () => {
+    const events = run(account(COUPLED), command).events;
+    expect(events).toHaveLength(3);
+    for (const event of events) expect(event).toMatchObject({ commandId: "req-1", at: "2026-03-01T09:30:00Z" });
+  });
+
+  it("events of a command without them have neither field; actorId is not copied", () => {
+    const events = run(account(COUPLED), { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben", at: "2026-03-01" }).events;
+    for (const event of events) {
+      expect(event).not.toHaveProperty("commandId");
+      expect(event).toHaveProperty("at", "2026-03-01");
+    }
+    expect(run(account(COUPLED), command).events[0]).not.toHaveProperty("actorId");
+  });
+
+  it("each command of a batch stamps its own events, and its own version", () => {
+    const events = run(
+      account(SEPARATE),
+      { type: "assignContactOwner", contactId: "acme", ownerId: "ben", commandId: "a" },
+      { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "cy", commandId: "b" },
+    ).events;
+    expect(events.map((e) => [e.commandId, e.version])).toEqual([
+      ["a", 1],
+      ["b", 2],
+    ]);
+  });
+});
+
+describe("order: the asked change first, then the rules, opportunities in the contact's order (§5)", () => {
+  it("a coupled opportunity owner change: the opportunity, its contact, then the others in the contact's list", () => {
+    const state = account(COUPLED, {
+      contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["d3", "d2", "d1"] }],
+      opportunities: [
+        { id: "d1", contactId: "acme", ownerId: "ana" },
+        { id: "d2", contactId: "acme", ownerId: "ana" },
+        { id: "d3", contactId: "acme", ownerId: "ana" },
+      ],
+    });
+    expect(brief(run(state, { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben" }).events)).toEqual([
+      "OpportunityOwnerChanged d2 ana→ben command",
+      "ContactOwnerChanged acme ana→ben owners-coupled",
+      "OpportunityOwnerChanged d3 ana→ben owners-coupled",
+      "OpportunityOwnerChanged d1 ana→ben owners-coupled",
+    ]);
+  });
+
+  it("with separate owners, the change first and the follower rule after it", () => {
+    const settings = { ...SEPARATE, updateOpportunityFollowersOnContactOwnerChange: true };
+    const state = account(settings, { contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["d2", "d1"] }] });
+    expect(brief(run(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }).events)).toEqual([
+      "ContactOwnerChanged acme ana→ben command",
+      "FollowerAdded opportunity:d2 ben automation contact-owner-followers",
+      "FollowerAdded opportunity:d1 ben automation contact-owner-followers",
+    ]);
+  });
+});
+
+describe("events are JSON (§5)", () => {
+  it("every event survives JSON.stringify and JSON.parse unchanged", () => {
+    const settings = { ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true, maxFollowers: 1 };
+    const { events } = run(
+      account(settings, { contacts: [{ id: "acme", ownerId: "ana", followers: [{ userId: "dee", source: "manual" }] }] }),
+      { type: "createContact", contactId: "new", ownerId: "ana", followerIds: ["ben"], commandId: "c1", at: "2026-01-01T00:00:00Z" },
+      { type: "createOpportunity", opportunityId: "d3", contactId: "acme" },
+      { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" },
+      { type: "assignContactOwner", contactId: "acme", ownerId: "cy" },
+      { type: "removeFollower", record: { kind: "contact", id: "acme" }, userId: "dee" },
+      { type: "setOpportunityStatus", opportunityId: "d2", status: "lost" },
+      { type: "deleteOpportunity", opportunityId: "d2" },
+      { type: "updateSettings", allowDifferentOwners: false },
+      { type: "deleteContact", contactId: "acme" },
+    );
+    const types = new Set(events.map((e) => e.type));
+    const expected: CrmEvent["type"][] = [
+      "ContactCreated",
+      "FollowerAdded",
+      "OpportunityCreated",
+      "OpportunityOwnerChanged",
+      "FollowerNotAdded",
+      "ContactOwnerChanged",
+      "FollowerRemoved",
+      "OpportunityStatusChanged",
+      "OpportunityDeleted",
+      "SettingsChanged",
+      "ContactDeleted",
+    ];
+    for (const type of expected) expect(types).toContain(type);
+    // Strict: no undefined-valued fields, no class instances, nothing JSON would drop.
+    expect(JSON.parse(JSON.stringify(events))).toStrictEqual(events);
+  });
+});

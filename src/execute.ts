@@ -61,7 +61,7 @@ function run(overlay: Overlay, input: Command | unknown, events: CrmEvent[]): Cr
  * ```
  */
 export function execute(state: CrmState, command: Command): ExecuteResult {
-  return executeAll(state, [command]);
+  return runAll(state, [command], false);
 }
 
 /**
@@ -78,6 +78,11 @@ export function execute(state: CrmState, command: Command): ExecuteResult {
  * ```
  */
 export function executeAll(state: CrmState, commands: readonly Command[]): ExecuteResult {
+  return runAll(state, commands, true);
+}
+
+/** executeAll's body; `indexed`: name the failing command's position (a batch, even of one). */
+function runAll(state: CrmState, commands: readonly Command[], indexed: boolean): ExecuteResult {
   try {
     if (!Array.isArray(commands)) return { ok: false, error: errors.invalid("commands", "an array of commands") };
     if (commands.length > LIMITS.batch) return { ok: false, error: errors.invalid("commands", `an array of at most ${LIMITS.batch} commands`) };
@@ -85,7 +90,7 @@ export function executeAll(state: CrmState, commands: readonly Command[]): Execu
     const events: CrmEvent[] = [];
     for (let index = 0; index < commands.length; index++) {
       const error = run(overlay, commands[index], events);
-      if (error) return { ok: false, error: commands.length === 1 ? error : { ...error, index } };
+      if (error) return { ok: false, error: indexed ? { ...error, index } : error };
     }
     return { ok: true, state: overlay.commit(), events };
   } catch (cause) {

@@ -119,7 +119,9 @@ export function readObject<S extends Shape>(value: unknown, shape: S, path: stri
   if (!isObject(value)) return bad(path || "(command)", "an object");
   for (const key of Object.keys(value)) {
     if (!Object.hasOwn(shape, key) && !allowed?.has(key)) {
-      return { ok: false, error: { ...errors.invalid(join(path, key), "absent: it is not a field of this command"), message: `Invalid command: unknown field "${join(path, key)}".` } };
+      // The key is the caller's: shortened and quoted, so a 1 MB or multi-line key is not echoed.
+      const name = join(path, JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key).slice(1, -1));
+      return { ok: false, error: { ...errors.invalid(name, "absent: it is not a field of this command"), message: `Invalid command: unknown field "${name}".` } };
     }
   }
   const out = Object.create(null) as Record<string, unknown>;

@@ -1,0 +1,383 @@
+/**
+ * Hostile input (issue 7, part 2): parseCommand, execute, executeAll and createState under
+ * fuzzing with fc.anything() and crafted payloads — deep nesting, 100k-item arrays, 1 MB strings,
+ * cycles, getters that throw, Proxies, frozen and sparse arrays, numbers where strings belong,
+ * and prototype-pollution attempts through every id and record field.
+ *
+ * What must hold: nothing throws out of execute, executeAll or parseCommand; createState throws
+ * only InvalidSnapshotError; Object.prototype (and friends) never change; every error is typed.
+ */
+import fc from "fast-check";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  CommandRejectedError,
+  InvalidSnapshotError,
+  LIMITS,
+  checkInvariants,
+  createState,
+  decide,
+  execute,
+  executeAll,
+  getUser,
+  parseCommand,
+  toRecords,
+  type Command,
+  type CrmError,
+  type CrmRecordsInit,
+  type CrmState,
+  type ErrorCode,
+} from "../../src/index.js";
+import { arbCommand, arbInvalidCommand, arbRecords, arbState } from "../../src/testing/index.js";
+import { runs } from "./helpers.js";
+
+const CODES: readonly ErrorCode[] = [
+  "INVALID_COMMAND",
+  "CONTACT_NOT_FOUND",
+  "OPPORTUNITY_NOT_FOUND",
+  "USER_NOT_FOUND",
+  "USER_INACTIVE",
+  "ALREADY_EXISTS",
+  "VERSION_CONFLICT",
+  "INCOMPLETE_SNAPSHOT",
+  "FOLLOWER_LIMIT",
+  "NO_ELIGIBLE_USER",
+  "FORBIDDEN",
+];
+
+/** Keys that mean something to JavaScript objects. */
+const POLLUTERS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "__defineGetter__", "isPrototypeOf"] as const;
+
+/** Everything fc.anything can make, exotic objects included. */
+const anything = fc.anything({
+  maxDepth: 4,
+  withBigInt: true,
+  withBoxedValues: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withNullPrototype: true,
+  withObjectString: true,
+  withSparseArray: true,
+  withTypedArray: true,
+  withUnicodeString: true,
+  key: fc.oneof(fc.string(), fc.constantFrom(...POLLUTERS, "type", "contactId", "ownerId", "users", "contacts", "opportunities")),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Prototype pollution watch: every test in this file checks the built-in prototypes after it.
+
+const PROTOTYPES = [Object.prototype, Array.prototype, Function.prototype, String.prototype] as const;
+const shapeOf = () => PROTOTYPES.map((p) => Reflect.ownKeys(p).map(String).sort().join(","));
+let before: string[] = [];
+beforeEach(() => {
+  before = shapeOf();
+});
+afterEach(() => {
+  expect(shapeOf()).toEqual(before);
+  expect(Object.getPrototypeOf({})).toBe(Object.prototype);
+  expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+  expect(({} as Record<string, unknown>)["ownerId"]).toBeUndefined();
+  expect(({} as Record<string, unknown>)["role"]).toBeUndefined();
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** A refusal is plain, typed data: a known code, a sentence of bounded size, JSON-safe. */
+function expectTypedError(error: CrmError): void {
+  expect(CODES).toContain(error.code);
+  expect(typeof error.message).toBe("string");
+  expect(error.message.length).toBeLessThan(2_000);
+  if (error.field !== undefined) expect(typeof error.field).toBe("string");
+  expect(() => JSON.stringify(error)).not.toThrow();
+}
+
+/** createState either builds a snapshot or throws InvalidSnapshotError listing problems. */
+function tryCreate(records: unknown): CrmState | InvalidSnapshotError {
+  try {
+    return createState(records as CrmRecordsInit);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidSnapshotError);
+    expect((error as InvalidSnapshotError).problems.length).toBeGreaterThan(0);
+    return error as InvalidSnapshotError;
+  }
+}
+
+const base = createState({
+  users: [{ id: "ana", role: "admin" }, { id: "ben" }, { id: "__proto__" }, { id: "constructor", active: false }],
+  contacts: [{ id: "acme", ownerId: "ana" }, { id: "toString", ownerId: "__proto__" }],
+  opportunities: [{ id: "deal-1", contactId: "acme", ownerId: "ana" }],
+});
+const baseJson = JSON.stringify(toRecords(base));
+
+describe("parseCommand, execute and executeAll never throw", { timeout: 120_000 }, () => {
+  it("on anything fc.anything() makes", () => {
+    fc.assert(
+      fc.property(anything, (payload) => {
+        const parsed = parseCommand(payload);
+        if (!parsed.ok) expect(parsed.error.code).toBe("INVALID_COMMAND");
+        const result = execute(base, payload as Command);
+        if (!result.ok) expectTypedError(result.error);
+        const batch = executeAll(base, payload as Command[]);
+        if (!batch.ok) expectTypedError(batch.error);
+        const listed = executeAll(base, [payload as Command, payload as Command]);
+        if (!listed.ok) expectTypedError(listed.error);
+        expect(JSON.stringify(toRecords(base))).toBe(baseJson);
+      }),
+      runs(400),
+    );
+  });
+
+  it("on invalid and hostile payloads (getters that throw, Proxies, cycles, sparse arrays, 1 MB ids, 100k-item lists, 10k-deep objects): INVALID_COMMAND", () => {
+    fc.assert(
+      fc.property(arbInvalidCommand(toRecords(base), { hostile: true, huge: true }), (payload) => {
+        const parsed = parseCommand(payload);
+        expect(parsed.ok).toBe(false);
+        const result = execute(base, payload as Command);
+        expect(result.ok).toBe(false);
+        if (!result.ok) {
+          expect(result.error.code).toBe("INVALID_COMMAND");
+          expectTypedError(result.error);
+        }
+        expect(() => decide(base, payload as Command)).toThrow(CommandRejectedError);
+      }),
+      runs(200),
+    );
+  });
+
+  it("on a state that is not a snapshot: a typed error, never a throw", () => {
+    fc.assert(
+      fc.property(anything, arbCommand(toRecords(base)), (state, command) => {
+        const result = execute(state as CrmState, command);
+        if (!result.ok) expectTypedError(result.error);
+      }),
+      runs(200),
+    );
+  });
+
+  it("huge batches, keys and strings are refused by their size, quickly", () => {
+    const started = performance.now();
+    const batch = executeAll(base, Array.from({ length: LIMITS.batch + 1 }, () => ({ type: "reactivateUser", userId: "ana" }) as Command));
+    expect(!batch.ok && batch.error).toMatchObject({ code: "INVALID_COMMAND", field: "commands" });
+    const megabyte = "x".repeat(1 << 20);
+    const cases: unknown[] = [
+      { type: "createContact", contactId: megabyte },
+      { type: "createContact", contactId: "c", followerIds: Array.from({ length: 100_000 }, () => "ana") },
+      { type: "createContact", contactId: "c", [megabyte]: 1 },
+      { type: megabyte },
+      { type: "assignUser", contactId: "acme", rotationId: "r", users: Array.from({ length: 100_000 }, () => ({ userId: "ana" })) },
+      { type: "addFollower", record: { kind: "contact", id: "acme", [megabyte]: true }, userId: "ben" },
+    ];
+    for (const payload of cases) {
+      const result = execute(base, payload as Command);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe("INVALID_COMMAND");
+        expectTypedError(result.error);
+      }
+    }
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it("frozen commands and frozen, sparse or proxied arrays are read as plain data", () => {
+    const frozen = Object.freeze({ type: "createContact", contactId: "frozen", ownerId: "ben", followerIds: Object.freeze(["ana"]) }) as Command;
+    const result = execute(base, frozen);
+    expect(result.ok).toBe(true);
+    // eslint-disable-next-line no-sparse-arrays
+    const sparse = execute(base, { type: "createContact", contactId: "s", followerIds: [, "ana"] as unknown as string[] });
+    expect(!sparse.ok && sparse.error).toMatchObject({ code: "INVALID_COMMAND", field: "followerIds[0]" });
+    const proxied = execute(base, { type: "createContact", contactId: "p", followerIds: new Proxy(["ana"], {}) });
+    expect(proxied.ok).toBe(true);
+  });
+});
+
+describe("prototype pollution through commands", () => {
+  /** A valid command with one id (top-level, in `record`, or in `users`) replaced by a polluter. */
+  const polluted = fc
+    .tuple(arbCommand(toRecords(base), { actorRate: 0.3 }), fc.nat(), fc.constantFrom(...POLLUTERS))
+    .map(([command, n, id]) => {
+      const out = structuredClone(command) as Record<string, unknown>;
+      const slots: (() => void)[] = [];
+      for (const [key, value] of Object.entries(out)) {
+        if (key !== "type" && typeof value === "string") slots.push(() => (out[key] = id));
+      }
+      const record = out["record"] as { id: string } | undefined;
+      if (record) slots.push(() => (record.id = id));
+      const users = out["users"] as { userId: string }[] | undefined;
+      if (users && users.length > 0) slots.push(() => ((users[n % users.length] as { userId: string }).userId = id));
+      slots[n % slots.length]?.();
+      return out as unknown as Command;
+    });
+
+  it("any id may be __proto__, constructor, prototype…: a command runs or is refused as for any id, and the snapshot stays sound", () => {
+    fc.assert(
+      fc.property(polluted, (command) => {
+        const result = execute(base, command);
+        if (result.ok) expect(checkInvariants(result.state)).toEqual([]);
+        else expectTypedError(result.error);
+      }),
+      runs(300),
+    );
+  });
+
+  it("JSON.parse'd payloads with an own __proto__ key are refused by name; an inherited field is never read", () => {
+    const attempts = [
+      '{"type":"createContact","contactId":"x","__proto__":{"polluted":true}}',
+      '{"type":"assignContactOwner","contactId":"acme","ownerId":"ben","__proto__":{"actorId":"ana"}}',
+      '{"type":"addFollower","record":{"kind":"contact","id":"acme","__proto__":{"polluted":true}},"userId":"ben"}',
+      '{"type":"assignUser","contactId":"acme","rotationId":"r","users":[{"userId":"ben","__proto__":{"weight":5}}]}',
+      '{"__proto__":{"type":"createContact","contactId":"x"}}',
+      '{"type":"createContact","contactId":"x","constructor":{"prototype":{"polluted":true}}}',
+    ];
+    for (const text of attempts) {
+      const result = execute(base, JSON.parse(text) as Command);
+      expect(result.ok, text).toBe(false);
+      if (!result.ok) expect(result.error.code).toBe("INVALID_COMMAND");
+    }
+    // Fields on the prototype chain are not the command's: a missing own field is missing.
+    const inherited = Object.assign(Object.create({ ownerId: "ben", actorId: "ana" }) as object, { type: "assignContactOwner", contactId: "acme" });
+    expect(execute(base, inherited as Command)).toMatchObject({ ok: false, error: { code: "INVALID_COMMAND", field: "ownerId" } });
+  });
+
+  it("records with polluting ids are ordinary records: selectors, toRecords and JSON keep them, and nothing leaks onto objects", () => {
+    fc.assert(
+      fc.property(arbState(), (state) => {
+        const json = JSON.stringify(toRecords(state));
+        const again = createState(JSON.parse(json));
+        expect(JSON.stringify(toRecords(again))).toBe(json);
+      }),
+      runs(100),
+    );
+  });
+});
+
+// Generous timeouts: a longer run (PROPERTY_RUNS_SCALE) builds many 100k-item and 1 MB inputs.
+describe("createState under hostile records", { timeout: 120_000 }, () => {
+  it("on anything fc.anything() makes: a snapshot, or InvalidSnapshotError and nothing else", () => {
+    fc.assert(
+      fc.property(anything, (records) => {
+        tryCreate(records);
+      }),
+      runs(400),
+    );
+    fc.assert(
+      fc.property(fc.record({ users: anything, contacts: anything, opportunities: anything, settings: anything, rotations: anything, version: anything }, { requiredKeys: [] }), (records) => {
+        tryCreate(records);
+      }),
+      runs(300),
+    );
+  });
+
+  /** Where a sound snapshot can be hit: every id and record field. */
+  const FIELDS = [
+    ["users", "id"],
+    ["users", "active"],
+    ["users", "role"],
+    ["users", "scope"],
+    ["contacts", "id"],
+    ["contacts", "ownerId"],
+    ["contacts", "followers"],
+    ["contacts", "opportunityIds"],
+    ["opportunities", "id"],
+    ["opportunities", "contactId"],
+    ["opportunities", "ownerId"],
+    ["opportunities", "followers"],
+    ["opportunities", "status"],
+    ["rotations", "id"],
+    ["rotations", "picks"],
+  ] as const;
+
+  /** Values that hurt: wrong types, polluters, huge, cyclic, throwing, proxied, sparse, frozen. */
+  const HOSTILE_VALUES: readonly (() => unknown)[] = [
+    () => 42,
+    () => -1,
+    () => Number.NaN,
+    () => null,
+    () => ({}),
+    () => [42],
+    () => "",
+    () => "x".repeat(1 << 20),
+    () => Array.from({ length: 100_000 }, () => 7),
+    ...POLLUTERS.map((p) => () => p),
+    () => JSON.parse('{"__proto__":{"polluted":true,"role":"admin"}}'),
+    () => {
+      const cycle: Record<string, unknown> = { userId: "ana", source: "manual" };
+      cycle["self"] = cycle;
+      return [cycle, cycle];
+    },
+    () => {
+      // eslint-disable-next-line no-sparse-arrays
+      return [, { userId: "ana", source: "manual" }];
+    },
+    () => Object.freeze([Object.freeze({ userId: "ana", source: "manual" })]),
+    () =>
+      Object.defineProperty({}, "userId", {
+        enumerable: true,
+        get() {
+          throw new Error("hostile getter");
+        },
+      }),
+    () =>
+      new Proxy([], {
+        get() {
+          throw new Error("hostile proxy");
+        },
+      }),
+  ];
+
+  it("any field of any record set to a hostile value: InvalidSnapshotError, or a sound snapshot", () => {
+    fc.assert(
+      fc.property(arbRecords({ minUsers: 1 }), fc.constantFrom(...FIELDS), fc.nat(), fc.nat(HOSTILE_VALUES.length - 1), (records, [table, field], n, v) => {
+        const copy = structuredClone(records) as unknown as Record<string, Record<string, unknown>[]>;
+        const rows = copy[table] ?? [];
+        const row = rows[n % Math.max(1, rows.length)];
+        if (row === undefined) return;
+        row[field] = (HOSTILE_VALUES[v] as () => unknown)();
+        const built = tryCreate(copy);
+        if (!(built instanceof InvalidSnapshotError)) {
+          // Split coupled owners are accepted legacy data (SPEC §2); nothing else may be unsound.
+          expect(checkInvariants(built).filter((v) => v.rule !== "owners-coupled")).toEqual([]);
+          expect(() => JSON.stringify(toRecords(built))).not.toThrow();
+        }
+      }),
+      runs(400),
+    );
+  });
+
+  it("an own __proto__ key (JSON.parse) or an inherited field never grants anything: role, scope, active and owner come from own fields only", () => {
+    const viaJson = JSON.parse(
+      '{"users":[{"id":"mallory","__proto__":{"role":"admin","active":false}}],"contacts":[{"id":"acme","__proto__":{"ownerId":"mallory"}}],"opportunities":[]}',
+    ) as CrmRecordsInit;
+    const built = tryCreate(viaJson);
+    if (!(built instanceof InvalidSnapshotError)) {
+      expect(getUser(built, "mallory")).toMatchObject({ role: "user", active: true });
+      expect(toRecords(built).contacts[0]?.ownerId).toBeNull();
+    }
+    const inherited = createState({
+      users: [Object.assign(Object.create({ role: "admin", scope: "assigned" }) as object, { id: "mallory" }) as { id: string }],
+      contacts: [],
+      opportunities: [],
+    });
+    expect(getUser(inherited, "mallory")).toMatchObject({ role: "user", scope: "all" });
+    // Settings are read by name: an own __proto__ key is refused, not merged.
+    expect(() => createState({ ...toRecords(base), settings: JSON.parse('{"__proto__":{"allowDifferentOwners":true}}') })).toThrow(InvalidSnapshotError);
+  });
+
+  it("100k-item record lists, 1 MB ids and 10k-deep objects are refused without a stack overflow", () => {
+    const megabyte = "x".repeat(1 << 20);
+    let deep: Record<string, unknown> = {};
+    for (let i = 0; i < 10_000; i++) deep = { settings: deep };
+    const cases: unknown[] = [
+      { users: Array.from({ length: 100_000 }, () => 7), contacts: [], opportunities: [] },
+      { users: [{ id: megabyte }], contacts: [], opportunities: [] },
+      { users: [], contacts: [{ id: "c", ownerId: megabyte }], opportunities: [] },
+      { users: [], contacts: [], opportunities: [], settings: deep },
+      deep,
+    ];
+    for (const records of cases) {
+      const built = tryCreate(records);
+      expect(built).toBeInstanceOf(InvalidSnapshotError);
+      // The message names the problems without echoing a 1 MB id.
+      expect((built as InvalidSnapshotError).message.length).toBeLessThan(100_000 * 80);
+    }
+  });
+});

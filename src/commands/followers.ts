@@ -59,9 +59,10 @@ export function decideAddFollower(ctx: Context, command: AddFollower): Refusal {
   if ("code" in found) return found;
   const refusal = checkAssignable(ctx.s, command.userId, "userId");
   if (refusal) return refusal;
-  if (found.ownerId === command.userId) return undefined;
   const follow = found.followers.find((f) => f.userId === command.userId);
   if (follow?.source === "manual") return undefined;
+  // The owner is not added, but an owner's automation follow still becomes manual (SPEC §4.2.5).
+  if (follow === undefined && found.ownerId === command.userId) return undefined;
   if (follow === undefined && isFull(ctx.s, command.record)) {
     return errors.followerLimit(command.record.kind, command.record.id, ctx.s.settings.maxFollowers, "userId");
   }

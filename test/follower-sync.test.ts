@@ -216,6 +216,16 @@ describe("§4.2.5 manual follows and rules", () => {
     expect(dealFollowers(state, "d2")).toEqual([auto("cy")]);
   });
 
+  it("an owner who follows by automation becomes a manual follower when added by hand, and the rule leaves the follow", () => {
+    // ana owns acme and follows d1 by automation; then she takes d1 over (a follower who becomes the owner stays a follower).
+    const state = account(OPPORTUNITY_SYNC, { opportunities: [{ id: "d1", contactId: "acme", ownerId: "ana", followers: [auto("ana")] }] });
+    const upgraded = run(state, { type: "addFollower", record: { kind: "opportunity", id: "d1" }, userId: "ana" });
+    expect(dealFollowers(upgraded.state, "d1")).toEqual([manual("ana")]);
+    expect(brief(upgraded.events)).toEqual(["FollowerAdded opportunity:d1 ana manual command"]);
+    const moved = run(upgraded.state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+    expect(dealFollowers(moved.state, "d1")).toEqual([manual("ana"), auto("ben")]);
+  });
+
   it("a person may remove an automation follow by hand", () => {
     const state = account(SEPARATE, { contacts: [{ id: "acme", ownerId: "ana", followers: [auto("ben")] }] });
     const { state: next, events } = run(state, { type: "removeFollower", record: { kind: "contact", id: "acme" }, userId: "ben" });

@@ -62,42 +62,42 @@ export function authorize(s: Overlay, command: Command): Refusal {
       return undefined;
     case "createOpportunity": {
       const parent = contact(command.contactId);
-      const visible = see(parent, `contact "${command.contactId}"`);
+      const visible = see(parent, `contact ${JSON.stringify(command.contactId)}`);
       if (visible) return visible;
       // With coupled owners an explicit, different owner reassigns the whole group.
       const movesGroup = !s.settings.allowDifferentOwners && command.ownerId !== undefined && command.ownerId !== parent?.ownerId;
-      return movesGroup ? reassign(parent, `contact "${command.contactId}"`) : undefined;
+      return movesGroup ? reassign(parent, `contact ${JSON.stringify(command.contactId)}`) : undefined;
     }
     case "assignContactOwner": {
       const target = contact(command.contactId);
-      const refusal = reassign(target, `contact "${command.contactId}"`);
+      const refusal = reassign(target, `contact ${JSON.stringify(command.contactId)}`);
       if (refusal || target === undefined || !s.settings.allowDifferentOwners || (command.transfer ?? "none") === "none") return refusal;
       if (target.ownerId === command.ownerId) return undefined; // a no-op, even with a transfer
       // The handover reassigns open opportunities too: each needs the right to change its owner.
       for (const id of target.opportunityIds) {
         const o = opportunity(id);
         const moves = o !== undefined && !isClosed(o.status) && o.ownerId !== command.ownerId && (command.transfer === "all" || o.ownerId === target.ownerId);
-        const denied = moves ? reassign(o, `opportunity "${id}"`) : undefined;
+        const denied = moves ? reassign(o, `opportunity ${JSON.stringify(id)}`) : undefined;
         if (denied) return denied;
       }
       return undefined;
     }
     case "assignUser":
     case "removeAssignedUser":
-      return reassign(contact(command.contactId), `contact "${command.contactId}"`);
+      return reassign(contact(command.contactId), `contact ${JSON.stringify(command.contactId)}`);
     case "assignOpportunityOwner":
     case "addOpportunityOwner":
     case "removeOpportunityOwner":
-      return reassign(opportunity(command.opportunityId), `opportunity "${command.opportunityId}"`);
+      return reassign(opportunity(command.opportunityId), `opportunity ${JSON.stringify(command.opportunityId)}`);
     case "addFollower":
     case "removeFollower":
-      return see(ref(command.record), `${command.record.kind} "${command.record.id}"`);
+      return see(ref(command.record), `${command.record.kind} ${JSON.stringify(command.record.id)}`);
     case "setOpportunityStatus":
-      return see(opportunity(command.opportunityId), `opportunity "${command.opportunityId}"`);
+      return see(opportunity(command.opportunityId), `opportunity ${JSON.stringify(command.opportunityId)}`);
     case "deleteContact":
-      return own(contact(command.contactId), `contact "${command.contactId}"`);
+      return own(contact(command.contactId), `contact ${JSON.stringify(command.contactId)}`);
     case "deleteOpportunity":
-      return own(opportunity(command.opportunityId), `opportunity "${command.opportunityId}"`);
+      return own(opportunity(command.opportunityId), `opportunity ${JSON.stringify(command.opportunityId)}`);
     /* c8 ignore next 2: admin-only commands were refused above */
     default:
       return undefined;

@@ -87,6 +87,8 @@ function expectTypedError(error: CrmError): void {
   expect(CODES).toContain(error.code);
   expect(typeof error.message).toBe("string");
   expect(error.message.length).toBeLessThan(2_000);
+  // Ids are quoted: a newline or a control character in an id cannot forge a log line.
+  expect(error.message).not.toMatch(/[\u0000-\u001f]/);
   if (error.field !== undefined) expect(typeof error.field).toBe("string");
   expect(() => JSON.stringify(error)).not.toThrow();
 }
@@ -103,8 +105,8 @@ function tryCreate(records: unknown): CrmState | InvalidSnapshotError {
 }
 
 const base = createState({
-  users: [{ id: "ana", role: "admin" }, { id: "ben" }, { id: "__proto__" }, { id: "constructor", active: false }],
-  contacts: [{ id: "acme", ownerId: "ana" }, { id: "toString", ownerId: "__proto__" }],
+  users: [{ id: "ana", role: "admin" }, { id: "ben", scope: "assigned" }, { id: "__proto__" }, { id: "constructor", active: false }],
+  contacts: [{ id: "acme", ownerId: "ana" }, { id: "toString", ownerId: "__proto__" }, { id: 'line\nbreak "quoted"', ownerId: "ana" }],
   opportunities: [{ id: "deal-1", contactId: "acme", ownerId: "ana" }],
 });
 const baseJson = JSON.stringify(toRecords(base));
@@ -193,7 +195,7 @@ describe("parseCommand, execute and executeAll never throw", { timeout: 120_000 
 describe("prototype pollution through commands", () => {
   /** A valid command with one id (top-level, in `record`, or in `users`) replaced by a polluter. */
   const polluted = fc
-    .tuple(arbCommand(toRecords(base), { actorRate: 0.3 }), fc.nat(), fc.constantFrom(...POLLUTERS))
+    .tuple(arbCommand(toRecords(base), { actorRate: 0.3 }), fc.nat(), fc.constantFrom(...POLLUTERS, 'line\nbreak "quoted"', "\u0000"))
     .map(([command, n, id]) => {
       const out = structuredClone(command) as Record<string, unknown>;
       const slots: (() => void)[] = [];
@@ -217,6 +219,21 @@ describe("prototype pollution through commands", () => {
       }),
       runs(300),
     );
+  });
+
+  it("a refusal quotes the ids it names: a newline in an id cannot forge a log line", () => {
+    const id = 'line\nbreak "quoted"';
+    const refusals = [
+      execute(base, { type: "assignContactOwner", contactId: id, ownerId: "ben", actorId: "ben" }),
+      execute(base, { type: "addFollower", record: { kind: "contact", id }, userId: "ben", actorId: "ben" }),
+      execute(base, { type: "deleteContact", contactId: id, actorId: "ben" }),
+      execute(base, { type: "createContact", contactId: id }),
+      execute(base, { type: "assignContactOwner", contactId: "acme", ownerId: id }),
+    ];
+    for (const result of refusals) {
+      expect(result.ok).toBe(false);
+      if (!result.ok) expectTypedError(result.error);
+    }
   });
 
   it("JSON.parse'd payloads with an own __proto__ key are refused by name; an inherited field is never read", () => {

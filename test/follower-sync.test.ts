@@ -88,6 +88,13 @@ describe("§4.2.3 contact followers follow opportunity owners", () => {
     expect(brief(events)).toEqual(["OpportunityOwnerChanged d1 ben→null command", "FollowerRemoved contact:acme ben opportunity-owner-followers"]);
   });
 
+  it("an unassigned opportunity's first owner follows the contact, and nobody is removed", () => {
+    const state = account(CONTACT_SYNC, { opportunities: [{ id: "d1", contactId: "acme", ownerId: null }] });
+    const { state: next, events } = run(state, { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" });
+    expect(contactFollowers(next)).toEqual([auto("ben")]);
+    expect(brief(events)).toEqual(["OpportunityOwnerChanged d1 null→ben command", "FollowerAdded contact:acme ben automation opportunity-owner-followers"]);
+  });
+
   it("does nothing when the subsetting is off", () => {
     const { events } = run(account(SEPARATE), { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" });
     expect(brief(events)).toEqual(["OpportunityOwnerChanged d1 ana→ben command"]);
@@ -169,6 +176,16 @@ describe("§4.2.4 opportunity followers follow the contact owner", () => {
     const { state: next, events } = run(state, { type: "assignContactOwner", contactId: "acme", ownerId: null });
     expect(dealFollowers(next, "d1")).toEqual([]);
     expect(brief(events)).toEqual(["ContactOwnerChanged acme ana→null command", "FollowerRemoved opportunity:d1 ana contact-owner-followers"]);
+  });
+
+  it("an unassigned contact's first owner follows each opportunity, and nobody is removed", () => {
+    const state = account(OPPORTUNITY_SYNC, { contacts: [{ id: "acme", ownerId: null }] });
+    const { events } = run(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+    expect(brief(events)).toEqual([
+      "ContactOwnerChanged acme null→ben command",
+      "FollowerAdded opportunity:d1 ben automation contact-owner-followers",
+      "FollowerAdded opportunity:d2 ben automation contact-owner-followers",
+    ]);
   });
 
   it("does nothing when the subsetting is off, and reacts to contact owner changes only", () => {

@@ -75,6 +75,8 @@ export interface RecordsOptions {
 
 const statusArb = fc.constantFrom<OpportunityStatus>("open", "open", "open", "won", "lost", "abandoned");
 const sourceArb = fc.constantFrom<Follower["source"]>("manual", "automation");
+/** Records are plain objects, as a host's JSON or database rows are (hostile shapes live in arbInvalidCommand and the hostile tests). */
+const PLAIN = { noNullPrototype: true } as const;
 
 const clamp = (value: number | undefined, fallback: number, max: number): number =>
   Math.max(0, Math.min(max, Math.floor(value ?? fallback)));
@@ -89,7 +91,7 @@ function settingsArb(option: RecordsOptions["settings"]): fc.Arbitrary<Settings>
     updateOpportunityFollowersOnContactOwnerChange: flag("updateOpportunityFollowersOnContactOwnerChange"),
     // Small limits most of the time, so random commands run into them.
     maxFollowers: fixed.maxFollowers === undefined ? fc.constantFrom(1, 2, 3, 10) : fc.constant(fixed.maxFollowers),
-  });
+  }, PLAIN);
 }
 
 function usersArb(options: RecordsOptions): fc.Arbitrary<UserInit[]> {
@@ -101,7 +103,7 @@ function usersArb(options: RecordsOptions): fc.Arbitrary<UserInit[]> {
       active: fc.constantFrom(true, true, true, false),
       role: fc.constantFrom("user" as const, "user" as const, "admin" as const),
       scope: fc.constantFrom("all" as const, "assigned" as const),
-    }),
+    }, PLAIN),
     { selector: (u) => u.id, minLength: min, maxLength: max },
   );
 }
@@ -145,7 +147,7 @@ export function arbRecords(options: RecordsOptions = {}): fc.Arbitrary<CrmRecord
     const owner: fc.Arbitrary<string | null> = ids.length > 0 ? fc.option(fc.constantFrom(...ids), { nil: null, freq: 4 }) : fc.constant(null);
     const most = Math.min(settings.maxFollowers, ids.length, 4);
     const followers: fc.Arbitrary<Follower[]> =
-      most > 0 ? fc.uniqueArray(fc.record({ userId: fc.constantFrom(...ids), source: sourceArb }), { selector: (f) => f.userId, maxLength: most }) : fc.constant([]);
+      most > 0 ? fc.uniqueArray(fc.record({ userId: fc.constantFrom(...ids), source: sourceArb }, PLAIN), { selector: (f) => f.userId, maxLength: most }) : fc.constant([]);
     const draft: fc.Arbitrary<Draft> = fc.record({
       contacts: fc.uniqueArray(fc.record({ id: fc.constantFrom(...CONTACT_POOL), ownerId: owner, followers, listIds: fc.boolean() }), {
         selector: (c) => c.id,
@@ -162,7 +164,7 @@ export function arbRecords(options: RecordsOptions = {}): fc.Arbitrary<CrmRecord
         }),
         { selector: (o) => o.id, maxLength: maxOpportunities },
       ),
-      rotations: fc.uniqueArray(fc.record({ id: fc.constantFrom(...ROTATION_POOL), picks: fc.nat(20) }), { selector: (r) => r.id, maxLength: 2 }),
+      rotations: fc.uniqueArray(fc.record({ id: fc.constantFrom(...ROTATION_POOL), picks: fc.nat(20) }, PLAIN), { selector: (r) => r.id, maxLength: 2 }),
       version: fc.nat(1_000),
     });
     return draft.map((d) => assemble(d, settings, users, options.splitGroups === true, partial));

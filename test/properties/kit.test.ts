@@ -76,6 +76,12 @@ describe("arbRecords and arbState", () => {
     for (const records of samples) expect(checkInvariants(createState(records)).every((v) => v.rule === "owners-coupled")).toBe(true);
   });
 
+  it("records are plain JSON data, as a host's rows are: no null-prototype objects, no undefined", () => {
+    const plain = (v: unknown): boolean =>
+      v === null || typeof v !== "object" ? v !== undefined : (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype) && Object.values(v).every(plain);
+    for (const records of fc.sample(arbRecords({ partial: true }), { numRuns: 300, seed: 10 })) expect(plain(records)).toBe(true);
+  });
+
   it("ids include the hostile ones", () => {
     const samples = fc.sample(arbRecords(), { numRuns: 300, seed: 9 });
     const ids = new Set(samples.flatMap((r) => [...r.users, ...r.contacts, ...r.opportunities].map((x) => x.id)));

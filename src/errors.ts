@@ -128,7 +128,10 @@ export const errors = {
   }),
   followerLimit: (kind: "contact" | "opportunity", id: string, max: number, field: string): CrmError => ({
     code: "FOLLOWER_LIMIT",
-    message: `The ${kind} ${show(id)} already has the most followers allowed (${max}).`,
+    message:
+      field === "followerIds"
+        ? `The new ${kind} ${show(id)} would have more followers than allowed (${max}).`
+        : `The ${kind} ${show(id)} already has the most followers allowed (${max}).`,
     field,
     id,
   }),

@@ -42,6 +42,7 @@ describe("FOLLOWER_LIMIT when a person adds one too many", () => {
       code: "FOLLOWER_LIMIT",
       field: "followerIds",
       id: "new",
+      message: expect.stringMatching(/new contact "new" would have more followers than allowed \(2\)/),
     });
     expect(reject(state, { type: "createOpportunity", opportunityId: "d9", contactId: "acme", followerIds: ["ben", "cy", "dee"] })).toMatchObject({
       code: "FOLLOWER_LIMIT",

@@ -1,6 +1,6 @@
 /**
  * Running commands: parse, authorise, check the version, decide (which applies each event to a
- * working copy as it goes), then commit the working copy in one immer `produce`.
+ * working copy as it goes), then commit the working copy into a new snapshot (state/overlay.ts).
  */
 import { CommandRejectedError, errors, type CrmError } from "./errors.js";
 import type { CrmEvent } from "./events.js";

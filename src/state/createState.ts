@@ -15,7 +15,7 @@ import {
 import { LIMITS } from "../limits.js";
 import { deepFreeze } from "./freeze.js";
 import type { CrmState } from "./state.js";
-import { emptyTable, getRow, hasRow, putRow, rows } from "./table.js";
+import { emptyTable, getRow, hasRow, putRow } from "./table.js";
 
 /**
  * Builds a snapshot from plain records (what `toRecords` returns, or rows from the host's
@@ -86,81 +86,93 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
     if (role !== "admin" && role !== "user") report(`${path}.role`, 'must be "admin" or "user"');
     if (scope !== "all" && scope !== "assigned") report(`${path}.scope`, 'must be "all" or "assigned"');
     if (hasRow(users, id)) return report(`${path}.id`, `duplicate user id ${JSON.stringify(id)}`);
-    putRow(users, id, { id, active: active === true, role: role === "admin" ? "admin" : "user", scope: scope === "assigned" ? "assigned" : "all" });
+    putRow(users, id, Object.freeze({ id, active: active === true, role: role === "admin" ? "admin" : "user", scope: scope === "assigned" ? "assigned" : "all" }));
   });
 
-  const userRef = (value: unknown, path: string): string | null => {
+  // Paths are built only when there is a problem to report (a snapshot has many records).
+  type Path = () => string;
+  const userRef = (value: unknown, path: Path): string | null => {
     if (value === undefined || value === null) return null;
     if (!isId(value)) {
-      report(path, "must be a user id or null");
+      report(path(), "must be a user id or null");
       return null;
     }
-    if (!hasRow(users, value)) report(path, `unknown user ${JSON.stringify(value)} (keep a departed user as an inactive one)`);
+    if (!hasRow(users, value)) report(path(), `unknown user ${JSON.stringify(value)} (keep a departed user as an inactive one)`);
     return value;
   };
-  const followers = (value: unknown, path: string): Follower[] => {
+  const followers = (value: unknown, path: Path): Follower[] => {
     const out: Follower[] = [];
-    list(value, path, report, false).forEach((raw, i) => {
-      const at = `${path}[${i}]`;
-      if (!isRecord(raw)) return report(at, "must be { userId, source }");
-      const userId = userRef(own(raw, "userId"), `${at}.userId`);
+    if (value === undefined) return Object.freeze(out) as Follower[];
+    list(value, path(), report, false).forEach((raw, i) => {
+      const at = () => `${path()}[${i}]`;
+      if (!isRecord(raw)) return report(at(), "must be { userId, source }");
+      const userId = userRef(own(raw, "userId"), () => `${at()}.userId`);
       const source = own(raw, "source");
-      if (source !== "manual" && source !== "automation") report(`${at}.source`, 'must be "manual" or "automation"');
-      if (userId === null) return own(raw, "userId") == null ? report(`${at}.userId`, "must be a user id") : undefined;
-      if (out.some((f) => f.userId === userId)) return report(`${at}.userId`, `user ${JSON.stringify(userId)} follows twice`);
-      out.push({ userId, source: source === "automation" ? "automation" : "manual" });
+      if (source !== "manual" && source !== "automation") report(`${at()}.source`, 'must be "manual" or "automation"');
+      if (userId === null) return own(raw, "userId") == null ? report(`${at()}.userId`, "must be a user id") : undefined;
+      if (out.some((f) => f.userId === userId)) return report(`${at()}.userId`, `user ${JSON.stringify(userId)} follows twice`);
+      out.push(Object.freeze({ userId, source: source === "automation" ? "automation" : "manual" }));
     });
-    return out;
+    return Object.freeze(out) as Follower[];
   };
 
+  // Records are frozen as they are made (cheaper than a walk over them all at the end), except
+  // contacts: their full opportunity lists are known only at the end.
   // Contacts first, with their given full opportunity lists (if any) kept aside.
   const contacts = emptyTable<Contact>();
+  const created: { -readonly [K in keyof Contact]: Contact[K] }[] = [];
   const givenIds = new Map<string, { path: string; ids: string[] }>();
   list(own(init, "contacts"), "contacts", report, true).forEach((raw, i) => {
-    const path = `contacts[${i}]`;
-    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, "must be a non-empty string id");
+    const path = () => `contacts[${i}]`;
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, "must be a non-empty string id");
     const id = own(raw, "id") as string;
-    if (hasRow(contacts, id)) return report(`${path}.id`, `duplicate contact id ${JSON.stringify(id)}`);
-    const ownerId = userRef(own(raw, "ownerId"), `${path}.ownerId`);
+    if (hasRow(contacts, id)) return report(`${path()}.id`, `duplicate contact id ${JSON.stringify(id)}`);
+    const ownerId = userRef(own(raw, "ownerId"), () => `${path()}.ownerId`);
     const rawIds = own(raw, "opportunityIds");
     if (rawIds !== undefined) {
       const ids: string[] = [];
-      list(rawIds, `${path}.opportunityIds`, report, true).forEach((oid, j) => {
-        if (!isId(oid)) return report(`${path}.opportunityIds[${j}]`, "must be a non-empty string id");
-        if (ids.includes(oid)) return report(`${path}.opportunityIds[${j}]`, `lists ${JSON.stringify(oid)} twice`);
+      list(rawIds, `${path()}.opportunityIds`, report, true).forEach((oid, j) => {
+        if (!isId(oid)) return report(`${path()}.opportunityIds[${j}]`, "must be a non-empty string id");
+        if (ids.includes(oid)) return report(`${path()}.opportunityIds[${j}]`, `lists ${JSON.stringify(oid)} twice`);
         ids.push(oid);
       });
-      givenIds.set(id, { path: `${path}.opportunityIds`, ids });
+      givenIds.set(id, { path: `${path()}.opportunityIds`, ids });
     }
-    putRow(contacts, id, { id, ownerId, followers: followers(own(raw, "followers"), `${path}.followers`), opportunityIds: [] });
+    const contact = { id, ownerId, followers: followers(own(raw, "followers"), () => `${path()}.followers`), opportunityIds: [] as readonly string[] };
+    created.push(contact);
+    putRow(contacts, id, contact);
   });
 
   const opportunities = emptyTable<Opportunity>();
   const derivedIds = new Map<string, string[]>();
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
-    const path = `opportunities[${i}]`;
-    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, "must be a non-empty string id");
+    const path = () => `opportunities[${i}]`;
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, "must be a non-empty string id");
     const id = own(raw, "id") as string;
-    if (hasRow(opportunities, id)) return report(`${path}.id`, `duplicate opportunity id ${JSON.stringify(id)}`);
+    if (hasRow(opportunities, id)) return report(`${path()}.id`, `duplicate opportunity id ${JSON.stringify(id)}`);
     const contactId = own(raw, "contactId");
-    if (!isId(contactId)) return report(`${path}.contactId`, "must be a non-empty string id");
-    if (!hasRow(contacts, contactId)) return report(`${path}.contactId`, `contact ${JSON.stringify(contactId)} is not in the snapshot`);
+    if (!isId(contactId)) return report(`${path()}.contactId`, "must be a non-empty string id");
+    if (!hasRow(contacts, contactId)) return report(`${path()}.contactId`, `contact ${JSON.stringify(contactId)} is not in the snapshot`);
     const status = own(raw, "status") ?? "open";
     if (status !== "open" && status !== "won" && status !== "lost" && status !== "abandoned") {
-      report(`${path}.status`, 'must be "open", "won", "lost" or "abandoned"');
+      report(`${path()}.status`, 'must be "open", "won", "lost" or "abandoned"');
     }
     const given = givenIds.get(contactId);
     if (given !== undefined && !given.ids.includes(id)) report(given.path, `does not list opportunity ${JSON.stringify(id)} of this contact`);
-    const ids = derivedIds.get(contactId) ?? [];
-    ids.push(id);
-    derivedIds.set(contactId, ids);
-    putRow(opportunities, id, {
+    const ids = derivedIds.get(contactId);
+    if (ids === undefined) derivedIds.set(contactId, [id]);
+    else ids.push(id);
+    putRow(
+      opportunities,
       id,
-      contactId,
-      ownerId: userRef(own(raw, "ownerId"), `${path}.ownerId`),
-      followers: followers(own(raw, "followers"), `${path}.followers`),
-      status: status as Opportunity["status"],
-    });
+      Object.freeze({
+        id,
+        contactId,
+        ownerId: userRef(own(raw, "ownerId"), () => `${path()}.ownerId`),
+        followers: followers(own(raw, "followers"), () => `${path()}.followers`),
+        status: status as Opportunity["status"],
+      }),
+    );
   });
 
   // Each contact's list: the host's full list when given, else the opportunities' order.
@@ -172,9 +184,9 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
       }
     }
   }
-  for (const contact of rows(contacts)) {
-    const ids = givenIds.get(contact.id)?.ids ?? derivedIds.get(contact.id) ?? [];
-    putRow(contacts, contact.id, { ...contact, opportunityIds: ids });
+  for (const contact of created) {
+    contact.opportunityIds = Object.freeze(givenIds.get(contact.id)?.ids ?? derivedIds.get(contact.id) ?? []);
+    Object.freeze(contact);
   }
 
   const rotations = emptyTable<Rotation>();

@@ -1,7 +1,12 @@
-/** Freezes a tree of plain objects and arrays, once, when a snapshot is built. */
+/** Freezes a tree of plain objects and arrays; stops at what is frozen already. */
 export function deepFreeze<T>(value: T): T {
   if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
   Object.freeze(value);
-  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  if (Array.isArray(value)) {
+    // By index: Object.keys on an array allocates a string per element.
+    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+  } else {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
   return value;
 }

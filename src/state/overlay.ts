@@ -2,15 +2,14 @@
  * The working copy of one command (or one `executeAll` batch): the changes so far, kept in
  * `Map`s over the untouched frozen snapshot.
  *
- * Why not an immer draft: rules read many records while they decide, and reads through a draft
- * create proxies; reads here are a `Map` lookup and then the frozen record itself. The changes
- * reach the snapshot in one immer `produce` at the end (`commit`), which copies only the path to
- * each changed record, so the cost of a command does not grow with the size of the account.
+ * Why not a draft of the snapshot: rules read many records while they decide; reads here are a
+ * `Map` lookup and then the frozen record itself. The changes reach a new snapshot once, at the
+ * end (`commit`): each table copies only the trie paths to its changed records (see table.ts),
+ * so the cost of a command does not grow with the size of the account.
  */
 import type { Contact, Opportunity, Rotation, Settings, User } from "../model/records.js";
 import type { CrmState } from "./state.js";
-import { deleteRow, getRow, putRow, rows, type Table } from "./table.js";
-import { immer } from "./immer.js";
+import { getRow, rows, TableEdit, type Table } from "./table.js";
 
 /** A deleted record, as a marker in a change set. */
 const DELETED = Symbol("deleted");
@@ -66,12 +65,17 @@ export class TableView<T extends { readonly id: string }> {
   get changed(): boolean {
     return this.#changes.byId.size > 0;
   }
-  /** Writes the changes into a mutable table (an immer draft). */
-  writeTo(table: Table<T>): void {
-    for (const [id, changed] of this.#changes.byId) {
-      if (changed === DELETED || this.#changes.recreated.has(id)) deleteRow(table, id);
-      if (changed !== DELETED) putRow(table, id, changed);
+  /** The base table with the changes: a new frozen table sharing every untouched node. */
+  commit(): Table<T> {
+    const { byId, recreated } = this.#changes;
+    if (byId.size === 0) return this.#base;
+    const edit = new TableEdit(this.#base);
+    for (const [id, changed] of byId) {
+      // A re-created record is deleted first, so that it moves to the end of the order.
+      if (changed === DELETED || recreated.has(id)) edit.delete(id);
+      if (changed !== DELETED) edit.put(id, changed);
     }
+    return edit.finish();
   }
 }
 
@@ -95,7 +99,7 @@ export class Overlay {
     this.rotations = new TableView(base.rotations);
   }
 
-  /** The new snapshot: the base with every change written in one `produce`. */
+  /** The new snapshot: the base with every change, frozen, sharing everything unchanged. */
   commit(): CrmState {
     const unchanged =
       this.version === this.base.version &&
@@ -105,13 +109,13 @@ export class Overlay {
       !this.opportunities.changed &&
       !this.rotations.changed;
     if (unchanged) return this.base;
-    return immer.produce(this.base, (draft) => {
-      draft.version = this.version;
-      if (this.settings !== this.base.settings) draft.settings = { ...this.settings };
-      this.users.writeTo(draft.users as Table<User>);
-      this.contacts.writeTo(draft.contacts as Table<Contact>);
-      this.opportunities.writeTo(draft.opportunities as Table<Opportunity>);
-      this.rotations.writeTo(draft.rotations as Table<Rotation>);
+    return Object.freeze({
+      version: this.version,
+      settings: this.settings === this.base.settings ? this.base.settings : Object.freeze({ ...this.settings }),
+      users: this.users.commit(),
+      contacts: this.contacts.commit(),
+      opportunities: this.opportunities.commit(),
+      rotations: this.rotations.commit(),
     });
   }
 }

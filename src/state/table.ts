@@ -1,134 +1,254 @@
 /**
- * The storage layout of one kind of record: a two-level hash table of null-prototype objects.
+ * The storage layout of one kind of record: a persistent hash trie of plain arrays.
  *
- * Why two levels: immer copies every object on the path to a change. With one flat object of
- * 100k contacts each command would copy 100k keys; with 1,024 buckets it copies the bucket
- * index and one bucket of about a hundred records, so a command costs nearly the same at any
- * size. Why null prototypes: ids are arbitrary strings, and `"__proto__"` must be a plain key.
- * Why `seq`: buckets do not keep insertion order, and `toRecords` must.
+ * Why a trie: a new snapshot must share everything a command did not change, and copy only the
+ * path to what it did. Each id hashes to a path of 32-way branches ending in a small bucket (at
+ * most 8 records; a fuller bucket splits into a branch). A change copies one bucket and the few
+ * branches above it — about a hundred slots whatever the size of the account — so a command
+ * costs about the same on a thousand contacts as on a million, and a snapshot stays plain,
+ * frozen, JSON-serialisable data.
+ *
+ * Why flat arrays: a bucket holds `hash, seq, record, hash, seq, record, …` (no entry objects),
+ * and a branch is an array of 34 slots (32 children and two unused), a length no bucket has, so
+ * no wrapper object tells them apart. Fewer objects: less to allocate, freeze and collect. The
+ * hash is kept so that a lookup compares numbers in the bucket itself and reads only the record
+ * it finds: on a large account, every record read is a cache miss.
+ *
+ * Why not immer: immer's `produce` re-checks every child of every object it copies when it
+ * freezes the result, and its proxies cost more than the copy itself (docs/performance.md has
+ * the numbers). `TableEdit` copies each node on a changed path once per commit, changes its own
+ * copies in place, and freezes them at the end.
+ *
+ * Why `seq`: hashing loses insertion order, and `toRecords` and the list selectors keep it.
  */
+import { deepFreeze } from "./freeze.js";
 
-/** Records of one bucket, keyed by id. @internal storage layout; use the selectors. */
-export type Bucket<T> = { readonly [id: string]: T };
-
-/** A table of records keyed by id, with the order in which they were added. @internal storage layout; use the selectors. */
-export interface Table<T> {
-  readonly buckets: { readonly [bucket: number]: Bucket<Entry<T>> };
-  readonly size: number;
-  readonly nextSeq: number;
-}
-
-/** A record and its position in the table's order. @internal storage layout; use the selectors. */
+/** A record and its position in its table's order (stored flat in a bucket: `seq`, then `value`). */
 export interface Entry<T> {
   readonly seq: number;
   readonly value: T;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type MutableTable<T> = {
-  buckets: { [bucket: number]: { [id: string]: Mutable<Entry<T>> } };
-  size: number;
-  nextSeq: number;
-};
+/** A leaf of the trie: `hash, seq, record` triples, at most 8 (more only when hashes collide). */
+export type Bucket<T> = readonly (number | T)[];
 
-const BUCKET_BITS = 10;
-const BUCKET_MASK = (1 << BUCKET_BITS) - 1;
+/** An inner node of the trie: 32 slots (each a node or empty) and two unused slots. */
+export type Branch<T> = readonly (Node<T> | null)[];
 
-/** FNV-1a, folded to a bucket number. Deterministic across runtimes. */
-export function bucketOf(id: string): number {
+/** A node of the trie: a bucket (a multiple of 3 long) or a branch (34 long). */
+export type Node<T> = Bucket<T> | Branch<T>;
+
+/** A table of records keyed by id, with the order in which they were added. */
+export interface Table<T> {
+  readonly root: Node<T>;
+  readonly size: number;
+  readonly nextSeq: number;
+}
+
+/** Inside this module every node is an array of unknowns; the types above are for readers. */
+type MutableNode = unknown[];
+type MutableTable<T> = { root: Node<T>; size: number; nextSeq: number };
+
+const BITS = 5;
+const MASK = (1 << BITS) - 1;
+const BRANCH_LENGTH = (1 << BITS) + 2;
+/** Records per bucket before it splits into a branch. */
+const BUCKET_SIZE = 8;
+/** A branch at this shift still has hash bits to split on (30 is the last, with 2 bits). */
+const MAX_SHIFT = 30;
+
+/** Every record stored in a table has a string `id`; tables find records by it. */
+const idOf = (value: unknown): string => (value as { readonly id: string }).id;
+const isBranch = (node: readonly unknown[]): boolean => node.length === BRANCH_LENGTH;
+
+/**
+ * FNV-1a over the id's UTF-16 code units, as a signed 32-bit integer (a small integer to V8, so
+ * stored unboxed in a bucket). Deterministic across runtimes.
+ */
+export function hashOf(id: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
     hash ^= id.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return (hash >>> 0) & BUCKET_MASK;
-}
-
-/** A dictionary without a prototype, so any string is an ordinary key. */
-export function dict<T>(): { [key: string]: T } {
-  return Object.create(null) as { [key: string]: T };
+  return hash | 0;
 }
 
 /** An empty table. */
 export function emptyTable<T>(): Table<T> {
-  return { buckets: dict(), size: 0, nextSeq: 0 };
+  return { root: [], size: 0, nextSeq: 0 };
 }
 
 /** The record with this id, or `undefined`. */
 export function getRow<T>(table: Table<T>, id: string): T | undefined {
-  const bucket = table.buckets[bucketOf(id)];
-  return bucket === undefined ? undefined : (Object.hasOwn(bucket, id) ? bucket[id]?.value : undefined);
+  const hash = hashOf(id);
+  let node = table.root as readonly unknown[];
+  let shift = 0;
+  while (isBranch(node)) {
+    const child = node[(hash >>> shift) & MASK] as readonly unknown[] | null;
+    if (child === null) return undefined;
+    node = child;
+    shift += BITS;
+  }
+  for (let i = 0; i < node.length; i += 3) {
+    if (node[i] !== hash) continue;
+    const value = node[i + 2] as T;
+    if (idOf(value) === id) return value;
+  }
+  return undefined;
 }
 
 /** Whether a record with this id exists. */
 export function hasRow<T>(table: Table<T>, id: string): boolean {
-  const bucket = table.buckets[bucketOf(id)];
-  return bucket !== undefined && Object.hasOwn(bucket, id);
+  return getRow(table, id) !== undefined;
 }
 
 /**
- * Inserts or replaces a record in a table that may be mutated (a fresh table or an immer
- * draft). A replaced record keeps its place in the order.
+ * Inserts or replaces `value` under `id`, changing nodes in place. `own` is the set of nodes the
+ * caller may change (a `TableEdit`'s copies); without it every node may change (a table being
+ * built, before it is frozen).
+ */
+function put<T>(table: MutableTable<T>, id: string, value: T, own: Set<unknown> | undefined): void {
+  const hash = hashOf(id);
+  let parent: MutableNode | undefined;
+  let slot = 0;
+  let shift = 0;
+  let node = mine(table.root, own);
+  table.root = node as Node<T>;
+  while (isBranch(node)) {
+    parent = node;
+    slot = (hash >>> shift) & MASK;
+    const child = parent[slot] as MutableNode | null;
+    node = child === null ? fresh([], own) : mine(child, own);
+    parent[slot] = node;
+    shift += BITS;
+  }
+  const bucket = node;
+  for (let i = 0; i < bucket.length; i += 3) {
+    if (bucket[i] === hash && idOf(bucket[i + 2]) === id) {
+      bucket[i + 2] = value;
+      return;
+    }
+  }
+  bucket.push(hash, table.nextSeq, value);
+  table.nextSeq += 1;
+  table.size += 1;
+  if (bucket.length > 3 * BUCKET_SIZE && shift <= MAX_SHIFT) {
+    const branch = split(bucket, shift, own);
+    if (parent === undefined) table.root = branch as Node<T>;
+    else parent[slot] = branch;
+  }
+}
+
+/** A node the caller may change: the node itself, or (when it is not the caller's) a copy. */
+function mine(node: readonly unknown[], own: Set<unknown> | undefined): MutableNode {
+  if (own === undefined || own.has(node)) return node as MutableNode;
+  // Spread, not slice(): Node 20 copies frozen arrays with slice() on a slow path (~20× slower).
+  return fresh([...node], own);
+}
+
+function fresh(node: MutableNode, own: Set<unknown> | undefined): MutableNode {
+  own?.add(node);
+  return node;
+}
+
+/** A full bucket becomes a branch of buckets, split on the next bits of the hashes. */
+function split(bucket: MutableNode, shift: number, own: Set<unknown> | undefined): MutableNode {
+  const branch = fresh(new Array<unknown>(BRANCH_LENGTH).fill(null), own);
+  for (let i = 0; i < bucket.length; i += 3) {
+    const hash = bucket[i] as number;
+    const slot = (hash >>> shift) & MASK;
+    let child = branch[slot] as MutableNode | null;
+    if (child === null) branch[slot] = child = fresh([], own);
+    child.push(hash, bucket[i + 1], bucket[i + 2]);
+  }
+  // All of them in one slot (equal hash bits): split that bucket again, one level down.
+  for (let slot = 0; slot <= MASK; slot++) {
+    const child = branch[slot] as MutableNode | null;
+    if (child !== null && child.length > 3 * BUCKET_SIZE && shift + BITS <= MAX_SHIFT) branch[slot] = split(child, shift + BITS, own);
+  }
+  return branch;
+}
+
+/**
+ * Changes to a frozen table, made on copies: each node on a changed path is copied once, then
+ * changed in place; `finish` freezes the copies and the new records. The base is never touched.
+ */
+export class TableEdit<T> {
+  readonly #base: Table<T>;
+  readonly #table: MutableTable<T>;
+  /** The nodes this edit created: its own to change until `finish` freezes them. */
+  readonly #own = new Set<unknown>();
+
+  constructor(base: Table<T>) {
+    this.#base = base;
+    this.#table = { root: base.root, size: base.size, nextSeq: base.nextSeq };
+  }
+
+  /** Inserts or replaces a record; a replaced record keeps its place in the order. */
+  put(id: string, value: T): void {
+    if (getRow(this.#table, id) === value) return;
+    put(this.#table, id, deepFreeze(value), this.#own);
+  }
+
+  /** Removes the record with this id, if there is one. */
+  delete(id: string): void {
+    if (getRow(this.#table, id) === undefined) return;
+    const hash = hashOf(id);
+    let shift = 0;
+    let node = mine(this.#table.root, this.#own);
+    this.#table.root = node as Node<T>;
+    while (isBranch(node)) {
+      const parent = node;
+      const slot = (hash >>> shift) & MASK;
+      node = mine(parent[slot] as MutableNode, this.#own);
+      parent[slot] = node;
+      shift += BITS;
+    }
+    for (let i = 0; i < node.length; i += 3) {
+      if (node[i] === hash && idOf(node[i + 2]) === id) {
+        node.splice(i, 3);
+        break;
+      }
+    }
+    this.#table.size -= 1;
+  }
+
+  /** The new table, every node it made frozen; the base itself when nothing changed. */
+  finish(): Table<T> {
+    if (this.#own.size === 0) return this.#base;
+    for (const node of this.#own) Object.freeze(node);
+    return Object.freeze({ ...this.#table });
+  }
+}
+
+/**
+ * Inserts or replaces a record in a table being built (by `createState`, before the snapshot is
+ * frozen). A replaced record keeps its place in the order.
  */
 export function putRow<T>(table: Table<T>, id: string, value: T): void {
-  const t = table as MutableTable<T>;
-  const key = bucketOf(id);
-  let bucket = t.buckets[key];
-  if (bucket === undefined) {
-    bucket = dict();
-    t.buckets[key] = bucket;
-  }
-  const entry = Object.hasOwn(bucket, id) ? bucket[id] : undefined;
-  if (entry !== undefined) {
-    entry.value = value;
-    return;
-  }
-  bucket[id] = { seq: t.nextSeq, value };
-  t.nextSeq += 1;
-  t.size += 1;
+  put(table as MutableTable<T>, id, value, undefined);
 }
 
-/**
- * The record with this id from a table being mutated, for in-place changes. Reading through
- * this (not `getRow`) on an immer draft returns the draft of the record.
- */
-export function draftRow<T>(table: Table<T>, id: string): Mutable<T> | undefined {
-  return getRow(table, id) as Mutable<T> | undefined;
-}
-
-/** Removes a record from a table that may be mutated. */
-export function deleteRow<T>(table: Table<T>, id: string): void {
-  const t = table as MutableTable<T>;
-  const key = bucketOf(id);
-  const bucket = t.buckets[key];
-  if (bucket === undefined || !Object.hasOwn(bucket, id)) return;
-  delete bucket[id];
-  t.size -= 1;
-}
-
-/** Every record, in the order they were added. O(n log n); for reads, not for hot paths. */
+/** Every record, in the order they were added. O(n); for reads, not for hot paths. */
 export function rows<T>(table: Table<T>): T[] {
-  const entries: Entry<T>[] = [];
-  for (const key in table.buckets) {
-    const bucket = table.buckets[key as unknown as number];
-    if (bucket === undefined) continue;
-    for (const id in bucket) {
-      const entry = bucket[id];
-      if (entry !== undefined) entries.push(entry);
-    }
+  // Placed by `seq`, so no sort; deleted records leave holes, which are skipped.
+  const bySeq = new Array<T | undefined>(table.nextSeq);
+  visitBuckets(table.root, (bucket) => {
+    for (let i = 0; i < bucket.length; i += 3) bySeq[bucket[i + 1] as number] = bucket[i + 2] as T;
+  });
+  const out: T[] = [];
+  for (let i = 0; i < bySeq.length; i++) {
+    const value = bySeq[i];
+    if (value !== undefined) out.push(value);
   }
-  entries.sort((a, b) => a.seq - b.seq);
-  return entries.map((entry) => entry.value);
+  return out;
 }
 
-/** Visits every record in no particular order: for scans that do not need the order. */
-export function forEachRow<T>(table: Table<T>, visit: (value: T) => void): void {
-  for (const key in table.buckets) {
-    const bucket = table.buckets[key as unknown as number];
-    if (bucket === undefined) continue;
-    for (const id in bucket) {
-      const entry = bucket[id];
-      if (entry !== undefined) visit(entry.value);
-    }
+function visitBuckets(node: readonly unknown[], visit: (bucket: readonly unknown[]) => void): void {
+  if (!isBranch(node)) return visit(node);
+  for (let slot = 0; slot <= MASK; slot++) {
+    const child = node[slot] as readonly unknown[] | null;
+    if (child !== null) visitBuckets(child, visit);
   }
 }

@@ -1,4 +1,4 @@
-import type { CrmRecords } from "../model/records.js";
+import type { CrmRecords, Follower } from "../model/records.js";
 import type { CrmState } from "./state.js";
 import { rows } from "./table.js";
 
@@ -19,10 +19,17 @@ export function toRecords(state: CrmState): CrmRecords {
     users: rows(state.users).map((u) => ({ ...u })),
     contacts: rows(state.contacts).map((c) => ({
       ...c,
-      followers: c.followers.map((f) => ({ ...f })),
+      followers: copyFollowers(c.followers),
       opportunityIds: [...c.opportunityIds],
     })),
-    opportunities: rows(state.opportunities).map((o) => ({ ...o, followers: o.followers.map((f) => ({ ...f })) })),
+    opportunities: rows(state.opportunities).map((o) => ({ ...o, followers: copyFollowers(o.followers) })),
     rotations: rows(state.rotations).map((r) => ({ ...r })),
   };
+}
+
+/** Copies of the follows. A loop, not `map`: Node 20 maps frozen arrays on a slow path. */
+function copyFollowers(followers: readonly Follower[]): Follower[] {
+  const out: Follower[] = [];
+  for (let i = 0; i < followers.length; i++) out.push({ ...(followers[i] as Follower) });
+  return out;
 }

@@ -13,9 +13,8 @@ import {
   type User,
 } from "../model/records.js";
 import { LIMITS } from "../limits.js";
-import { deepFreeze } from "./freeze.js";
 import type { CrmState } from "./state.js";
-import { emptyTable, getRow, hasRow, putRow } from "./table.js";
+import { emptyTable, freezeTable, getRow, hasRow, putRow } from "./table.js";
 
 /**
  * Builds a snapshot from plain records (what `toRecords` returns, or rows from the host's
@@ -46,7 +45,7 @@ export function createState(init: CrmRecordsInit): CrmState {
     report("(snapshot)", "could not be read as plain JSON records");
   }
   if (problems.length > 0 || state === undefined) throw new InvalidSnapshotError(problems);
-  return deepFreeze(state);
+  return state;
 }
 
 type Report = (path: string, message: string) => void;
@@ -100,6 +99,14 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
     if (!hasRow(users, value)) report(path(), `unknown user ${JSON.stringify(value)} (keep a departed user as an inactive one)`);
     return value;
   };
+  // One frozen follow object per user and source, shared by every record (they are immutable):
+  // an account has far fewer distinct follows than records.
+  const follows = { manual: new Map<string, Follower>(), automation: new Map<string, Follower>() };
+  const follow = (userId: string, source: Follower["source"]): Follower => {
+    let found = follows[source].get(userId);
+    if (found === undefined) follows[source].set(userId, (found = Object.freeze({ userId, source })));
+    return found;
+  };
   const followers = (value: unknown, path: Path): Follower[] => {
     const out: Follower[] = [];
     if (value === undefined) return Object.freeze(out) as Follower[];
@@ -111,7 +118,7 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
       if (source !== "manual" && source !== "automation") report(`${at()}.source`, 'must be "manual" or "automation"');
       if (userId === null) return own(raw, "userId") == null ? report(`${at()}.userId`, "must be a user id") : undefined;
       if (out.some((f) => f.userId === userId)) return report(`${at()}.userId`, `user ${JSON.stringify(userId)} follows twice`);
-      out.push(Object.freeze({ userId, source: source === "automation" ? "automation" : "manual" }));
+      out.push(follow(userId, source === "automation" ? "automation" : "manual"));
     });
     return Object.freeze(out) as Follower[];
   };
@@ -138,13 +145,12 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
       });
       givenIds.set(id, { path: `${path()}.opportunityIds`, ids });
     }
-    const contact = { id, ownerId, followers: followers(own(raw, "followers"), () => `${path()}.followers`), opportunityIds: [] as readonly string[] };
+    const contact = { id, ownerId, followers: followers(own(raw, "followers"), () => `${path()}.followers`), opportunityIds: [] as string[] as readonly string[] };
     created.push(contact);
     putRow(contacts, id, contact);
   });
 
   const opportunities = emptyTable<Opportunity>();
-  const derivedIds = new Map<string, string[]>();
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
     const path = () => `opportunities[${i}]`;
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, "must be a non-empty string id");
@@ -152,16 +158,16 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
     if (hasRow(opportunities, id)) return report(`${path()}.id`, `duplicate opportunity id ${JSON.stringify(id)}`);
     const contactId = own(raw, "contactId");
     if (!isId(contactId)) return report(`${path()}.contactId`, "must be a non-empty string id");
-    if (!hasRow(contacts, contactId)) return report(`${path()}.contactId`, `contact ${JSON.stringify(contactId)} is not in the snapshot`);
+    const contact = getRow(contacts, contactId) as { opportunityIds: string[] } | undefined;
+    if (contact === undefined) return report(`${path()}.contactId`, `contact ${JSON.stringify(contactId)} is not in the snapshot`);
     const status = own(raw, "status") ?? "open";
     if (status !== "open" && status !== "won" && status !== "lost" && status !== "abandoned") {
       report(`${path()}.status`, 'must be "open", "won", "lost" or "abandoned"');
     }
     const given = givenIds.get(contactId);
     if (given !== undefined && !given.ids.includes(id)) report(given.path, `does not list opportunity ${JSON.stringify(id)} of this contact`);
-    const ids = derivedIds.get(contactId);
-    if (ids === undefined) derivedIds.set(contactId, [id]);
-    else ids.push(id);
+    // The list derived from the opportunities' order (replaced at the end when the host gave one).
+    contact.opportunityIds.push(id);
     putRow(
       opportunities,
       id,
@@ -185,7 +191,7 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
     }
   }
   for (const contact of created) {
-    contact.opportunityIds = Object.freeze(givenIds.get(contact.id)?.ids ?? derivedIds.get(contact.id) ?? []);
+    contact.opportunityIds = Object.freeze(givenIds.get(contact.id)?.ids ?? contact.opportunityIds);
     Object.freeze(contact);
   }
 
@@ -197,10 +203,18 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
     const picks = own(raw, "picks") ?? 0;
     if (typeof picks !== "number" || !Number.isSafeInteger(picks) || picks < 0) report(`${path}.picks`, "must be a whole number ≥ 0");
     if (hasRow(rotations, id)) return report(`${path}.id`, `duplicate rotation id ${JSON.stringify(id)}`);
-    putRow(rotations, id, { id, picks: picks as number });
+    putRow(rotations, id, Object.freeze({ id, picks: picks as number }));
   });
 
-  return { version: version as number, settings, users, contacts, opportunities, rotations };
+  // Every record is frozen already; what is left is the tables' own nodes and the snapshot.
+  return Object.freeze({
+    version: version as number,
+    settings: Object.freeze(settings),
+    users: freezeTable(users),
+    contacts: freezeTable(contacts),
+    opportunities: freezeTable(opportunities),
+    rotations: freezeTable(rotations),
+  });
 }
 
 function readSettings(raw: unknown, report: Report): Settings {

@@ -12,16 +12,18 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
-const outfile = join(root, "node_modules", ".cache", "crm-ownership-bench", "run.mjs");
+// `bench/main.mjs immer …` runs bench/immer.ts instead of bench/run.ts.
+const entry = process.argv[2] === "immer" ? "immer" : "run";
+const outfile = join(root, "node_modules", ".cache", "crm-ownership-bench", `${entry}.mjs`);
 await build({
-  entryPoints: [join(root, "bench", "run.ts")],
+  entryPoints: [join(root, "bench", `${entry}.ts`)],
   outfile,
   bundle: true,
   format: "esm",
   platform: "node",
   target: "es2022",
   sourcemap: "linked",
-  external: ["tinybench", "esbuild"],
+  external: ["tinybench", "esbuild", "immer"],
   logLevel: "warning",
 });
 process.env["CRM_BENCH_ROOT"] = root;

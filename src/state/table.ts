@@ -249,12 +249,22 @@ export function freezeTable<T>(table: Table<T>): Table<T> {
 
 /** Every record, in the order they were added. O(n); for reads, not for hot paths. */
 export function rows<T>(table: Table<T>): T[] {
+  return mapRows(table, (value) => value);
+}
+
+/**
+ * `rows(table).map(fn)`, but records are visited in the trie's order, which is close to their
+ * order in memory (on a large account, visiting them in insertion order is a cache miss each);
+ * the results are placed by `seq`, so they come out in insertion order all the same.
+ */
+export function mapRows<T, U>(table: Table<T>, fn: (value: T) => U): U[] {
   // Placed by `seq`, so no sort; deleted records leave holes, which are skipped.
-  const bySeq = new Array<T | undefined>(table.nextSeq);
+  const bySeq = new Array<U | undefined>(table.nextSeq);
   visitBuckets(table.root, (bucket) => {
-    for (let i = 0; i < bucket.length; i += 3) bySeq[bucket[i + 1] as number] = bucket[i + 2] as T;
+    for (let i = 0; i < bucket.length; i += 3) bySeq[bucket[i + 1] as number] = fn(bucket[i + 2] as T);
   });
-  const out: T[] = [];
+  if (table.size === table.nextSeq) return bySeq as U[];
+  const out: U[] = [];
   for (let i = 0; i < bySeq.length; i++) {
     const value = bySeq[i];
     if (value !== undefined) out.push(value);

@@ -48,14 +48,15 @@ const CHAIN = 16;
 /** Per task: a time budget (ms) and a minimum of samples, and the same for the warm-up. */
 const budget = quick
   ? { light: { time: 40, iterations: 8, warmupTime: 15, warmupIterations: 4 }, heavy: { time: 0, iterations: 1, warmup: false } }
-  : { light: { time: 700, iterations: 32, warmupTime: 200, warmupIterations: 16 }, heavy: { time: 1500, iterations: 5, warmupTime: 0, warmupIterations: 1 } };
+  : { light: { time: 350, iterations: 32, warmupTime: 100, warmupIterations: 16 }, heavy: { time: 1500, iterations: 5, warmupTime: 0, warmupIterations: 1 } };
 
 const lib: Lib = useDist ? await import(pathToFileURL(join(root, "dist", "index.js")).href) : await import("../src/index.js");
 const source = useDist ? "dist/index.js (the built package)" : process.env["CRM_BENCH_ROOT"] ? "src/ bundled as the package is built" : "src/ through tsx";
 const gc = (globalThis as { gc?: () => void }).gc;
+/** A full collection (two in a full run: the second frees what finalizers of the first let go). */
 const settle = () => {
   gc?.();
-  gc?.();
+  if (!quick) gc?.();
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -157,7 +158,8 @@ function verify(n: number, mode: Mode, base: CrmState, floor: Floor, batch: Comm
   // The whole state too, where it is cheap enough (it is checked at every size in a full run).
   if (!quick || n <= 10_000) deepStrictEqual(floor.toRecords(), lib.toRecords(r.state), "verify executeAll: the floor's records differ");
   floor.rollback(0);
-  if (mode === "separate") {
+  // Re-coupling at every size in a full run; in --quick up to 10k (200k events take a while).
+  if (mode === "separate" && (!quick || n <= 10_000)) {
     const lr = lib.execute(base, RECOUPLE);
     const fr = floor.execute(RECOUPLE);
     if (!lr.ok || !fr.ok) throw new Error("verify recouple: refused");
@@ -254,65 +256,110 @@ if (!gc) log("(node was not started with --expose-gc: the memory measurement is 
   log(`(warm-up: ${((performance.now() - t) / 1000).toFixed(1)} s)`);
 }
 
+/** One generated account, as the library's snapshot and as the floor, kept for the whole run. */
+interface Account {
+  n: number;
+  mode: Mode;
+  base: CrmState;
+  floor: Floor;
+  batch: Command[];
+}
+const accounts: Account[] = [];
+const describe = (a: Pick<Account, "n" | "mode">) => `${a.n / 1000}k ${a.mode}`;
+const record = (a: Account, name: TaskName, measured: Measured) => {
+  (results[a.mode][a.n] ??= {})[name] = measured;
+  const per = (ms: number) => (measured.commands > 1 ? `${((ms * 1000) / measured.commands).toFixed(2)} µs/command` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(2)} µs`);
+  log(`  ${describe(a).padEnd(14)} ${name.padEnd(24)} library ${per(measured.library).padStart(16)}   floor ${per(measured.floor).padStart(16)}   ×${(measured.library / measured.floor).toFixed(1)}`);
+};
+// A full collection before each pair of tasks (not in --quick: on a large heap it takes long).
+const pause = () => {
+  if (!quick) settle();
+};
+
+// 1. Every account, built and verified. All stay alive to the end, so that every size is
+// measured on the same heap: what differs between sizes is then the account, not the collector.
 for (const n of sizes) {
   for (const mode of ["coupled", "separate"] as const) {
     const t = performance.now();
     const records = generateAccount(n, mode);
-    const base = lib.createState(records);
-    const floor = Floor.fromRecords(records);
-    const batch = mixedBatch(BATCH, n);
-    verify(n, mode, base, floor, batch);
-    log(`\n${n} contacts, owners ${mode}: generated, built and verified in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    const row: Partial<Record<TaskName, Measured>> = {};
-    results[mode][n] = row;
-    const record = (name: TaskName, measured: Measured) => {
-      row[name] = measured;
-      const per = (ms: number) => (measured.commands > 1 ? `${((ms * 1000) / measured.commands).toFixed(2)} µs/command` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(2)} µs`);
-      log(`  ${name.padEnd(24)} library ${per(measured.library).padStart(16)}   floor ${per(measured.floor).padStart(16)}   ×${(measured.library / measured.floor).toFixed(1)}`);
-    };
+    const account: Account = { n, mode, base: lib.createState(records), floor: Floor.fromRecords(records), batch: mixedBatch(BATCH, n) };
+    verify(n, mode, account.base, account.floor, account.batch);
+    accounts.push(account);
+    log(`${describe(account)}: generated, built and verified in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+}
 
-    // A full collection before each pair of tasks (not in --quick: on a large heap it takes long).
-    const pause = () => {
-      if (!quick) settle();
-    };
-    for (const name of Object.keys(STREAMS) as StreamName[]) {
-      const stream = STREAMS[name];
-      pause();
-      const tasks = chainTasks(base, floor, (i) => stream(i, n));
-      record(name, { library: await median(`${name} library`, false, tasks.library), floor: await median(`${name} floor`, false, tasks.floor), commands: 1 });
-    }
+// 2. Whole-account operations and executeAll, account by account.
+const since = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+log(`\nWhole-account operations and batches (at ${since()}):`);
+for (const account of accounts) {
+  const { n, mode, base, floor, batch } = account;
+  if (mode === "separate") {
     pause();
-    if (mode === "separate") {
-      const library = await median("recouple library", true, () => ok(lib.execute(base, RECOUPLE), "recouple"));
-      const floorMs = await median("recouple floor", true, () => floorOk(floor.execute(RECOUPLE), "recouple"), { afterEach: () => floor.rollback(0) });
-      record("recouple", { library, floor: floorMs, commands: 1 });
-    }
-    pause();
-    {
-      const library = await median("executeAll library", true, () => ok(lib.executeAll(base, batch), "executeAll"));
-      const floorMs = await median("executeAll floor", true, () => floorOk(floor.executeAll(batch), "executeAll"), { afterEach: () => floor.rollback(0) });
-      record("executeAll", { library, floor: floorMs, commands: BATCH });
-    }
-    pause();
-    record("createState", {
+    const library = await median("recouple library", true, () => ok(lib.execute(base, RECOUPLE), "recouple"));
+    const floorMs = await median("recouple floor", true, () => floorOk(floor.execute(RECOUPLE), "recouple"), { afterEach: () => floor.rollback(0) });
+    record(account, "recouple", { library, floor: floorMs, commands: 1 });
+  }
+  pause();
+  {
+    const library = await median("executeAll library", true, () => ok(lib.executeAll(base, batch), "executeAll"));
+    const floorMs = await median("executeAll floor", true, () => floorOk(floor.executeAll(batch), "executeAll"), { afterEach: () => floor.rollback(0) });
+    record(account, "executeAll", { library, floor: floorMs, commands: BATCH });
+  }
+  pause();
+  {
+    const records = generateAccount(n, mode);
+    record(account, "createState", {
       library: await median("createState library", true, () => lib.createState(records)),
       floor: await median("createState floor", true, () => Floor.fromRecords(records)),
       commands: 1,
     });
-    pause();
-    record("toRecords", {
-      library: await median("toRecords library", true, () => lib.toRecords(base)),
-      floor: await median("toRecords floor", true, () => floor.toRecords()),
-      commands: 1,
-    });
-    if (gc && n === Math.max(...sizes)) {
-      const m = { size: n, ...measureMemory(base, batch) };
-      memory[mode] = m;
-      log(
-        `  memory: ${m.commands} commands one by one retain ${(m.retainedBytes / 2 ** 20).toFixed(1)} MiB; ` +
-          `the ${m.touchedRecords} records they touched take ${(m.touchedBytes / 2 ** 20).toFixed(1)} MiB: ×${m.ratio.toFixed(2)}`,
-      );
+  }
+  pause();
+  record(account, "toRecords", {
+    library: await median("toRecords library", true, () => lib.toRecords(base)),
+    floor: await median("toRecords floor", true, () => floor.toRecords()),
+    commands: 1,
+  });
+}
+
+// 3. Single commands: each command on every account in turn, in rounds; per account and
+// command, the median of the rounds' medians. Interleaving keeps a passing load on a shared
+// machine from landing on one size only.
+const ROUNDS = quick ? 1 : 3;
+const rounds = new Map<string, { library: number[]; floor: number[] }>();
+for (let round = 1; round <= ROUNDS; round++) {
+  log(`\nSingle commands, round ${round} of ${ROUNDS} (at ${since()}):`);
+  for (const name of Object.keys(STREAMS) as StreamName[]) {
+    for (const account of accounts) {
+      const stream = STREAMS[name];
+      pause();
+      // Each round continues the command stream where the last one stopped.
+      const tasks = chainTasks(account.base, account.floor, (i) => stream(i + round * 1_000_000, account.n));
+      const key = `${describe(account)} ${name}`;
+      const seen = rounds.get(key) ?? { library: [], floor: [] };
+      rounds.set(key, seen);
+      seen.library.push(await median(`${name} library`, false, tasks.library));
+      seen.floor.push(await median(`${name} floor`, false, tasks.floor));
+      const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+      record(account, name, { library: mid(seen.library), floor: mid(seen.floor), commands: 1 });
     }
+  }
+}
+
+// 4. Memory, on the largest accounts, alone on the heap (every other account and floor let go:
+// a smaller heap collects faster, and nothing else moves between the readings).
+if (gc) {
+  log(`\nMemory (at ${since()}):`);
+  const largest = accounts.filter((a) => a.n === Math.max(...sizes)).map(({ n, mode, base, batch }) => ({ n, mode, base, batch }));
+  accounts.length = 0;
+  for (const account of largest) {
+    const m = { size: account.n, ...measureMemory(account.base, account.batch) };
+    memory[account.mode] = m;
+    log(
+      `  memory, ${describe(account)}: ${m.commands} commands one by one retain ${(m.retainedBytes / 2 ** 20).toFixed(1)} MiB; ` +
+        `the ${m.touchedRecords} records they touched take ${(m.touchedBytes / 2 ** 20).toFixed(1)} MiB: ×${m.ratio.toFixed(2)}`,
+    );
   }
 }
 

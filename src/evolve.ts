@@ -2,7 +2,9 @@
  * `evolve` records facts and decides nothing: every rule and refusal lives in `decide`.
  */
 import type { CrmEvent } from "./events.js";
-import type { Follower, RecordRef } from "./model/records.js";
+import type { Draft } from "immer";
+import type { Contact, Opportunity, RecordRef } from "./model/records.js";
+import { immer } from "./state/immer.js";
 import { Overlay } from "./state/overlay.js";
 import type { CrmState } from "./state/state.js";
 
@@ -27,12 +29,14 @@ export function applyEvent(s: Overlay, event: CrmEvent): void {
   s.version = event.version;
   switch (event.type) {
     case "SettingsChanged":
-      s.settings = { ...s.settings, [event.setting]: event.to };
+      s.settings = immer.produce(s.settings, (settings) => {
+        settings[event.setting] = event.to;
+      });
       return;
     case "ContactCreated":
       s.contacts.put({ id: event.contactId, ownerId: event.ownerId, followers: [], opportunityIds: [] });
       return;
-    case "OpportunityCreated": {
+    case "OpportunityCreated":
       s.opportunities.put({
         id: event.opportunityId,
         contactId: event.contactId,
@@ -40,50 +44,58 @@ export function applyEvent(s: Overlay, event: CrmEvent): void {
         followers: [],
         status: event.status,
       });
-      const contact = s.contacts.get(event.contactId);
-      if (contact) s.contacts.put({ ...contact, opportunityIds: [...contact.opportunityIds, event.opportunityId] });
+      updateContact(s, event.contactId, (contact) => {
+        contact.opportunityIds.push(event.opportunityId);
+      });
       return;
-    }
-    case "ContactOwnerChanged": {
-      const contact = s.contacts.get(event.contactId);
-      if (contact) s.contacts.put({ ...contact, ownerId: event.to });
+    case "ContactOwnerChanged":
+      updateContact(s, event.contactId, (contact) => {
+        contact.ownerId = event.to;
+      });
       return;
-    }
-    case "OpportunityOwnerChanged": {
-      const opportunity = s.opportunities.get(event.opportunityId);
-      if (opportunity) s.opportunities.put({ ...opportunity, ownerId: event.to });
+    case "OpportunityOwnerChanged":
+      updateOpportunity(s, event.opportunityId, (opportunity) => {
+        opportunity.ownerId = event.to;
+      });
       return;
-    }
-    case "OpportunityStatusChanged": {
-      const opportunity = s.opportunities.get(event.opportunityId);
-      if (opportunity) s.opportunities.put({ ...opportunity, status: event.to });
+    case "OpportunityStatusChanged":
+      updateOpportunity(s, event.opportunityId, (opportunity) => {
+        opportunity.status = event.to;
+      });
       return;
-    }
     case "FollowerAdded":
-      updateFollowers(s, event.record, (followers) => {
-        const follow: Follower = { userId: event.userId, source: event.source };
-        const at = followers.findIndex((f) => f.userId === event.userId);
-        return at < 0 ? [...followers, follow] : followers.map((f, i) => (i === at ? follow : f));
+      updateRecord(s, event.record, ({ followers }) => {
+        const follow = followers.find((f) => f.userId === event.userId);
+        if (follow) follow.source = event.source;
+        else followers.push({ userId: event.userId, source: event.source });
       });
       return;
     case "FollowerRemoved":
-      updateFollowers(s, event.record, (followers) => followers.filter((f) => f.userId !== event.userId));
+      updateRecord(s, event.record, ({ followers }) => {
+        const at = followers.findIndex((f) => f.userId === event.userId);
+        if (at >= 0) followers.splice(at, 1);
+      });
       return;
     case "ContactDeleted":
       s.contacts.delete(event.contactId);
       return;
-    case "OpportunityDeleted": {
+    case "OpportunityDeleted":
       s.opportunities.delete(event.opportunityId);
-      const contact = s.contacts.get(event.contactId);
-      if (contact) {
-        s.contacts.put({ ...contact, opportunityIds: contact.opportunityIds.filter((id) => id !== event.opportunityId) });
-      }
+      updateContact(s, event.contactId, ({ opportunityIds }) => {
+        const at = opportunityIds.indexOf(event.opportunityId);
+        if (at >= 0) opportunityIds.splice(at, 1);
+      });
       return;
-    }
     case "UserDeactivated":
     case "UserReactivated": {
       const user = s.users.get(event.userId);
-      if (user) s.users.put({ ...user, active: event.type === "UserReactivated" });
+      if (user) {
+        s.users.put(
+          immer.produce(user, (draft) => {
+            draft.active = event.type === "UserReactivated";
+          }),
+        );
+      }
       return;
     }
     case "RotationAdvanced":
@@ -96,14 +108,23 @@ export function applyEvent(s: Overlay, event: CrmEvent): void {
   }
 }
 
-function updateFollowers(s: Overlay, record: RecordRef, change: (followers: readonly Follower[]) => readonly Follower[]): void {
-  if (record.kind === "contact") {
-    const contact = s.contacts.get(record.id);
-    if (contact) s.contacts.put({ ...contact, followers: change(contact.followers) });
-  } else {
-    const opportunity = s.opportunities.get(record.id);
-    if (opportunity) s.opportunities.put({ ...opportunity, followers: change(opportunity.followers) });
-  }
+// immer changes one record as a draft and returns it frozen, sharing what the recipe left alone.
+// A record the working copy does not hold is left as it is: `decide` never emits such an event,
+// and `evolve` records facts, it does not judge them.
+
+function updateContact(s: Overlay, id: string, recipe: (draft: Draft<Contact>) => void): void {
+  const contact = s.contacts.get(id);
+  if (contact) s.contacts.put(immer.produce(contact, recipe));
+}
+
+function updateOpportunity(s: Overlay, id: string, recipe: (draft: Draft<Opportunity>) => void): void {
+  const opportunity = s.opportunities.get(id);
+  if (opportunity) s.opportunities.put(immer.produce(opportunity, recipe));
+}
+
+function updateRecord(s: Overlay, record: RecordRef, recipe: (draft: Draft<Contact | Opportunity>) => void): void {
+  if (record.kind === "contact") updateContact(s, record.id, recipe);
+  else updateOpportunity(s, record.id, recipe);
 }
 
 /** Compile-time exhaustiveness for `switch` over a union. @internal */

@@ -105,7 +105,7 @@ describe("large accounts (SPEC §2, §7)", () => {
   });
 
   it("a batch gives the same snapshot as its commands one by one", () => {
-    const commands: Command[] = ids(300).map((c, i) => ({ type: "assignOpportunityOwner", opportunityId: `c${(i * 31) % 3000}/deal-${i % 3}`, ownerId: "ben" }));
+    const commands: Command[] = ids(300).map((_, i) => ({ type: "assignOpportunityOwner", opportunityId: `c${(i * 31) % 3000}/deal-${i % 3}`, ownerId: "ben" }));
     let oneByOne = state;
     for (const command of commands) {
       const result = execute(oneByOne, command);

@@ -197,7 +197,7 @@ describe("prototype pollution through commands", () => {
   const polluted = fc
     .tuple(arbCommand(toRecords(base), { actorRate: 0.3 }), fc.nat(), fc.constantFrom(...POLLUTERS, 'line\nbreak "quoted"', "\u0000"))
     .map(([command, n, id]) => {
-      const out = structuredClone(command) as Record<string, unknown>;
+      const out = structuredClone(command) as unknown as Record<string, unknown>;
       const slots: (() => void)[] = [];
       for (const [key, value] of Object.entries(out)) {
         if (key !== "type" && typeof value === "string") slots.push(() => (out[key] = id));

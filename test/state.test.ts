@@ -317,6 +317,30 @@ describe("createState refuses an unsound snapshot with one error listing every p
     });
     expect(error.problems.map((p) => p.path)).toEqual(["contacts[0].opportunityIds"]);
   });
+
+  it("malformed settings, follows and rotations are named field by field", () => {
+    const error = snapshotError({
+      settings: { maxFollowers: -1, allowDifferentOwners: "yes", colour: "red" } as never,
+      users: [{ id: "ana" }],
+      contacts: [{ id: "acme", followers: [{ userId: "ana", source: "robot" }, { source: "manual" }, "ana", { userId: "ana", source: "manual" }] as never }],
+      opportunities: [],
+      rotations: [{ id: "r", picks: 1.5 }, { id: "r" }, { id: "r" }, { picks: 2 }] as never,
+    });
+    expect(error.problems.map((p) => p.path)).toEqual([
+      "settings.maxFollowers",
+      "settings.allowDifferentOwners",
+      "settings.colour",
+      "contacts[0].followers[0].source",
+      "contacts[0].followers[1].userId",
+      "contacts[0].followers[2]",
+      "contacts[0].followers[3].userId",
+      "rotations[0].picks",
+      "rotations[1].id",
+      "rotations[2].id",
+      "rotations[3].id",
+    ]);
+    expect(snapshotError({ settings: [] as never, users: [], contacts: [], opportunities: [] }).problems.map((p) => p.path)).toEqual(["settings"]);
+  });
 });
 
 describe("owners that break the coupled rule are accepted (SPEC §2)", () => {

@@ -11,7 +11,7 @@
  *
  *   npx tsx scripts/check-examples.ts
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import ts from "typescript";
 
@@ -68,6 +68,20 @@ for (const [entryName, file] of Object.entries(entries)) {
   }
 }
 
+// The self-contained TypeScript blocks of the README and the guides (those with an import line),
+// compiled as written. Fragments are not; neither is a block that imports a file of the reader's
+// own (`from "./…"`): a test checks that one.
+const pages = ["README.md", ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+let pageBlocks = 0;
+for (const page of pages) {
+  [...readFileSync(join(root, page), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].forEach((fence, i) => {
+    const code = fence[1] ?? "";
+    if (!/^import /m.test(code) || /from "\.\.?\//.test(code)) return;
+    examples.set(join(root, ".examples", `${page.replace("/", "-")}.${i}.ts`), code);
+    pageBlocks += 1;
+  });
+}
+
 // The prelude of an example without imports; line numbers in errors are the example's own.
 const prelude = (code: string): string =>
   /^import /m.test(code)
@@ -117,4 +131,4 @@ if (problems.length > 0) {
   console.error(`${problems.length} problem(s) with the API's TSDoc examples:\n- ${problems.join("\n- ")}`);
   process.exit(1);
 }
-console.log(`check-examples: ${examples.size} examples on every export of ${Object.keys(entries).join(", ")} compile`);
+console.log(`check-examples: ${examples.size - pageBlocks} examples on every export of ${Object.keys(entries).join(", ")} and ${pageBlocks} blocks of the README and docs/ compile`);

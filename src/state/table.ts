@@ -23,22 +23,22 @@
  */
 import { deepFreeze } from "./freeze.js";
 
-/** A record and its position in its table's order (stored flat in a bucket: `seq`, then `value`). */
-export interface Entry<T> {
-  readonly seq: number;
-  readonly value: T;
-}
-
-/** A leaf of the trie: `hash, seq, record` triples, at most 16 (more only when hashes collide). */
+/**
+ * A leaf of the trie: `hash, seq, record` triples, at most 16 (more only when hashes collide).
+ * @internal storage layout, not public API; read records through the selectors.
+ */
 export type Bucket<T> = readonly (number | T)[];
 
-/** An inner node of the trie: 32 slots (each a node or empty) and two unused slots. */
+/** An inner node of the trie: 32 slots (each a node or empty) and two unused slots. @internal */
 export type Branch<T> = readonly (Node<T> | null)[];
 
-/** A node of the trie: a bucket (a multiple of 3 long) or a branch (34 long). */
+/** A node of the trie: a bucket (a multiple of 3 long) or a branch (34 long). @internal */
 export type Node<T> = Bucket<T> | Branch<T>;
 
-/** A table of records keyed by id, with the order in which they were added. */
+/**
+ * A table of records keyed by id, with the order in which they were added.
+ * @internal storage layout, not public API; read records through the selectors.
+ */
 export interface Table<T> {
   readonly root: Node<T>;
   readonly size: number;

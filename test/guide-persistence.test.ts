@@ -1,0 +1,36 @@
+/**
+ * The example of docs/testing.md, run: the property-testing kit checks a host's persistence (the
+ * reference SQLite host) against the library's snapshots. docs-testing.test.ts keeps the page's
+ * code block equal to the part between the guide markers (with the package's import names).
+ */
+// guide:start
+import fc from "fast-check";
+import { expect, it } from "vitest";
+import { createState } from "../src/index.js";
+import { arbScenario, assertSameRecords, runSequence } from "../src/testing/index.js";
+import { createAccount, handle, loadAccount, openDatabase } from "../examples/sqlite-host/index.js";
+
+it("the database holds, after every command, the snapshot the library computed", () => {
+  fc.assert(
+    fc.property(arbScenario({}, { meta: false, maxLength: 12 }), ({ records, commands }) => {
+      const db = openDatabase(":memory:");
+      try {
+        createAccount(db, "acme-corp", records);
+        runSequence(createState(records), commands, {
+          onStep: ({ before, command, result }) => {
+            const stored = handle(db, "acme-corp", command);
+            expect(stored.ok).toBe(result.ok);
+            const reloaded = loadAccount(db, "acme-corp");
+            if (reloaded === undefined) throw new Error("the account is gone");
+            // Accepted or refused, the database holds the library's latest snapshot.
+            assertSameRecords(reloaded, result.ok ? result.state : before, { ignoreOrder: true });
+          },
+        });
+      } finally {
+        db.close();
+      }
+    }),
+    { numRuns: 40 },
+  );
+});
+// guide:end

@@ -26,7 +26,9 @@ export function evolve(state: CrmState, event: CrmEvent): CrmState {
 
 /** Applies one event to a working copy. @internal */
 export function applyEvent(s: Overlay, event: CrmEvent): void {
-  s.version = event.version;
+  // An event without a version (hand-written, or stored before versions) leaves it as it is:
+  // the snapshot's version stays a whole number whatever is replayed.
+  if (Number.isSafeInteger(event.version)) s.version = event.version;
   switch (event.type) {
     case "SettingsChanged":
       s.settings = immer.produce(s.settings, (settings) => {

@@ -65,6 +65,10 @@ function coupled(): CrmState {
   });
 }
 
+/** Owners and followers of every record (what a bulk move and a handover must agree on). */
+const toRecordsOf = (state: CrmState) =>
+  [...listContacts(state), ...listOpportunities(state)].map((r) => ({ id: r.id, ownerId: r.ownerId, followers: r.followers }));
+
 const ownerMap = (state: CrmState) =>
   Object.fromEntries([...listContacts(state), ...listOpportunities(state)].map((r) => [r.id, r.ownerId]));
 
@@ -208,6 +212,49 @@ describe("transferOwnership", () => {
     });
     const result = execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" });
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", missingIds: ["a2"] });
+  });
+
+  it("with separate owners and no follower rule, still refuses a contact whose unloaded opportunities could be the user's", () => {
+    const state = createState({
+      settings: { allowDifferentOwners: true },
+      users: USERS,
+      contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["a1", "a2"] }],
+      opportunities: [{ id: "a1", contactId: "acme", ownerId: "ana" }],
+    });
+    for (const command of [
+      { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" },
+      { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities" },
+      { type: "deactivateUser", userId: "ana", reassignTo: "cy" },
+    ] as const) {
+      const result = execute(state, command);
+      expect(result.ok ? undefined : result.error, JSON.stringify(command)).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", id: "acme", missingIds: ["a2"] });
+    }
+    // Contacts alone need no opportunity: the contact moves.
+    const contactsOnly = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "contacts" }));
+    expect(moves(contactsOnly.events)).toEqual(["acme ana→cy transfer"]);
+  });
+
+  it("with separate owners hands a contact's opportunities over with it, before the follower rules run, as assignContactOwner's transfer does", () => {
+    const state = createState({
+      settings: { allowDifferentOwners: true, updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true },
+      users: USERS,
+      contacts: [{ id: "acme", ownerId: "ana" }],
+      opportunities: [
+        { id: "a1", contactId: "acme", ownerId: "ana" },
+        { id: "a2", contactId: "acme", ownerId: "cy", followers: [{ userId: "ana", source: "automation" }] },
+      ],
+    });
+    const bulk = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "ben" }));
+    expect(bulk.events.map((e) => `${e.type} ${"opportunityId" in e ? e.opportunityId : ""}${"record" in e ? e.record.id : ""} ${e.cause}`)).toEqual([
+      "ContactOwnerChanged  transfer",
+      "OpportunityOwnerChanged a1 transfer",
+      "FollowerAdded a2 contact-owner-followers",
+      "FollowerRemoved a2 contact-owner-followers",
+    ]);
+    // ben owns a1 and does not also follow it by a rule.
+    expect(getOpportunity(bulk.state, "a1")?.followers).toEqual([]);
+    const handover = ok(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer: "ownedByPreviousOwner" }));
+    expect(toRecordsOf(bulk.state)).toEqual(toRecordsOf(handover.state));
   });
 
   it("fails with INCOMPLETE_SNAPSHOT rather than split a coupled group it cannot see whole", () => {

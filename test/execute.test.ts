@@ -265,4 +265,14 @@ describe("nothing passed in is changed or frozen (§3)", () => {
     expect(anyFrozen(event)).toBe(false);
     expect(getContact(next, "acme")?.followers).toEqual([{ userId: "ben", source: "manual" }]);
   });
+
+  it("evolve takes the version from the event, and keeps the snapshot's when the event has none", () => {
+    const state = account();
+    const event = { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", cause: "command", version: 7 } as const;
+    expect(evolve(state, event).version).toBe(7);
+    const { version: _, ...unversioned } = event;
+    const next = evolve(state, unversioned as unknown as CrmEvent);
+    expect(next.version).toBe(state.version);
+    expect(getContact(next, "acme")?.ownerId).toBe("ben");
+  });
 });

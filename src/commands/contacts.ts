@@ -1,7 +1,7 @@
 /** Creating, reassigning and deleting contacts. */
 import { errors } from "../errors.js";
 import { completeGroup } from "../rules/group.js";
-import { changeContactOwner, type Transfer } from "../rules/owners.js";
+import { changeContactOwner, transferHandover, type Transfer } from "../rules/owners.js";
 import { checkAssignable } from "../rules/users.js";
 import { id, idOrNull, oneOf, optional } from "./fields.js";
 import { checkNewFollowers, followerIds, followNewRecord } from "./followers.js";
@@ -88,7 +88,8 @@ export function decideAssignContactOwner(ctx: Context, command: AssignContactOwn
   if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
   const refusal = checkAssignable(ctx.s, command.ownerId, "ownerId");
   if (refusal) return refusal;
-  return changeContactOwner(ctx, contact, command.ownerId, { cause: "command", field: "contactId" }, command.transfer);
+  const handover = transferHandover(command.transfer, contact.ownerId);
+  return changeContactOwner(ctx, contact, command.ownerId, { cause: "command", field: "contactId" }, handover);
 }
 
 /** @internal */

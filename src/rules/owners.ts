@@ -29,17 +29,33 @@ export interface OwnerChange {
  */
 export type Transfer = "none" | "ownedByPreviousOwner" | "all";
 
+/**
+ * Which of a contact's opportunities move with it when its owner changes, as a sales handover
+ * does: `assignContactOwner`'s `transfer`, or a bulk move taking the user's contacts with their
+ * opportunities. @internal
+ */
+export type Handover = (opportunity: Opportunity) => boolean;
+
+/** `assignContactOwner`'s `transfer` from the contact's current owner `from`: open opportunities only. @internal */
+export function transferHandover(transfer: Transfer | undefined, from: string | null): Handover | undefined {
+  if (transfer === undefined || transfer === "none") return undefined;
+  return (opportunity) => !isClosed(opportunity.status) && (transfer === "all" || opportunity.ownerId === from);
+}
+
 const rotation = (change: OwnerChange) => (change.rotationId === undefined ? {} : { rotationId: change.rotationId });
 
-/** Sets a contact's owner; with coupled owners, its whole group's. @internal */
-export function changeContactOwner(ctx: Context, contact: Contact, to: string | null, change: OwnerChange, transfer: Transfer = "none"): Refusal {
+/**
+ * Sets a contact's owner; with coupled owners, its whole group's. With separate owners, the
+ * opportunities `handover` selects move with it. @internal
+ */
+export function changeContactOwner(ctx: Context, contact: Contact, to: string | null, change: OwnerChange, handover?: Handover): Refusal {
   if (!ctx.s.settings.allowDifferentOwners) return moveGroup(ctx, contact, undefined, to, change);
 
   const from = contact.ownerId;
   if (from === to) return undefined;
   const sync = ctx.s.settings.updateOpportunityFollowersOnContactOwnerChange;
   let group: readonly Opportunity[] = [];
-  if (sync || transfer !== "none") {
+  if (sync || handover !== undefined) {
     const found = completeGroup(ctx.s, contact, change.field);
     if (found.refusal) return found.refusal;
     group = found.opportunities;
@@ -48,14 +64,13 @@ export function changeContactOwner(ctx: Context, contact: Contact, to: string | 
   ctx.emit({ type: "ContactOwnerChanged", contactId: contact.id, from, to, cause: change.cause, ...rotation(change) });
 
   // The handover first, so the follower rule below sees who owns each opportunity afterwards.
-  if (transfer !== "none") {
-    const handover: OwnerChange = { cause: ruleCause(change.cause, "transfer"), field: change.field };
+  if (handover !== undefined) {
+    const moved: OwnerChange = { cause: ruleCause(change.cause, "transfer"), field: change.field };
     for (const opportunity of group) {
-      const moves = !isClosed(opportunity.status) && (transfer === "all" || opportunity.ownerId === from);
-      if (!moves) continue;
+      if (!handover(opportunity)) continue;
       const current = ctx.s.opportunities.get(opportunity.id);
       if (current === undefined) continue;
-      const refusal = changeOpportunityOwner(ctx, current, to, handover);
+      const refusal = changeOpportunityOwner(ctx, current, to, moved);
       if (refusal) return refusal;
     }
   }

@@ -213,6 +213,50 @@ describe("transferOwnership", () => {
     );
   });
 
+  it("with separate owners, a follower rule never makes the new owner follow a record the same transfer hands to them", () => {
+    const rulesOn = { allowDifferentOwners: true, updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true };
+    fc.assert(
+      fc.property(roundTrip, ({ init, from, to, options }) => {
+        const result = execute(createState({ ...init, settings: rulesOn }), transfer(from, to, options));
+        if (!result.ok) throw new Error(result.error.message);
+        const handed = new Set(
+          result.events.flatMap((e) => (e.type === "ContactOwnerChanged" && e.to === to ? [`contact ${e.contactId}`] : e.type === "OpportunityOwnerChanged" && e.to === to ? [`opportunity ${e.opportunityId}`] : [])),
+        );
+        const ruleFollows = result.events.flatMap((e) => (e.type === "FollowerAdded" && e.userId === to && e.source === "automation" ? [`${e.record.kind} ${e.record.id}`] : []));
+        expect(ruleFollows.filter((r) => handed.has(r))).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("taking opportunities, it refuses a snapshot where a contact lists an opportunity it did not load", () => {
+    const partial = roundTrip
+      .filter(({ init }) => init.opportunities.length > 0)
+      .chain((t) => fc.nat({ max: t.init.opportunities.length - 1 }).map((drop) => ({ ...t, drop })))
+      .map(({ init, drop, ...rest }) => {
+        const dropped = init.opportunities[drop];
+        return {
+          ...rest,
+          dropped,
+          init: {
+            ...init,
+            // Every contact lists its whole group; one opportunity is not loaded.
+            contacts: init.contacts.map((c) => ({ ...c, opportunityIds: init.opportunities.filter((o) => o.contactId === c.id).map((o) => o.id) })),
+            opportunities: init.opportunities.filter((_, i) => i !== drop),
+          },
+        };
+      });
+    fc.assert(
+      fc.property(partial, ({ init, from, to, options, dropped }) => {
+        const state = createState(init);
+        for (const command of [transfer(from, to, { ...options, records: options.records === "contacts" ? "all" : options.records }), { type: "deactivateUser", userId: from, reassignTo: to } as const]) {
+          const result = execute(state, command);
+          expect(result.ok ? undefined : result.error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", id: dropped?.contactId, missingIds: [dropped?.id] });
+        }
+      }),
+    );
+  });
+
   it("with both follower subsettings off, the round trip restores the whole snapshot but its version", () => {
     fc.assert(
       fc.property(roundTrip, ({ init, from, to, options }) => {

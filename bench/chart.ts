@@ -23,7 +23,8 @@ const H = 330;
 const M = { top: 42, right: 16, bottom: 46, left: 58 };
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const fmt = (n: number): string => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2)).replace(/\.?0+$/, "");
+// Trailing zeros go only after a decimal point: 100 stays "100", 0.10 becomes "0.1".
+const fmt = (n: number): string => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2)).replace(/\.(\d*?)0+$/, ".$1").replace(/\.$/, "");
 const sizeLabel = (n: number): string => (n >= 1000 ? `${n / 1000}k` : String(n));
 
 /** The SVG text of the chart. */

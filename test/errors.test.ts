@@ -3,7 +3,7 @@
  * a message a developer understands without reading the source.
  */
 import { describe, expect, it } from "vitest";
-import { type Command, type CrmError } from "../src/index.js";
+import { CommandRejectedError, createState, decide, InvalidSnapshotError, type Command, type CrmError, type CrmRecordsInit } from "../src/index.js";
 import { account, reject, run, SEPARATE } from "./helpers.js";
 
 /** A sentence: starts with a capital, ends with a full stop, names what it must, no leaked internals. */
@@ -11,6 +11,16 @@ function expectReadable(error: CrmError, ...mentions: string[]): void {
   expect(error.message).toMatch(/^[A-Z].*\.$/s);
   for (const text of mentions) expect(error.message).toContain(text);
   expect(error.message).not.toMatch(/undefined|\[object Object\]|NaN/);
+}
+
+function snapshotError(init: CrmRecordsInit): InvalidSnapshotError {
+  try {
+    createState(init);
+  } catch (error) {
+    if (error instanceof InvalidSnapshotError) return error;
+    throw error;
+  }
+  throw new Error("createState accepted the snapshot");
 }
 
 const state = account(SEPARATE, {
@@ -144,6 +154,42 @@ describe("messages stay readable with any id", () => {
     const longError = reject(state, { type: "deleteContact", contactId: long });
     expect(longError.id).toBe(long);
     expect(longError.message.length).toBeLessThan(200);
+  });
+
+  it("an id is shown whole up to 80 characters, and cut with an ellipsis after", () => {
+    for (const [length, shown] of [
+      [80, `"${"y".repeat(80)}"`],
+      [81, `"${"y".repeat(80)}…"`],
+    ] as const) {
+      expect(reject(state, { type: "deleteContact", contactId: "y".repeat(length) }).message).toContain(shown);
+    }
+  });
+
+  it("an unknown field's name is shown whole up to 80 characters, and cut after", () => {
+    const named = (key: string) => reject(state, { type: "deleteContact", contactId: "acme", [key]: 1 } as unknown as Command);
+    expect(named("k".repeat(80))).toMatchObject({ code: "INVALID_COMMAND", field: "k".repeat(80) });
+    expect(named("k".repeat(81)).field).toBe(`${"k".repeat(80)}…`);
+  });
+
+  it("a snapshot's problems are counted in words, then listed one per line", () => {
+    const one = snapshotError({ users: [{ id: "ana" }, { id: "ana" }], contacts: [], opportunities: [] });
+    expect(one.message.split("\n")[0]).toBe("Invalid snapshot (1 problem):");
+    expect(one.message.split("\n")[1]).toMatch(/^- users\[1\]\.id: .*"ana"/);
+    const two = snapshotError({ users: [{ id: "ana" }, { id: "ana" }, { id: "ana" }], contacts: [], opportunities: [] });
+    expect(two.message.split("\n")).toHaveLength(3);
+    expect(two.message.split("\n")[0]).toBe("Invalid snapshot (2 problems):");
+  });
+
+  it("decide throws a CommandRejectedError carrying the error", () => {
+    let thrown: unknown;
+    try {
+      decide(state, { type: "deleteContact", contactId: "nobody" });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CommandRejectedError);
+    expect(thrown).toMatchObject({ name: "CommandRejectedError", error: { code: "CONTACT_NOT_FOUND", id: "nobody" } });
+    expect((thrown as Error).message).toMatch(/^CONTACT_NOT_FOUND: /);
   });
 
   it("every error is plain JSON data", () => {

@@ -3,24 +3,14 @@
  * a message a developer understands without reading the source.
  */
 import { describe, expect, it } from "vitest";
-import { CommandRejectedError, createState, decide, InvalidSnapshotError, type Command, type CrmError, type CrmRecordsInit } from "../src/index.js";
-import { account, reject, run, SEPARATE } from "./helpers.js";
+import { CommandRejectedError, decide, type Command, type CrmError } from "../src/index.js";
+import { account, reject, run, SEPARATE, snapshotError } from "./helpers.js";
 
 /** A sentence: starts with a capital, ends with a full stop, names what it must, no leaked internals. */
 function expectReadable(error: CrmError, ...mentions: string[]): void {
   expect(error.message).toMatch(/^[A-Z].*\.$/s);
   for (const text of mentions) expect(error.message).toContain(text);
   expect(error.message).not.toMatch(/undefined|\[object Object\]|NaN/);
-}
-
-function snapshotError(init: CrmRecordsInit): InvalidSnapshotError {
-  try {
-    createState(init);
-  } catch (error) {
-    if (error instanceof InvalidSnapshotError) return error;
-    throw error;
-  }
-  throw new Error("createState accepted the snapshot");
 }
 
 const state = account(SEPARATE, {

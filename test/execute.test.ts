@@ -16,12 +16,7 @@ import {
   type CrmEvent,
   type CrmState,
 } from "../src/index.js";
-import { account, COUPLED, reject, run, SEPARATE } from "./helpers.js";
-
-function anyFrozen(value: unknown): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  return Object.isFrozen(value) || Object.values(value).some(anyFrozen);
-}
+import { account, anyFrozen, COUPLED, reject, run, SEPARATE } from "./helpers.js";
 
 describe("execute", () => {
   it("returns ok, the new state and the events", () => {

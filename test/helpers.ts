@@ -5,6 +5,7 @@
 import {
   createState,
   execute,
+  InvalidSnapshotError,
   executeAll,
   getContact,
   getOpportunity,
@@ -13,6 +14,7 @@ import {
   type CrmEvent,
   type CrmRecordsInit,
   type CrmState,
+  type ErrorCode,
   type Settings,
 } from "../src/index.js";
 
@@ -80,4 +82,49 @@ export function brief(events: readonly CrmEvent[]): string[] {
         return `${e.type} ${e.cause}`;
     }
   });
+}
+
+/** Every error code of SPEC §6: what any refusal's `code` must be one of. */
+export const ERROR_CODES: readonly ErrorCode[] = [
+  "INVALID_COMMAND",
+  "CONTACT_NOT_FOUND",
+  "OPPORTUNITY_NOT_FOUND",
+  "USER_NOT_FOUND",
+  "USER_INACTIVE",
+  "ALREADY_EXISTS",
+  "VERSION_CONFLICT",
+  "INCOMPLETE_SNAPSHOT",
+  "FOLLOWER_LIMIT",
+  "NO_ELIGIBLE_USER",
+  "FORBIDDEN",
+];
+
+/** The path of the first object reachable from `value` that is not frozen, or undefined. */
+export function firstUnfrozen(value: unknown, path = "state", seen = new Set<unknown>()): string | undefined {
+  if (typeof value !== "object" || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  if (!Object.isFrozen(value)) return path;
+  for (const key of Reflect.ownKeys(value)) {
+    const found = firstUnfrozen((value as Record<PropertyKey, unknown>)[key], `${path}.${String(key)}`, seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Whether anything reachable from `value` is frozen. */
+export function anyFrozen(value: unknown, seen = new Set<unknown>()): boolean {
+  if (typeof value !== "object" || value === null || seen.has(value)) return false;
+  seen.add(value);
+  return Object.isFrozen(value) || Reflect.ownKeys(value).some((k) => anyFrozen((value as Record<PropertyKey, unknown>)[k], seen));
+}
+
+/** The error `createState` throws for an unsound snapshot (fails the test if it accepts it). */
+export function snapshotError(init: unknown): InvalidSnapshotError {
+  try {
+    createState(init as CrmRecordsInit);
+  } catch (error) {
+    if (error instanceof InvalidSnapshotError) return error;
+    throw error;
+  }
+  throw new Error("createState accepted the snapshot");
 }

@@ -19,6 +19,7 @@ import {
   type CrmState,
 } from "../src/index.js";
 import { hashOf } from "../src/state/table.js";
+import { firstUnfrozen } from "./helpers.js";
 
 const USERS = ["ana", "ben", "cy", "dee"].map((id) => ({ id }));
 
@@ -40,18 +41,6 @@ function ok(state: CrmState, commands: Command[]): CrmState {
   const result = executeAll(state, commands);
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
   return result.state;
-}
-
-/** The path of the first object reachable from `value` that is not frozen. */
-function firstUnfrozen(value: unknown, path = "state", seen = new Set<unknown>()): string | undefined {
-  if (typeof value !== "object" || value === null || seen.has(value)) return undefined;
-  seen.add(value);
-  if (!Object.isFrozen(value)) return path;
-  for (const key of Reflect.ownKeys(value)) {
-    const found = firstUnfrozen((value as Record<PropertyKey, unknown>)[key], `${path}.${String(key)}`, seen);
-    if (found !== undefined) return found;
-  }
-  return undefined;
 }
 
 describe("large accounts (SPEC §2, §7)", () => {

@@ -11,7 +11,6 @@ import {
   getOpportunity,
   getSettings,
   getUser,
-  InvalidSnapshotError,
   listContacts,
   listOpportunities,
   opportunitiesOfContact,
@@ -21,36 +20,7 @@ import {
   type CrmRecordsInit,
   type CrmState,
 } from "../src/index.js";
-import { account, brief, COUPLED, owners, reject, run, SEPARATE, USERS } from "./helpers.js";
-
-/** Every object reachable from `value` is frozen (the path of the first that is not, else undefined). */
-function firstUnfrozen(value: unknown, path = "", seen = new Set<unknown>()): string | undefined {
-  if (typeof value !== "object" || value === null || seen.has(value)) return undefined;
-  seen.add(value);
-  if (!Object.isFrozen(value)) return path || "(root)";
-  for (const key of Reflect.ownKeys(value)) {
-    const found = firstUnfrozen((value as Record<PropertyKey, unknown>)[key], `${path}.${String(key)}`, seen);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
-
-/** Whether anything reachable from `value` is frozen. */
-function anyFrozen(value: unknown, seen = new Set<unknown>()): boolean {
-  if (typeof value !== "object" || value === null || seen.has(value)) return false;
-  seen.add(value);
-  return Object.isFrozen(value) || Reflect.ownKeys(value).some((k) => anyFrozen((value as Record<PropertyKey, unknown>)[k], seen));
-}
-
-function snapshotError(init: unknown): InvalidSnapshotError {
-  try {
-    createState(init as CrmRecordsInit);
-  } catch (error) {
-    if (error instanceof InvalidSnapshotError) return error;
-    throw error;
-  }
-  throw new Error("createState accepted the snapshot");
-}
+import { account, anyFrozen, brief, COUPLED, firstUnfrozen, owners, reject, run, SEPARATE, snapshotError, USERS } from "./helpers.js";
 
 describe("createState defaults (SPEC §2, §5a)", () => {
   const state = createState({

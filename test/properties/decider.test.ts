@@ -14,24 +14,10 @@ import {
   executeAll,
   toRecords,
   type CrmState,
-  type ErrorCode,
 } from "../../src/index.js";
 import { arbScenario, runSequence } from "../../src/testing/index.js";
-import { createsUnloadedListedId, runs } from "./helpers.js";
+import { createsUnloadedListedId, ERROR_CODES, runs } from "./helpers.js";
 
-const CODES: readonly ErrorCode[] = [
-  "INVALID_COMMAND",
-  "CONTACT_NOT_FOUND",
-  "OPPORTUNITY_NOT_FOUND",
-  "USER_NOT_FOUND",
-  "USER_INACTIVE",
-  "ALREADY_EXISTS",
-  "VERSION_CONFLICT",
-  "INCOMPLETE_SNAPSHOT",
-  "FOLLOWER_LIMIT",
-  "NO_ELIGIBLE_USER",
-  "FORBIDDEN",
-];
 
 /** Sequences over whole and partial snapshots, with some invalid payloads among the commands. */
 const scenario = fc.oneof(arbScenario({}, { maxLength: 10, invalidRate: 0.05 }), arbScenario({ partial: true }, { maxLength: 10 }));
@@ -94,7 +80,7 @@ describe("rejections, no-ops and versions", () => {
             if (result.ok) return;
             const json = JSON.stringify(toRecords(before));
             expect(Object.keys(result).sort()).toEqual(["error", "ok"]);
-            expect(CODES).toContain(result.error.code);
+            expect(ERROR_CODES).toContain(result.error.code);
             expect(typeof result.error.message).toBe("string");
             // Again, on the same snapshot: the same refusal, and the snapshot is unchanged.
             expect(execute(before, command)).toEqual(result);

@@ -13,6 +13,8 @@ import {
   type RecordRef,
 } from "../../src/index.js";
 
+export { ERROR_CODES, firstUnfrozen } from "../helpers.js";
+
 /** Runs per property, scaled by `PROPERTY_RUNS_SCALE` (e.g. 10 for a long local run). */
 export const runs = (n: number): { numRuns: number } => ({
   numRuns: Math.max(1, Math.round(n * Number(process.env["PROPERTY_RUNS_SCALE"] ?? 1))),
@@ -36,17 +38,6 @@ export function followOf(state: CrmState, ref: RecordRef, userId: string): Follo
   return find(state, ref)?.followers.find((f) => f.userId === userId);
 }
 
-/** The path of the first object reachable from `value` that is not frozen, or undefined. */
-export function firstUnfrozen(value: unknown, path = "state", seen = new Set<unknown>()): string | undefined {
-  if (typeof value !== "object" || value === null || seen.has(value)) return undefined;
-  seen.add(value);
-  if (!Object.isFrozen(value)) return path;
-  for (const key of Reflect.ownKeys(value)) {
-    const found = firstUnfrozen((value as Record<PropertyKey, unknown>)[key], `${path}.${String(key)}`, seen);
-    if (found !== undefined) return found;
-  }
-  return undefined;
-}
 
 /** The path of the first frozen object reachable from `value`, or undefined. */
 export function firstFrozen(value: unknown, path = "input", seen = new Set<unknown>()): string | undefined {

@@ -25,24 +25,10 @@ import {
   type CrmError,
   type CrmRecordsInit,
   type CrmState,
-  type ErrorCode,
 } from "../../src/index.js";
 import { arbCommand, arbInvalidCommand, arbRecords, arbState } from "../../src/testing/index.js";
-import { runs } from "./helpers.js";
+import { ERROR_CODES, runs } from "./helpers.js";
 
-const CODES: readonly ErrorCode[] = [
-  "INVALID_COMMAND",
-  "CONTACT_NOT_FOUND",
-  "OPPORTUNITY_NOT_FOUND",
-  "USER_NOT_FOUND",
-  "USER_INACTIVE",
-  "ALREADY_EXISTS",
-  "VERSION_CONFLICT",
-  "INCOMPLETE_SNAPSHOT",
-  "FOLLOWER_LIMIT",
-  "NO_ELIGIBLE_USER",
-  "FORBIDDEN",
-];
 
 /** Keys that mean something to JavaScript objects. */
 const POLLUTERS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf", "__defineGetter__", "isPrototypeOf"] as const;
@@ -84,7 +70,7 @@ afterEach(() => {
 
 /** A refusal is plain, typed data: a known code, a sentence of bounded size, JSON-safe. */
 function expectTypedError(error: CrmError): void {
-  expect(CODES).toContain(error.code);
+  expect(ERROR_CODES).toContain(error.code);
   expect(typeof error.message).toBe("string");
   expect(error.message.length).toBeLessThan(2_000);
   // Ids are quoted: a newline or a control character in an id cannot forge a log line.

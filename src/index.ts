@@ -98,9 +98,11 @@ export type {
 // Errors
 export {
   InvalidSnapshotError,
+  InvalidEventError,
   CommandRejectedError,
   type CrmError,
   type ErrorCode,
   type SnapshotProblem,
 } from "./errors.js";
+export { HTTP_STATUS, httpStatus, type HttpErrorStatus } from "./httpStatus.js";
 export { LIMITS } from "./limits.js";

@@ -3,13 +3,15 @@
  * understands, and the field or id at fault. Every error text lives in this file.
  */
 
+import type { Actor } from "./model/actor.js";
+
 /**
  * Every code a rejected command can carry. Stable across minor versions.
  *
  * @example
  * ```ts
  * const retryable: ReadonlySet<ErrorCode> = new Set(["VERSION_CONFLICT"]);
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, context);
  * if (!result.ok && retryable.has(result.error.code)) {
  *   // reload the snapshot and run the command again; HTTP_STATUS[result.error.code] is the answer to a client
  * }
@@ -33,7 +35,7 @@ export type ErrorCode =
  *
  * @example
  * ```ts
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "nobody-we-know" });
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "nobody-we-know" }, context);
  * if (!result.ok) {
  *   const error: CrmError = result.error;
  *   error.code; // "USER_NOT_FOUND"
@@ -55,7 +57,7 @@ export interface CrmError {
   readonly actualVersion?: number | undefined;
   /** `INCOMPLETE_SNAPSHOT`: the ids the command needs that the snapshot does not hold. */
   readonly missingIds?: readonly string[] | undefined;
-  /** `FORBIDDEN`: the acting user and the rule that refused them. */
+  /** `FORBIDDEN`: the acting user (absent for a system actor) and the rule that refused them. */
   readonly actorId?: string | undefined;
   readonly rule?: string | undefined;
   /** `executeAll`: the position of the rejected command in the list. */
@@ -277,15 +279,17 @@ export const errors = {
     field: "users",
     id: rotationId,
   }),
-  forbidden: (actorId: string, rule: string, explanation: string): CrmError => ({
+  forbidden: (actor: Actor, rule: string, explanation: string): CrmError => ({
     code: "FORBIDDEN",
     // `explanation` names records: its ids must be quoted with `quote` by the caller; `line`
     // escapes and bounds what is left.
-    message: line(`User ${quote(actorId)} may not do this: ${explanation}.`),
-    field: "actorId",
-    actorId,
+    message: line(`${"userId" in actor ? `User ${quote(actor.userId)}` : `System actor ${quote(actor.system)}`} may not do this: ${explanation}.`),
+    field: "context.actor",
+    ...("userId" in actor && { actorId: actor.userId }),
     rule,
   }),
+  /** An id, quoted for a message. */
+  quote: (id: string): string => quote(id),
 } as const;
 
 /** How many problems an `InvalidSnapshotError` lists; the rest are counted in `moreProblems`. */
@@ -359,7 +363,7 @@ export interface SnapshotProblem {
  * @example
  * ```ts
  * try {
- *   decide(state, { type: "deleteContact", contactId: "no-such-contact" });
+ *   decide(state, { type: "deleteContact", contactId: "no-such-contact" }, context);
  * } catch (error) {
  *   if (error instanceof CommandRejectedError) error.error.code; // "CONTACT_NOT_FOUND"
  * }

@@ -5,7 +5,8 @@
  * events they make themselves, unchecked.
  */
 import { errors, invalidEvent, InvalidEventError, type CrmError } from "./errors.js";
-import type { Cause, CrmEvent, CrmEventType, EventMeta } from "./events.js";
+import { EVENT_SCHEMA_VERSION, type Cause, type CrmEvent, type CrmEventType, type EventMeta } from "./events.js";
+import type { Actor } from "./model/actor.js";
 import type { FollowerSource, OpportunityStatus, RecordKind } from "./model/records.js";
 import { boolean, count, id, idOrNull, isoTime, object, oneOf, optional, readObject, type Field, type Shape, type ShapeOf } from "./commands/fields.js";
 
@@ -27,7 +28,7 @@ const source = oneOf<FollowerSource>("manual", "automation");
 const record = object({ kind: oneOf<RecordKind>("contact", "opportunity"), id }, { ignoreUnknown: true });
 
 /** The acting user or system: `{ userId }` or `{ system }`, exactly one of them. */
-const actor: Field<{ readonly userId: string } | { readonly system: string }> = {
+const actor: Field<Actor> = {
   optional: false,
   schema: {
     oneOf: [
@@ -45,11 +46,13 @@ const actor: Field<{ readonly userId: string } | { readonly system: string }> = 
 };
 
 /** Events carry `schemaVersion: 2` from 0.2.0; events stored by 0.1 have none. */
-const schemaVersion: Field<2> = {
+const schemaVersion: Field<typeof EVENT_SCHEMA_VERSION> = {
   optional: false,
-  schema: { const: 2 },
+  schema: { const: EVENT_SCHEMA_VERSION },
   parse: (value, path) =>
-    value === 2 ? { ok: true, value: 2 } : { ok: false, error: errors.invalid(path, "2, or absent (events from 0.1); a newer schema needs a newer crm-ownership") },
+    value === EVENT_SCHEMA_VERSION
+      ? { ok: true, value: EVENT_SCHEMA_VERSION }
+      : { ok: false, error: errors.invalid(path, `${EVENT_SCHEMA_VERSION}, or absent (events from 0.1); a newer schema needs a newer crm-ownership`) },
 };
 
 /** What every event carries besides its own fields. */
@@ -106,7 +109,9 @@ const _shapesMatchEvents: { readonly [T in CrmEventType]: Same<ShapeOf<(typeof S
   UserReactivated: true,
   RotationAdvanced: true,
 };
+const _metaMatchesEventMeta: Same<ShapeOf<typeof meta>, EventMeta> = true;
 void _everyCause;
+void _metaMatchesEventMeta;
 void _shapesMatchEvents;
 
 const EVENT_TYPES = Object.keys(SHAPES) as CrmEventType[];

@@ -35,8 +35,9 @@ export type HttpErrorStatus = 400 | 403 | 404 | 409 | 422 | 500;
  * @example
  * ```ts
  * declare const body: unknown; // the parsed request body
+ * declare const session: { userId: string }; // the authenticated user
  * const parsed = parseCommand(body);
- * const result = parsed.ok ? execute(state, parsed.command) : parsed;
+ * const result = parsed.ok ? execute(state, parsed.command, { actor: { userId: session.userId } }) : parsed;
  * const response = result.ok
  *   ? { status: 200, body: { events: result.events } }
  *   : { status: HTTP_STATUS[result.error.code], body: { error: result.error } };
@@ -63,7 +64,7 @@ export const HTTP_STATUS: { readonly [C in ErrorCode]: HttpErrorStatus } = Objec
  *
  * @example
  * ```ts
- * const result = execute(state, { type: "deleteContact", contactId: "acme" });
+ * const result = execute(state, { type: "deleteContact", contactId: "acme" }, context);
  * const status = result.ok ? 200 : httpStatus(result.error.code); // 404, 403…
  * ```
  */

@@ -15,9 +15,10 @@ import {
   parseCommand,
   type Command,
   type CrmError,
+  type CrmEvent,
 } from "../src/index.js";
 import { errors, line, MAX_MESSAGE, MAX_PROBLEMS, pathKey, quote } from "../src/errors.js";
-import { account, ERROR_CODES, reject, run, SEPARATE, snapshotError } from "./helpers.js";
+import { account, ERROR_CODES, reject, run, SEPARATE, snapshotError, SYSTEM } from "./helpers.js";
 
 /** A sentence: starts with a capital, ends with a full stop, names what it must, no leaked internals. */
 function expectReadable(error: CrmError, ...mentions: string[]): void {
@@ -185,7 +186,7 @@ describe("messages stay readable with any id", () => {
   it("decide throws a CommandRejectedError carrying the error", () => {
     let thrown: unknown;
     try {
-      decide(state, { type: "deleteContact", contactId: "nobody" });
+      decide(state, { type: "deleteContact", contactId: "nobody" }, SYSTEM);
     } catch (error) {
       thrown = error;
     }
@@ -357,7 +358,7 @@ describe("messages are safe to log (SPEC §6)", () => {
   });
 
   it("checkInvariants quotes the ids it names", () => {
-    const broken = evolve(account(), { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "gh\nost", cause: "command", version: 1 });
+    const broken = evolve(account(), { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "gh\nost", cause: "command", version: 1 } as CrmEvent);
     const [violation] = checkInvariants(broken);
     expect(violation?.message).toBe('contact "acme" is owned by unknown user "gh\\nost"');
   });

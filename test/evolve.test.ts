@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, vi } from "vitest";
 import { decide, evolve, execute, getContact, InvalidEventError, LIMITS, toRecords, type CrmEvent, type CrmState } from "../src/index.js";
-import { account, anyFrozen, SEPARATE } from "./helpers.js";
+import { account, anyFrozen, SEPARATE, SYSTEM } from "./helpers.js";
 
 // Wraps the real checker so a test can count its calls; every other test sees it unchanged.
 vi.mock("../src/eventShape.js", async (importOriginal) => {
@@ -168,8 +168,8 @@ describe("only the public evolve pays for the check", () => {
     const check = vi.mocked(parseEvent);
     check.mockClear();
     const command = { type: "assignContactOwner", contactId: "acme", ownerId: "ben" } as const;
-    const result = execute(state, command);
-    const events = decide(state, command);
+    const result = execute(state, command, SYSTEM);
+    const events = decide(state, command, SYSTEM);
     expect(check).not.toHaveBeenCalled();
     expect(result.ok && result.events.length).toBeGreaterThan(0);
     events.reduce<CrmState>(evolve, state);

@@ -215,3 +215,27 @@ export class CommandRejectedError extends Error {
     this.error = error;
   }
 }
+
+/**
+ * Thrown by `upcastEvent` for stored data that is not an event of any known shape, naming the
+ * field at fault. Stored events are the host's own data, so a bad one is a mistake at the edge,
+ * as an unsound snapshot is for `createState`.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   upcastEvent({ type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: 7, cause: "command", version: 3 });
+ * } catch (error) {
+ *   if (error instanceof InvalidEventError) error.field; // "to"
+ * }
+ * ```
+ */
+export class InvalidEventError extends Error {
+  override readonly name = "InvalidEventError";
+  /** The field at fault (`"record.kind"`), or `"(event)"` for the whole value. */
+  readonly field: string;
+  constructor(field: string, expected: string) {
+    super(`Invalid stored event: ${field} must be ${expected}`);
+    this.field = field;
+  }
+}

@@ -23,7 +23,6 @@ export {
 } from "./state/selectors.js";
 export { canView, visibleContacts, visibleOpportunities } from "./state/visibility.js";
 export type { CrmState } from "./state/state.js";
-export type { Table, Bucket } from "./state/table.js";
 
 // Operations
 export { execute, executeAll, decide, type ExecuteResult } from "./execute.js";

@@ -69,7 +69,8 @@ export interface StandardSchemaV1Issue {
 }
 
 /**
- * The validator of `commandSchema`: synchronous, with the library's `Command` as its output.
+ * The type of `commandSchema`: a `StandardSchemaV1<unknown, Command>` whose `validate` is
+ * synchronous, so a caller that knows it is this schema need not await.
  *
  * @example
  * ```ts
@@ -78,9 +79,12 @@ export interface StandardSchemaV1Issue {
  * if (!result.issues) result.value.type; // "deleteContact"
  * ```
  */
-export interface CommandSchema extends StandardSchemaV1<unknown, Command> {
-  readonly "~standard": StandardSchemaV1Props<unknown, Command> & {
+export interface CommandSchema {
+  readonly "~standard": {
+    readonly version: 1;
+    readonly vendor: "crm-ownership";
     readonly validate: (value: unknown) => StandardSchemaV1Result<Command>;
+    readonly types?: { readonly input: unknown; readonly output: Command } | undefined;
   };
 }
 
@@ -104,7 +108,7 @@ export interface CommandSchema extends StandardSchemaV1<unknown, Command> {
  * }
  * ```
  */
-export const commandSchema: CommandSchema = {
+export const commandSchema: CommandSchema & StandardSchemaV1<unknown, Command> = {
   "~standard": {
     version: 1,
     vendor: "crm-ownership",

@@ -1,5 +1,5 @@
 /** Checks for property tests: invariants, running a sequence, comparing snapshots. */
-import { checkInvariants, execute, toRecords, type Command, type CrmState, type ExecuteResult, type InvariantViolation } from "../index.js";
+import { checkInvariants, execute, toRecords, type Command, type CrmState, type ExecuteResult, type InvariantViolation } from "crm-ownership";
 
 /**
  * The error `assertInvariants` throws: the message lists every violation, and so does `violations`.

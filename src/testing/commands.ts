@@ -9,7 +9,7 @@ import {
   type CrmState,
   type OpportunityStatus,
   type RotationMember,
-} from "../index.js";
+} from "crm-ownership";
 import { CONTACT_POOL, FRESH_CONTACTS, FRESH_OPPORTUNITIES, HOSTILE_IDS, OPPORTUNITY_POOL, ROTATION_POOL, STRANGERS, USER_POOL } from "./ids.js";
 import { arbInvalidCommand } from "./invalid.js";
 import { arbRecords, type RecordsOptions } from "./records.js";

@@ -1,6 +1,6 @@
 /** Arbitraries for payloads that are not commands: malformed, mistyped, or hostile. */
 import fc from "fast-check";
-import { COMMAND_TYPES, LIMITS, commandSchemas, type Command, type CommandType } from "../index.js";
+import { COMMAND_TYPES, LIMITS, commandSchemas, type Command, type CommandType } from "crm-ownership";
 import { arbCommand, type Source } from "./commands.js";
 
 /**

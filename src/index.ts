@@ -24,6 +24,9 @@ export {
 export { canView, visibleContacts, visibleOpportunities } from "./state/visibility.js";
 export type { CrmState } from "./state/state.js";
 
+// Who acts
+export type { Actor, CommandContext } from "./model/actor.js";
+
 // Operations
 export { execute, executeAll, decide, type ExecuteResult } from "./execute.js";
 export { evolve } from "./evolve.js";
@@ -60,7 +63,7 @@ export {
 export { upcastEvent, UNKNOWN_ACTOR } from "./upcast.js";
 
 // Hosts: what to load before a command, what to write after it
-export { recordsNeeded, type RecordsNeeded } from "./host/recordsNeeded.js";
+export { recordsNeeded, type RecordsNeeded, type NeededIds } from "./host/recordsNeeded.js";
 export { changedRecords, type RecordChanges, type TableChanges, type ResultLike } from "./host/changedRecords.js";
 
 // Records
@@ -101,6 +104,7 @@ export type { Transfer } from "./rules/owners.js";
 export type { JsonSchema } from "./commands/fields.js";
 
 // Events
+export { EVENT_SCHEMA_VERSION } from "./events.js";
 export type {
   Cause,
   CrmEvent,

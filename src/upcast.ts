@@ -4,11 +4,10 @@
  * `ownershipHistory` and the other readers deal with one shape only (docs/history.md).
  */
 import { InvalidEventError } from "./errors.js";
-import type { Cause, CrmEvent, CrmEventType } from "./events.js";
+import { EVENT_SCHEMA_VERSION, type Cause, type CrmEvent, type CrmEventType } from "./events.js";
 import type { Actor } from "./model/actor.js";
 
-/** The shape version of the events this release emits. @internal */
-const CURRENT = 2;
+const CURRENT = EVENT_SCHEMA_VERSION;
 
 /**
  * The actor given to a stored event that does not say who acted: 0.1 events (0.1 had no actor
@@ -125,6 +124,8 @@ function upcast(json: unknown): CrmEvent {
   if (!isNat(version)) throw new InvalidEventError("version", "a whole number, 0 or more");
   out["version"] = version;
   out["actor"] = actorFrom(read("actor"), read("actorId"));
+  out["schemaVersion"] = CURRENT;
+  // The order the library writes them in: own fields, cause, version, actor, schemaVersion, commandId, at.
   const commandId = read("commandId");
   if (commandId !== undefined) {
     if (!isId(commandId)) throw new InvalidEventError("commandId", "a non-empty string, when present");
@@ -135,7 +136,6 @@ function upcast(json: unknown): CrmEvent {
     if (typeof at !== "string" || at === "") throw new InvalidEventError("at", "an ISO 8601 time, when present");
     out["at"] = at;
   }
-  out["schemaVersion"] = CURRENT;
   return out as unknown as CrmEvent;
 }
 

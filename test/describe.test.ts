@@ -17,8 +17,9 @@ const coupled: CrmEvent = {
   to: "dev",
   cause: "owners-coupled",
   version: 7,
-  ...({ actor: { userId: "ana" }, schemaVersion: 2 } as object),
-} as CrmEvent;
+  actor: { userId: "ana" },
+  schemaVersion: 2,
+};
 
 describe("describeEvent", () => {
   it("says who did what and why, with display names", () => {

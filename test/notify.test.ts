@@ -48,12 +48,12 @@ describe("whoToNotify", () => {
   });
 
   it("a follower limit notice goes to the active admins only", () => {
-    const event: CrmEvent = { type: "FollowerNotAdded", record: { kind: "contact", id: "acme" }, userId: "ben", reason: "limit", cause: "opportunity-owner-followers", version: 3 };
+    const event: CrmEvent = { type: "FollowerNotAdded", record: { kind: "contact", id: "acme" }, userId: "ben", reason: "limit", cause: "opportunity-owner-followers", version: 3, actor: { system: "test" }, schemaVersion: 2 };
     expect(reasons(whoToNotify(event, account()))).toEqual(["boss:admin"]);
   });
 
   it("a rule's follow change tells only the user whose follow changed; a manual one also tells the owner", () => {
-    const byRule: CrmEvent = { type: "FollowerAdded", record: { kind: "contact", id: "acme" }, userId: "ben", source: "automation", cause: "opportunity-owner-followers", version: 2 };
+    const byRule: CrmEvent = { type: "FollowerAdded", record: { kind: "contact", id: "acme" }, userId: "ben", source: "automation", cause: "opportunity-owner-followers", version: 2, actor: { system: "test" }, schemaVersion: 2 };
     expect(reasons(whoToNotify(byRule, account()))).toEqual(["ben:now-following"]);
     const { state, events } = act(account(), { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "ben" }, { userId: "dee" });
     expect(reasons(whoToNotify(events[0] as CrmEvent, state))).toEqual(["ben:now-following", "ana:owner"]);
@@ -77,14 +77,14 @@ describe("whoToNotify", () => {
   it("settings and deactivations go to the admins; a reactivation also to the user", () => {
     const { state, events } = act(account(), { type: "updateSettings", allowDifferentOwners: true }, { userId: "boss" });
     expect(whoToNotify(events[0] as CrmEvent, state)).toEqual([]); // the only active admin acted
-    const reactivated: CrmEvent = { type: "UserReactivated", userId: "ben", cause: "command", version: 9 };
+    const reactivated: CrmEvent = { type: "UserReactivated", userId: "ben", cause: "command", version: 9, actor: { system: "test" }, schemaVersion: 2 };
     expect(reasons(whoToNotify(reactivated, account()))).toEqual(["ben:reactivated", "boss:admin"]);
   });
 
   it("created records tell their owner (and a deal's contact owner); rotation picks tell nobody", () => {
     const { state, events } = act(account({ allowDifferentOwners: true }), { type: "createOpportunity", opportunityId: "d3", contactId: "acme", ownerId: "ben" });
     expect(reasons(whoToNotify(events[0] as CrmEvent, state))).toEqual(["ben:new-owner", "ana:contact-owner"]);
-    const picked: CrmEvent = { type: "RotationAdvanced", rotationId: "r", userId: "ben", picks: 1, cause: "command", version: 1 };
+    const picked: CrmEvent = { type: "RotationAdvanced", rotationId: "r", userId: "ben", picks: 1, cause: "command", version: 1, actor: { system: "test" }, schemaVersion: 2 };
     expect(whoToNotify(picked, state)).toEqual([]);
   });
 });

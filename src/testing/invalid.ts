@@ -238,7 +238,7 @@ function hugePayloads(valid: fc.Arbitrary<Command>): fc.Arbitrary<unknown> {
  * ```
  */
 export function arbInvalidCommand(source: Source = EMPTY, options: InvalidOptions = {}): fc.Arbitrary<unknown> {
-  const valid = arbCommand(source, { actorRate: 0.1 });
+  const valid = arbCommand(source);
   const js = options.kind === "js" || (options.kind === undefined && options.hostile === true);
   const kinds: fc.Arbitrary<unknown>[] = js
     ? [notACommandJs, corrupted(valid, WRONG_JS), corrupted(valid, WRONG_JS), hostilePayloads(valid)]

@@ -37,6 +37,7 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
 export interface StandardSchemaV1Props<Input = unknown, Output = Input> {
   readonly version: 1;
   readonly vendor: string;
+  /** Validates a value: `{ value }` when it is valid, else `{ issues }`; may be async. */
   readonly validate: (value: unknown) => StandardSchemaV1Result<Output> | Promise<StandardSchemaV1Result<Output>>;
   readonly types?: { readonly input: Input; readonly output: Output } | undefined;
 }
@@ -83,6 +84,7 @@ export interface CommandSchema {
   readonly "~standard": {
     readonly version: 1;
     readonly vendor: "crm-ownership";
+    /** `parseCommand` behind the interface: `{ value }` (the parsed command) or `{ issues }`; synchronous. */
     readonly validate: (value: unknown) => StandardSchemaV1Result<Command>;
     readonly types?: { readonly input: unknown; readonly output: Command } | undefined;
   };
@@ -104,7 +106,7 @@ export interface CommandSchema {
  *   result.issues[0]?.path; // ["ownerId"]
  *   result.issues[0]?.message; // "Invalid command: ownerId must be …"
  * } else {
- *   execute(state, result.value);
+ *   execute(state, result.value, context);
  * }
  * ```
  */

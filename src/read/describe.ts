@@ -23,9 +23,13 @@ import { localeEn } from "./locales/en.js";
  * ```
  */
 export interface NameLookup {
+  /** A user's display name ("Ana Alves"), for actors, owners and followers. */
   readonly user?: ((userId: string) => string | undefined) | undefined;
+  /** A contact's display name ("Acme Corp"). */
   readonly contact?: ((contactId: string) => string | undefined) | undefined;
+  /** An opportunity's display name ("Acme upsell"). */
   readonly opportunity?: ((opportunityId: string) => string | undefined) | undefined;
+  /** A rotation's display name ("Inbound leads"). */
   readonly rotation?: ((rotationId: string) => string | undefined) | undefined;
 }
 

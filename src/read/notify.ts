@@ -117,7 +117,7 @@ export interface NotifyOptions {
  *
  * @example
  * ```ts
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, context);
  * if (result.ok) {
  *   for (const event of result.events) {
  *     for (const { userId, reason } of whoToNotify(event, result.state)) console.log(userId, reason, event.type);
@@ -141,7 +141,7 @@ export function whoToNotify(event: CrmEvent, state: CrmState, options: NotifyOpt
  *
  * @example
  * ```ts
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, context);
  * if (result.ok) {
  *   for (const n of whoToNotifyAll(result.events, result.state, { before: state })) {
  *     console.log(`to ${n.userId}: ${n.events.length} change(s), as ${n.reasons.join(" and ")}`);

@@ -79,5 +79,8 @@ describe("describeEvent", () => {
       "Ben could not follow deal “deal-1”: it already has the most followers allowed, because the contact's owner follows its deals.",
     );
     expect(describeEvent(event({ type: "RotationAdvanced", rotationId: "inbound", userId: "ben", picks: 3 }))).toBe("Rotation “inbound” picked ben (pick 3).");
+    const picked = event({ type: "ContactOwnerChanged", contactId: "initech", from: null, to: "ben", rotationId: "inbound" });
+    expect(describeEvent(picked, { names: { rotation: () => "Inbound leads" } })).toBe("Ana reassigned contact “initech”: nobody → ben (round-robin “Inbound leads”).");
+    expect(describeEvent(picked, { locale: "de" })).toBe("Ana hat den Kontakt „initech“ neu zugewiesen: niemand → ben (Rotation „inbound“).");
   });
 });

@@ -35,6 +35,8 @@ export interface Catalogue {
   readonly events: { readonly [T in CrmEventType]: string };
   /** The clause each cause adds (`{cause}` in `sentence`); usually empty for `command`. */
   readonly causes: { readonly [C in Cause]: string };
+  /** `{via}` of an owner change a rotation made (`{rotation}`: its quoted name); empty otherwise. */
+  readonly viaRotation: string;
   /** A record name in quotes: `{name}`. */
   readonly quoted: string;
   /** "contact {name}", "deal {name}": a record named where its kind is not in the template. */

@@ -79,6 +79,7 @@ export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): s
   const quote = (name: string): string => fill(catalogue.quoted, { name });
   const contact = (id: string): string => quote(names.contact?.(id) ?? id);
   const opportunity = (id: string): string => quote(names.opportunity?.(id) ?? id);
+  const rotation = (id: string): string => quote(names.rotation?.(id) ?? id);
   const record = (ref: RecordRef): string =>
     fill(catalogue.record[ref.kind], { name: ref.kind === "contact" ? contact(ref.id) : opportunity(ref.id) });
 
@@ -106,15 +107,12 @@ export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): s
       params["to"] = user(event.ownerId);
       break;
     case "ContactOwnerChanged":
-      params["contact"] = contact(event.contactId);
-      params["from"] = user(event.from);
-      params["to"] = user(event.to);
-      break;
     case "OpportunityOwnerChanged":
-      params["opportunity"] = opportunity(event.opportunityId);
+      if (event.type === "OpportunityOwnerChanged") params["opportunity"] = opportunity(event.opportunityId);
       params["contact"] = contact(event.contactId);
       params["from"] = user(event.from);
       params["to"] = user(event.to);
+      params["via"] = event.rotationId === undefined ? "" : fill(catalogue.viaRotation, { rotation: rotation(event.rotationId) });
       break;
     case "FollowerAdded":
     case "FollowerRemoved":
@@ -140,7 +138,7 @@ export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): s
       params["user"] = user(event.userId);
       break;
     case "RotationAdvanced":
-      params["rotation"] = quote(names.rotation?.(event.rotationId) ?? event.rotationId);
+      params["rotation"] = rotation(event.rotationId);
       params["user"] = user(event.userId);
       params["picks"] = String(event.picks);
       break;

@@ -136,4 +136,5 @@ export {
   type ErrorCode,
   type SnapshotProblem,
 } from "./errors.js";
+export { HTTP_STATUS, httpStatus, type HttpErrorStatus } from "./httpStatus.js";
 export { LIMITS } from "./limits.js";

@@ -69,6 +69,12 @@ describe("describeEvent", () => {
     expect(describeEvent(coupled, { names: tricky })).toBe("{cause} reassigned deal “deal-1”: ben → dev, because owners are coupled.");
   });
 
+  it("a user who changes their own follow does it to themselves", () => {
+    const own = { type: "FollowerAdded", record: { kind: "contact", id: "acme" }, userId: "ana", source: "manual", cause: "command", version: 2, actor: { userId: "ana" }, schemaVersion: 2 } as const;
+    expect(describeEvent(own, { names })).toBe("Ana made themselves a follower of contact “Acme Corp”.");
+    expect(describeEvent(own, { names, locale: "de" })).toBe("Ana hat sich als Follower von Kontakt „Acme Corp“ eingetragen.");
+  });
+
   it("every setting, status and follower event has words", () => {
     const event = (e: object) => ({ cause: "command", version: 1, actor: { userId: "ana" }, schemaVersion: 2, ...e }) as CrmEvent;
     expect(describeEvent(event({ type: "SettingsChanged", setting: "allowDifferentOwners", from: false, to: true }))).toBe("Ana turned “deals may have their own owner” on.");

@@ -43,6 +43,8 @@ export interface Catalogue {
   readonly record: { readonly contact: string; readonly opportunity: string };
   /** For an owner of `null`. */
   readonly nobody: string;
+  /** `{user}` of a follower event when the user changed their own follow ("themselves"). */
+  readonly self: string;
   /** The actor of an event that does not say who acted (stored 0.1 events, `{ system: "unknown" }`). */
   readonly someone: string;
   /** A system actor: `{label}` is its label, e.g. "workflow:lead-routing". */

@@ -116,6 +116,10 @@ export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): s
       break;
     case "FollowerAdded":
     case "FollowerRemoved":
+      // "Cleo made themselves a follower", not "Cleo made Cleo a follower".
+      params["user"] = actor !== undefined && "userId" in actor && actor.userId === event.userId ? catalogue.self : user(event.userId);
+      params["record"] = record(event.record);
+      break;
     case "FollowerNotAdded":
       params["user"] = user(event.userId);
       params["record"] = record(event.record);

@@ -45,6 +45,7 @@ export const localeDe: Catalogue = {
   quoted: "„{name}“",
   record: { contact: "Kontakt {name}", opportunity: "Deal {name}" },
   nobody: "niemand",
+  self: "sich",
   someone: "jemand",
   system: "das System ({label})",
   onOff: { on: "eingeschaltet", off: "ausgeschaltet" },

@@ -45,6 +45,7 @@ export const localeEn: Catalogue = {
   quoted: "“{name}”",
   record: { contact: "contact {name}", opportunity: "deal {name}" },
   nobody: "nobody",
+  self: "themselves",
   someone: "someone",
   system: "the system ({label})",
   onOff: { on: "on", off: "off" },

@@ -125,15 +125,5 @@ export const commandSchema: CommandSchema & StandardSchemaV1<unknown, Command> =
 /** `"users[0].weight"` → `["users", 0, "weight"]`; `"(command)"` (the whole value) → `[]`. */
 function pathOf(field: string | undefined): readonly PropertyKey[] {
   if (field === undefined || field.startsWith("(")) return [];
-  const path: PropertyKey[] = [];
-  for (const part of field.split(".")) {
-    const match = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
-    if (match === null) {
-      path.push(part);
-      continue;
-    }
-    if (match[1] !== "") path.push(match[1] as string);
-    for (const index of (match[2] ?? "").matchAll(/\[(\d+)\]/g)) path.push(Number(index[1]));
-  }
-  return path;
+  return [...field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] === undefined ? (m[1] as string) : Number(m[2])));
 }

@@ -147,7 +147,8 @@ export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): s
       params["picks"] = String(event.picks);
       break;
   }
-  const text = fill(catalogue.events[event.type], params);
+  // An event type or cause of a newer release (not upcast) still gives a sentence: its name.
+  const text = fill(catalogue.events[event.type] ?? `{actor}: ${String(event.type)}`, params);
   const cause = fill(catalogue.causes[event.cause] ?? "", params);
   return capitalise(fill(catalogue.sentence, { text, cause }));
 }
@@ -157,7 +158,7 @@ const BUILT_IN: Readonly<Record<string, Catalogue>> = { en: localeEn, de: locale
 function pickCatalogue(locale: Catalogue | string | undefined): Catalogue {
   if (typeof locale === "object" && locale !== null) return locale;
   if (typeof locale !== "string") return localeEn;
-  const language = locale.toLowerCase().split(/[-_]/)[0] ?? "";
+  const language = locale.toLowerCase().split(/[-_]/)[0] as string;
   return Object.hasOwn(BUILT_IN, language) ? (BUILT_IN[language] as Catalogue) : localeEn;
 }
 

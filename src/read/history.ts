@@ -246,7 +246,10 @@ export function handovers(
     for (const entry of table.values()) {
       entry.intervals.forEach((interval, i) => {
         if (interval.start === "known" || interval.fromVersion === null || interval.cause === null) return;
-        const previous = interval.start === "changed" ? (entry.intervals[i - 1]?.ownerId ?? null) : null;
+        // The owner it came from: the interval just before, if it ended where this one begins
+        // (not across a deletion).
+        const before = entry.intervals[i - 1];
+        const previous = interval.start === "changed" && before !== undefined && before.toVersion === interval.fromVersion ? before.ownerId : null;
         if (previous === interval.ownerId || (previous !== userId && interval.ownerId !== userId)) return;
         if (!inRange(interval.fromVersion, interval.fromAt, range)) return;
         const change: OwnershipChange = {

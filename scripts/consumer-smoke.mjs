@@ -57,9 +57,10 @@ try {
     ],
   };
   const state = api.createState(init);
-  const moved = api.execute(state, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben", commandId: "c-1" });
+  const context = { actor: { system: "consumer-smoke" } };
+  const moved = api.execute(state, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben", commandId: "c-1" }, context);
   const invalid = api.parseCommand({ type: "assignContactOwner", contactId: "acme" });
-  const unknownUser = api.execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "zoe" });
+  const unknownUser = api.execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "zoe" }, context);
   let thrown = "none";
   try { api.createState({ users: [], contacts: [], opportunities: [{ id: "o", contactId: "missing" }] }); }
   catch (error) { thrown = error instanceof api.InvalidSnapshotError ? "InvalidSnapshotError" : String(error); }
@@ -265,8 +266,8 @@ import { assertInvariants } from "crm-ownership/testing";
 
 // ${flavour}
 const state: CrmState = createState({ users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
-const command: Command = { type: "assignContactOwner", contactId: "acme", ownerId: "ben", at: "2026-11-28T10:00:00Z" };
-const result: ExecuteResult = execute(state, command);
+const command: Command = { type: "assignContactOwner", contactId: "acme", ownerId: "ben" };
+const result: ExecuteResult = execute(state, command, { actor: { userId: "ana" }, at: "2026-11-28T10:00:00Z" });
 const owner: string | null | undefined = result.ok ? getOpportunity(result.state, "none")?.ownerId : null;
 const code: ErrorCode | undefined = result.ok ? undefined : result.error.code;
 const why = (event: CrmEvent): string => (event.type === "ContactOwnerChanged" ? \`\${event.from} -> \${event.to} (\${event.cause})\` : event.type);

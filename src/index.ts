@@ -35,6 +35,18 @@ export { checkInvariants, type InvariantViolation } from "./invariants.js";
 export { recordsNeeded, type RecordsNeeded } from "./host/recordsNeeded.js";
 export { changedRecords, type RecordChanges, type TableChanges, type ResultLike } from "./host/changedRecords.js";
 
+// Hosting: the load → execute → commit loop, exactly once per commandId, over a Store
+export { runCommand, type RunCommandOptions, type RunCommandResult } from "./host/runCommand.js";
+export type { Store, StoredOutcome, LoadResult, CommitRequest, CommitResult } from "./host/store.js";
+export {
+  StoredDataError,
+  invalidStoredData,
+  type AccountNotFoundError,
+  type InvalidStoredDataError,
+  type RunCommandError,
+  type StoredDataProblem,
+} from "./host/hostErrors.js";
+
 // Records
 export {
   DEFAULT_SETTINGS,

@@ -1,0 +1,207 @@
+/**
+ * What the two official stores share above their drivers: the `Store` calls `runCommand` makes,
+ * plus account creation, whole-account reads, the outbox and its relay. A driver only runs
+ * query steps in a read or a write transaction and says which errors are conflicts.
+ */
+import type { CrmEvent } from "../../events.js";
+import { InvalidSnapshotError } from "../../errors.js";
+import { invalidStoredData, StoredDataError } from "../../host/hostErrors.js";
+import type { RecordsNeeded } from "../../host/recordsNeeded.js";
+import type { CommitRequest, CommitResult, LoadResult, Store } from "../../host/store.js";
+import type { CrmRecordsInit } from "../../model/records.js";
+import { createState } from "../../state/createState.js";
+import type { CrmState } from "../../state/state.js";
+import { toRecords } from "../../state/toRecords.js";
+import {
+  commitSteps,
+  createAccountSteps,
+  eventsAfter,
+  loadSteps,
+  markEvent,
+  pendingEvents,
+  readEvent,
+  readRecords,
+  type Committed,
+  type Dialect,
+  type Query,
+  type Row,
+  type Steps,
+  type UnreadableEvent,
+} from "./steps.js";
+
+/** How a store runs statements on its engine. @internal */
+export interface Driver {
+  readonly dialect: Dialect;
+  /** Runs `steps` in one read transaction that sees one consistent snapshot. */
+  read<T>(steps: Steps<T>): Promise<T>;
+  /** Runs `steps` in one write transaction; rolls it back instead of committing when `rollback(value)`. */
+  write<T>(steps: Steps<T>, rollback?: (value: T) => boolean): Promise<T>;
+  /** Whether an error means "another writer was in the way": busy, serialisation failure, deadlock. */
+  isConflict(error: unknown): boolean;
+  /** Applies the migrations not applied yet; returns how many it applied. */
+  migrate(): Promise<number>;
+  /** Waits before attempt `attempt + 1`. */
+  pause(attempt: number): Promise<void>;
+}
+
+/**
+ * Options of `readEvents`.
+ *
+ * @example
+ * ```ts
+ * const options: ReadEventsOptions = { afterVersion: 41, onUnreadable: (problem) => console.warn(problem) };
+ * ```
+ */
+export interface ReadEventsOptions {
+  /** Only events of versions after this one (default 0: all of them). */
+  readonly afterVersion?: number | undefined;
+  /** Called for each outbox row that is not a readable event (it is skipped). */
+  readonly onUnreadable?: ((problem: UnreadableEvent) => void) | undefined;
+}
+
+/**
+ * What a call of `relay` did.
+ *
+ * @example
+ * ```ts
+ * const report: RelayReport = { delivered: 3, setAside: [] };
+ * ```
+ */
+export interface RelayReport {
+  /** Events handed to the handler (and recorded as relayed). */
+  readonly delivered: number;
+  /** Outbox rows that could not be read: set aside (never handed out again) and reported here. */
+  readonly setAside: readonly UnreadableEvent[];
+}
+
+/**
+ * An official store: the `Store` that `runCommand` drives, plus what a host needs around it.
+ *
+ * @example
+ * ```ts
+ * declare const store: SqlStore;
+ * await store.migrate();
+ * await store.createAccount("acct-1", { users: [{ id: "ana" }], contacts: [], opportunities: [] });
+ * const report = await store.relay("acct-1", async (event) => {
+ *   event.version; // publish it: to a queue, webhooks, a timeline
+ * });
+ * report.delivered;
+ * ```
+ */
+export interface SqlStore extends Store {
+  /** Creates or updates the schema: applies the shipped migrations not applied yet (running it twice is harmless). Returns how many it applied. */
+  migrate(): Promise<number>;
+  /**
+   * Creates an account from plain records (checked by `createState` first: throws
+   * `InvalidSnapshotError` for records it refuses). Its version is the records' (0 unless they
+   * say otherwise). Throws when the account exists already.
+   */
+  createAccount(accountId: string, records: CrmRecordsInit): Promise<CrmState>;
+  /** The whole account as a snapshot; `undefined` when there is none; throws `StoredDataError` naming the record when stored rows are invalid. */
+  loadAccount(accountId: string): Promise<CrmState | undefined>;
+  /** The outbox in order (each event carries its `version`, `actor`, `commandId` and `at`); unreadable rows are skipped and reported to `onUnreadable`. */
+  readEvents(accountId: string, options?: ReadEventsOptions): Promise<CrmEvent[]>;
+  /**
+   * Hands the events not relayed yet to `handler`, one at a time, in order, and records each as
+   * relayed once the handler's promise resolves: at least once (a crash between the two hands it
+   * out again; consumers deduplicate on version + type + position, or on the event as a whole).
+   * A second call after a completed one delivers nothing. An unreadable row is set aside,
+   * reported, and passed over. If `handler` throws, the relay stops there and throws it; the
+   * next call starts with that event.
+   */
+  relay(accountId: string, handler: (event: CrmEvent) => Promise<void> | void): Promise<RelayReport>;
+}
+
+const RELAY_BATCH = 100;
+const one = (query: Query) =>
+  (function* (): Steps<readonly Row[]> {
+    return yield query;
+  })();
+
+/** Builds a store over a driver. @internal */
+export function sqlStore(driver: Driver): SqlStore {
+  const d = driver.dialect;
+  return {
+    load(accountId: string, needed: RecordsNeeded, commandId: string | undefined): Promise<LoadResult> {
+      return driver.read(loadSteps(d, accountId, needed, commandId));
+    },
+    async commit(accountId: string, request: CommitRequest): Promise<CommitResult> {
+      try {
+        const done = await driver.write<Committed>(commitSteps(d, accountId, request), (c) => c.rollback);
+        return done.result;
+      } catch (error) {
+        if (driver.isConflict(error)) return { status: "conflict" };
+        throw error;
+      }
+    },
+    pause: (attempt: number) => driver.pause(attempt),
+    migrate: () => driver.migrate(),
+    async createAccount(accountId: string, records: CrmRecordsInit): Promise<CrmState> {
+      const state = createState(records);
+      const created = await driver.write(createAccountSteps(accountId, state, toRecords(state)));
+      if (!created) throw new Error(`Account ${JSON.stringify(accountId)} exists already.`);
+      return state;
+    },
+    async loadAccount(accountId: string): Promise<CrmState | undefined> {
+      const whole: RecordsNeeded = { load: "wholeAccount", contactIds: [], opportunityIds: [], userIds: [], rotationIds: [] };
+      const records = await driver.read(readRecords(d, accountId, whole));
+      if (records === undefined) return undefined;
+      try {
+        return createState(records);
+      } catch (error) {
+        if (error instanceof InvalidSnapshotError) throw new StoredDataError(invalidStoredData(accountId, error, records));
+        throw error;
+      }
+    },
+    async readEvents(accountId: string, options: ReadEventsOptions = {}): Promise<CrmEvent[]> {
+      const rows = await driver.read(one(eventsAfter(accountId, options.afterVersion ?? 0)));
+      const events: CrmEvent[] = [];
+      for (const row of rows) {
+        const read = readEvent(row);
+        if (read.ok) events.push(read.event);
+        else options.onUnreadable?.({ accountId, version: Number(row.version), seq: Number(row.seq), problem: read.problem });
+      }
+      return events;
+    },
+    async relay(accountId: string, handler: (event: CrmEvent) => Promise<void> | void): Promise<RelayReport> {
+      let delivered = 0;
+      const setAside: UnreadableEvent[] = [];
+      for (;;) {
+        const rows = await driver.read(one(pendingEvents(accountId, RELAY_BATCH)));
+        for (const row of rows) {
+          const version = Number(row.version);
+          const seq = Number(row.seq);
+          const read = readEvent(row);
+          if (read.ok) {
+            await handler(read.event);
+            delivered++;
+            await driver.write(one(markEvent(accountId, version, seq, 1, null)));
+          } else {
+            await driver.write(one(markEvent(accountId, version, seq, 2, read.problem)));
+            setAside.push({ accountId, version, seq, problem: read.problem });
+          }
+        }
+        if (rows.length < RELAY_BATCH) return { delivered, setAside };
+      }
+    },
+  };
+}
+
+/**
+ * Full jitter, capped: a random wait between 0 and min(cap, base · 2^attempt) ms, so writers that
+ * collided spread out instead of colliding again in step. @internal
+ */
+export function jitterDelay(attempt: number, random: number, baseMs = 2, capMs = 100): number {
+  return Math.min(capMs, baseMs * 2 ** Math.min(attempt, 16)) * random;
+}
+
+/**
+ * Waits `ms` milliseconds. The host's timer, reached through `globalThis`: the library is built
+ * without Node or DOM types, and only the store adapters (the I/O edge) ever wait. @internal
+ */
+export function sleep(ms: number): Promise<void> {
+  const timers = globalThis as unknown as { setTimeout(callback: () => void, ms: number): unknown };
+  return new Promise((resolve) => {
+    timers.setTimeout(resolve, ms);
+  });
+}

@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // A throwaway PostgreSQL server for the store tests (test/stores/pgServer.ts).
+    globalSetup: ["test/stores/globalSetup.ts"],
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],

@@ -3,6 +3,8 @@
  * understands, and the field or id at fault. Every error text lives in this file.
  */
 
+import type { Actor } from "./model/actor.js";
+
 /**
  * Every code a rejected command can carry. Stable across minor versions.
  *
@@ -12,7 +14,7 @@
  *   INVALID_COMMAND: 400, CONTACT_NOT_FOUND: 404, OPPORTUNITY_NOT_FOUND: 404, USER_NOT_FOUND: 422, USER_INACTIVE: 422,
  *   ALREADY_EXISTS: 409, VERSION_CONFLICT: 409, INCOMPLETE_SNAPSHOT: 500, FOLLOWER_LIMIT: 422, NO_ELIGIBLE_USER: 422, FORBIDDEN: 403,
  * };
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, context);
  * if (!result.ok) status[result.error.code];
  * ```
  */
@@ -34,7 +36,7 @@ export type ErrorCode =
  *
  * @example
  * ```ts
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "nobody-we-know" });
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "nobody-we-know" }, context);
  * if (!result.ok) {
  *   const error: CrmError = result.error;
  *   error.code; // "USER_NOT_FOUND"
@@ -56,7 +58,7 @@ export interface CrmError {
   readonly actualVersion?: number | undefined;
   /** `INCOMPLETE_SNAPSHOT`: the ids the command needs that the snapshot does not hold. */
   readonly missingIds?: readonly string[] | undefined;
-  /** `FORBIDDEN`: the acting user and the rule that refused them. */
+  /** `FORBIDDEN`: the acting user (absent for a system actor) and the rule that refused them. */
   readonly actorId?: string | undefined;
   readonly rule?: string | undefined;
   /** `executeAll`: the position of the rejected command in the list. */
@@ -141,13 +143,15 @@ export const errors = {
     field: "users",
     id: rotationId,
   }),
-  forbidden: (actorId: string, rule: string, explanation: string): CrmError => ({
+  forbidden: (actor: Actor, rule: string, explanation: string): CrmError => ({
     code: "FORBIDDEN",
-    message: `User ${show(actorId)} may not do this: ${explanation}.`,
-    field: "actorId",
-    actorId,
+    message: `${"userId" in actor ? `User ${show(actor.userId)}` : `System actor ${show(actor.system)}`} may not do this: ${explanation}.`,
+    field: "context.actor",
+    ...("userId" in actor && { actorId: actor.userId }),
     rule,
   }),
+  /** An id, quoted for a message. */
+  quote: (id: string): string => show(id),
 } as const;
 
 /**
@@ -201,7 +205,7 @@ export interface SnapshotProblem {
  * @example
  * ```ts
  * try {
- *   decide(state, { type: "deleteContact", contactId: "no-such-contact" });
+ *   decide(state, { type: "deleteContact", contactId: "no-such-contact" }, context);
  * } catch (error) {
  *   if (error instanceof CommandRejectedError) error.error.code; // "CONTACT_NOT_FOUND"
  * }

@@ -14,7 +14,7 @@ import type { CrmState } from "./state/state.js";
  *
  * @example
  * ```ts
- * const events = decide(state, { type: "assignContactOwner", contactId: "c1", ownerId: "u2" });
+ * const events = decide(state, { type: "assignContactOwner", contactId: "c1", ownerId: "u2" }, context);
  * const next = events.reduce(evolve, state);
  * ```
  */

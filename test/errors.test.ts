@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { CommandRejectedError, decide, type Command, type CrmError } from "../src/index.js";
-import { account, reject, run, SEPARATE, snapshotError } from "./helpers.js";
+import { account, reject, run, SEPARATE, snapshotError, SYSTEM } from "./helpers.js";
 
 /** A sentence: starts with a capital, ends with a full stop, names what it must, no leaked internals. */
 function expectReadable(error: CrmError, ...mentions: string[]): void {
@@ -173,7 +173,7 @@ describe("messages stay readable with any id", () => {
   it("decide throws a CommandRejectedError carrying the error", () => {
     let thrown: unknown;
     try {
-      decide(state, { type: "deleteContact", contactId: "nobody" });
+      decide(state, { type: "deleteContact", contactId: "nobody" }, SYSTEM);
     } catch (error) {
       thrown = error;
     }

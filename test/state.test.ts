@@ -20,7 +20,7 @@ import {
   type CrmRecordsInit,
   type CrmState,
 } from "../src/index.js";
-import { account, anyFrozen, brief, COUPLED, firstUnfrozen, owners, reject, run, SEPARATE, snapshotError, USERS } from "./helpers.js";
+import { account, anyFrozen, brief, COUPLED, firstUnfrozen, owners, reject, run, SEPARATE, snapshotError, USERS, SYSTEM } from "./helpers.js";
 
 describe("createState defaults (SPEC §2, §5a)", () => {
   const state = createState({
@@ -215,7 +215,7 @@ describe("partial snapshots (SPEC §2, §5a)", () => {
     ["turning allowDifferentOwners on", COUPLED, { type: "updateSettings", allowDifferentOwners: true }],
   ];
   it.each(touchOne)("%s succeeds: it needs no other opportunity of the contact", (_, settings, command) => {
-    const result = execute(partial(settings), command);
+    const result = execute(partial(settings), command, SYSTEM);
     expect(result.ok ? "accepted" : result.error.code).toBe("accepted");
     expect(result.ok && result.events.length).toBeGreaterThan(0);
   });

@@ -2,6 +2,8 @@
 import fc from "fast-check";
 import {
   COMMAND_TYPES,
+  type Actor,
+  type CommandContext,
   toRecords,
   type Command,
   type CommandType,
@@ -22,21 +24,39 @@ import { arbRecords, type RecordsOptions } from "./records.js";
  * import fc from "fast-check";
  * import { arbCommand, arbRecords, type CommandOptions } from "crm-ownership/testing";
  *
- * // Trusted owner changes only: no actorId, no commandId/at/expectedVersion.
- * const options: CommandOptions = { types: ["assignContactOwner", "assignOpportunityOwner"], actorRate: 0, meta: false };
+ * // Owner changes only, without commandId or expectedVersion.
+ * const options: CommandOptions = { types: ["assignContactOwner", "assignOpportunityOwner"], meta: false };
  * fc.sample(arbRecords().chain((records) => arbCommand(records, options)), 3);
  * ```
  */
 export interface CommandOptions {
   /** Only these command types (default: every type, SPEC §5a and §8). */
   readonly types?: readonly CommandType[] | undefined;
+  /** Whether commands may carry `commandId` and `expectedVersion` (default `true`). */
+  readonly meta?: boolean | undefined;
+}
+
+/**
+ * Options of `arbContext`.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbContext, type ContextOptions } from "crm-ownership/testing";
+ *
+ * // Always a user of the snapshot (or a stranger), never a trusted system actor.
+ * const options: ContextOptions = { actorRate: 1 };
+ * fc.sample(arbContext({ users: [{ id: "ana" }], contacts: [], opportunities: [] }, options), 2);
+ * ```
+ */
+export interface ContextOptions {
   /**
-   * How often a command carries an `actorId` and so is authorised (SPEC §9), from 0 to 1.
-   * Default 0.25; 0 for trusted commands only.
+   * How often the actor is a user (checked against the permissions) rather than a trusted
+   * system actor, from 0 to 1. Default 0.25; 0 for trusted commands only.
    */
   readonly actorRate?: number | undefined;
-  /** Whether commands may carry `commandId`, `at` and `expectedVersion` (default `true`). */
-  readonly meta?: boolean | undefined;
+  /** Whether the context may carry `at` (default `true`). */
+  readonly at?: boolean | undefined;
 }
 
 /**
@@ -53,7 +73,7 @@ export interface CommandOptions {
  * fc.sample(arbCommandSequence(records, options), 2);
  * ```
  */
-export interface SequenceOptions extends CommandOptions {
+export interface SequenceOptions extends CommandOptions, ContextOptions {
   /** Fewest commands (default 0). */
   readonly minLength?: number | undefined;
   /** Most commands (default 8). */
@@ -138,7 +158,7 @@ const isoArb = fc.constantFrom("2026-11-28", "2026-11-28T10:00:00Z", "2026-11-28
  * One command of any type (SPEC §5a and §8), well-formed, drawing ids mostly from the snapshot
  * and sometimes from a pool of new, unknown and hostile ids (`"__proto__"`, `"constructor"`,
  * `"toString"`…). Many are accepted; many are refused for a reason of the domain (an unknown
- * user, an inactive one, a missing record, `FORBIDDEN` when an `actorId` is drawn): both kinds
+ * user, an inactive one, a missing record, `FORBIDDEN` for a user actor): both kinds
  * belong in a property. Every value passes `parseCommand`.
  *
  * Why the snapshot: commands on ids that exist are the ones that exercise the rules.
@@ -147,12 +167,12 @@ const isoArb = fc.constantFrom("2026-11-28", "2026-11-28T10:00:00Z", "2026-11-28
  * ```ts
  * import fc from "fast-check";
  * import { createState, execute } from "crm-ownership";
- * import { arbCommand, assertInvariants } from "crm-ownership/testing";
+ * import { arbCommand, arbContext, assertInvariants } from "crm-ownership/testing";
  *
  * const state = createState({ users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
  * fc.assert(
- *   fc.property(arbCommand(state), (command) => {
- *     const result = execute(state, command);
+ *   fc.property(arbCommand(state), arbContext(state), (command, context) => {
+ *     const result = execute(state, command, context);
  *     if (result.ok) assertInvariants(result.state);
  *   }),
  * );
@@ -234,16 +254,44 @@ export function arbCommand(source: Source, options: CommandOptions = {}): fc.Arb
   }));
   if (choices.length === 0) throw new RangeError("arbCommand: options.types must name at least one command type");
 
-  const actorRate = Math.max(0, Math.min(1, options.actorRate ?? 0.25));
   const withMeta = options.meta !== false;
   const metaArb = fc.record({
-    actorId: rate(user, actorRate),
     commandId: withMeta ? rate(fc.constantFrom("cmd-1", "cmd-2", "__proto__"), 0.3) : fc.constant(undefined),
-    at: withMeta ? rate(isoArb, 0.3) : fc.constant(undefined),
     // Mostly the snapshot's own version (accepted when the command comes first), else a conflict.
     expectedVersion: withMeta ? rate(fc.constantFrom(ids.version, ids.version, ids.version + 1, 0), 0.1) : fc.constant(undefined),
   });
   return fc.tuple(fc.oneof(...choices), metaArb).map(([command, meta]) => compact({ ...command, ...meta }) as Command);
+}
+
+/**
+ * Who acts and when (`CommandContext`) for commands on a snapshot: mostly a trusted system
+ * actor, sometimes (`actorRate`) a user drawn from the snapshot or a stranger, so properties
+ * cover the permission checks and their refusals (`FORBIDDEN`, and `*_NOT_FOUND` for records a
+ * scoped user cannot see).
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { createState, execute } from "crm-ownership";
+ * import { arbCommand, arbContext } from "crm-ownership/testing";
+ *
+ * const state = createState({ users: [{ id: "ana", scope: "assigned" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
+ * fc.assert(
+ *   fc.property(arbCommand(state), arbContext(state, { actorRate: 0.5 }), (command, context) => {
+ *     execute(state, command, context); // a value, accepted or refused; never throws
+ *   }),
+ * );
+ * ```
+ */
+export function arbContext(source: Source, options: ContextOptions = {}): fc.Arbitrary<CommandContext> {
+  const ids = idsOf(source);
+  const user = idArb(ids.users, [...USER_POOL, ...STRANGERS]);
+  const actor: fc.Arbitrary<Actor> = fc.oneof(
+    { weight: 100 - Math.round(Math.max(0, Math.min(1, options.actorRate ?? 0.25)) * 100), arbitrary: fc.constantFrom("test", "workflow:routing").map((system) => ({ system })) },
+    { weight: Math.round(Math.max(0, Math.min(1, options.actorRate ?? 0.25)) * 100), arbitrary: user.map((userId) => ({ userId })) },
+  );
+  const at = options.at === false ? fc.constant(undefined) : rate(isoArb, 0.3);
+  return fc.record({ actor, at }).map(compact);
 }
 
 /**
@@ -252,6 +300,7 @@ export function arbCommand(source: Source, options: CommandOptions = {}): fc.Arb
  * `invalidRate`, some items are invalid payloads (`arbInvalidCommand`) typed as `Command`.
  *
  * Why: most bugs need several commands in a row (create, reassign, turn a setting off…).
+ * The contexts to run them with come from `arbContext` (or `arbScenario`, which draws both).
  *
  * @example
  * ```ts
@@ -263,7 +312,7 @@ export function arbCommand(source: Source, options: CommandOptions = {}): fc.Arb
  *   fc.property(
  *     arbRecords().chain((records) => fc.tuple(fc.constant(records), arbCommandSequence(records, { maxLength: 5 }))),
  *     ([records, commands]) => {
- *       executeAll(createState(records), commands); // never throws
+ *       executeAll(createState(records), commands, { actor: { system: "test" } }); // never throws
  *     },
  *   ),
  * );
@@ -293,7 +342,7 @@ export function arbCommandSequence(source: Source, options: SequenceOptions = {}
  *
  * fc.assert(
  *   fc.property(arbScenario(), (scenario: Scenario) => {
- *     const result = executeAll(createState(scenario.records), scenario.commands);
+ *     const result = executeAll(createState(scenario.records), scenario.commands, { actor: { system: "test" } });
  *     return !result.ok || checkInvariants(result.state).length === 0; // all or none, and sound
  *   }),
  * );
@@ -302,6 +351,8 @@ export function arbCommandSequence(source: Source, options: SequenceOptions = {}
 export interface Scenario {
   readonly records: CrmRecordsInit;
   readonly commands: Command[];
+  /** Who runs each command: `contexts[i]` for `commands[i]`. */
+  readonly contexts: CommandContext[];
 }
 
 /**
@@ -317,12 +368,16 @@ export interface Scenario {
  * import { arbScenario, runSequence } from "crm-ownership/testing";
  *
  * fc.assert(
- *   fc.property(arbScenario({ settings: "separate" }, { maxLength: 6 }), ({ records, commands }) => {
- *     runSequence(createState(records), commands); // throws if an invariant breaks
+ *   fc.property(arbScenario({ settings: "separate" }, { maxLength: 6 }), ({ records, commands, contexts }) => {
+ *     runSequence(createState(records), commands, { context: contexts }); // throws if an invariant breaks
  *   }),
  * );
  * ```
  */
 export function arbScenario(records: RecordsOptions = {}, commands: SequenceOptions = {}): fc.Arbitrary<Scenario> {
-  return arbRecords(records).chain((init) => arbCommandSequence(init, commands).map((list) => ({ records: init, commands: list })));
+  return arbRecords(records).chain((init) =>
+    arbCommandSequence(init, commands).chain((list) =>
+      fc.array(arbContext(init, commands), { minLength: list.length, maxLength: list.length }).map((contexts) => ({ records: init, commands: list, contexts })),
+    ),
+  );
 }

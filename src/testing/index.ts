@@ -15,8 +15,10 @@ export { arbRecords, arbState, type RecordsOptions, type SettingsMode } from "./
 export {
   arbCommand,
   arbCommandSequence,
+  arbContext,
   arbScenario,
   type CommandOptions,
+  type ContextOptions,
   type Scenario,
   type SequenceOptions,
   type Source,
@@ -27,6 +29,7 @@ export {
   assertSameRecords,
   InvariantsBrokenError,
   runSequence,
+  TEST_CONTEXT,
   type RunOptions,
   type SameRecordsOptions,
   type Step,

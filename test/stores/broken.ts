@@ -7,7 +7,7 @@
  */
 import type { RecordsNeeded, Store } from "../../src/index.js";
 
-const NOTHING: RecordsNeeded = { load: "records", contactIds: [], opportunityIds: [], userIds: [], rotationIds: [] };
+const NOTHING: RecordsNeeded = { load: "records", contactIds: [], opportunityIds: [], userIds: [], rotationIds: [], allUsers: false };
 const roundTrip = () => new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 2));
 
 export function dedupeOutsideTransaction(inner: Store): Store {

@@ -46,7 +46,9 @@ let close: () => Promise<void>;
 if (config.kind === "sqlite") {
   const db = new Database(config.file as string);
   store = sqliteStore(db);
-  close = async () => db.close();
+  close = async () => {
+    db.close();
+  };
 } else {
   const pool = new pg.Pool({ ...config.pg, max: 2 });
   store = postgresStore(pool);

@@ -1,11 +1,11 @@
 /**
- * The multi-process workload: seeded random commands (the host tests' stream, see host-random.ts)
- * as request bodies with a `commandId` and a context, laid out in one list per worker, with
+ * The multi-process workload: seeded random commands and contexts (the host tests' stream, see
+ * host-random.ts) as request bodies with a `commandId`, laid out in one list per worker, with
  * duplicates of one command placed at the same position in two workers' lists (so two processes
  * send it at the same moment) and now and then a late copy further down.
  */
 import type { CommandContext, CrmRecordsInit } from "../../src/index.js";
-import { initialRecords, prng, randomCommand, type Rng } from "../host-random.js";
+import { initialRecords, prng, randomCommand, randomContext, type Rng } from "../host-random.js";
 
 /** One delivery: the body as a client sends it (with its commandId) and who acts. */
 export interface Delivery {
@@ -25,16 +25,9 @@ export interface Workload {
   readonly copies: number;
 }
 
-const AT = "2025-06-01T12:00:00Z";
-
 function delivery(rng: Rng, id: string): Delivery {
-  // The stream's actorId/at meta become the context; the body keeps the command and its id.
-  const { actorId, at, ...rest } = randomCommand(rng, 0) as unknown as Record<string, unknown>;
-  const context: CommandContext =
-    typeof actorId === "string"
-      ? { actor: { userId: actorId }, at: typeof at === "string" ? at : AT }
-      : { actor: { system: "worker" }, ...(typeof at === "string" ? { at } : {}) };
-  return { commandId: id, body: { ...rest, commandId: id }, context };
+  const command = randomCommand(rng, 0) as unknown as Record<string, unknown>;
+  return { commandId: id, body: { ...command, commandId: id }, context: randomContext(rng) };
 }
 
 /**

@@ -143,7 +143,7 @@ export function sqlStore(driver: Driver): SqlStore {
       return state;
     },
     async loadAccount(accountId: string): Promise<CrmState | undefined> {
-      const whole: RecordsNeeded = { load: "wholeAccount", contactIds: [], opportunityIds: [], userIds: [], rotationIds: [] };
+      const whole: RecordsNeeded = { load: "wholeAccount", contactIds: [], opportunityIds: [], userIds: [], rotationIds: [], allUsers: false };
       const records = await driver.read(readRecords(d, accountId, whole));
       if (records === undefined) return undefined;
       try {

@@ -151,9 +151,9 @@ export function* readRecords(d: Dialect, accountId: string, needed: RecordsNeede
   // Users: those the command names, and those the loaded records name (createState needs them).
   let userRows: readonly Row[];
   let rotationRows: readonly Row[];
-  if (whole) {
+  if (whole || needed.allUsers) {
+    // Every user: the whole account, or a rule over all users (the last admin).
     userRows = yield q(`SELECT id, active, role, scope FROM crm_users WHERE account_id = ? ORDER BY seq`, accountId);
-    rotationRows = yield q(`SELECT id, picks FROM crm_rotations WHERE account_id = ? ORDER BY seq`, accountId);
   } else {
     const userIds = new Set(needed.userIds);
     for (const row of contactRows) if (row.owner_id !== null) userIds.add(str(row.owner_id));
@@ -163,6 +163,10 @@ export function* readRecords(d: Dialect, accountId: string, needed: RecordsNeede
       userIds.size > 0
         ? yield q(`SELECT id, active, role, scope FROM crm_users WHERE account_id = ? AND id IN (${d.ids}) ORDER BY seq`, accountId, json(userIds))
         : [];
+  }
+  if (whole) {
+    rotationRows = yield q(`SELECT id, picks FROM crm_rotations WHERE account_id = ? ORDER BY seq`, accountId);
+  } else {
     rotationRows =
       needed.rotationIds.length > 0
         ? yield q(`SELECT id, picks FROM crm_rotations WHERE account_id = ? AND id IN (${d.ids}) ORDER BY seq`, accountId, json(needed.rotationIds))

@@ -81,6 +81,7 @@ const DEFAULT_ATTEMPTS = 10;
  *
  * @example
  * ```ts
+ * import { runCommand } from "crm-ownership";
  * import { sqliteStore } from "crm-ownership/sqlite";
  * import Database from "better-sqlite3";
  *

@@ -32,8 +32,9 @@ export type StoredOutcome =
  *
  * @example
  * ```ts
- * const loaded: LoadResult = { found: "records", records: { users: [], contacts: [], opportunities: [] } };
+ * declare const loaded: LoadResult;
  * if (loaded.found === "outcome") loaded.outcome; // the command ran before: its stored outcome
+ * else if (loaded.found === "records") createState(loaded.records);
  * ```
  */
 export type LoadResult =

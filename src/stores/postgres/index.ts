@@ -20,11 +20,14 @@ export type { UnreadableEvent } from "../sql/steps.js";
  *
  * @example
  * ```ts
+ * import type { PgQueryable } from "crm-ownership/postgres";
+ *
  * declare const client: PgQueryable;
  * const { rows } = await client.query("SELECT version FROM crm_accounts WHERE id = $1", ["acct-1"]);
  * ```
  */
 export interface PgQueryable {
+  /** Runs one statement with `$1`-style parameters. */
   query(text: string, params?: unknown[]): Promise<{ readonly rows: unknown[] }>;
 }
 
@@ -34,12 +37,31 @@ export interface PgQueryable {
  * @example
  * ```ts
  * import pg from "pg";
+ * import type { PgPool } from "crm-ownership/postgres";
  *
- * const pool: PgPool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const pool: PgPool = new pg.Pool({ connectionString: "postgres://crm@db.internal/crm" });
  * ```
  */
 export interface PgPool {
-  connect(): Promise<PgQueryable & { release(error?: Error | boolean): void }>;
+  /** A client of the pool, for one transaction. */
+  connect(): Promise<PgClient>;
+}
+
+/**
+ * A client checked out of a node-postgres `Pool`.
+ *
+ * @example
+ * ```ts
+ * import type { PgPool, PgClient } from "crm-ownership/postgres";
+ *
+ * declare const pool: PgPool;
+ * const client: PgClient = await pool.connect();
+ * client.release();
+ * ```
+ */
+export interface PgClient extends PgQueryable {
+  /** Gives it back to the pool; with an error, the pool discards it. */
+  release(error?: Error | boolean): void;
 }
 
 /**
@@ -49,11 +71,13 @@ export interface PgPool {
  * @example
  * ```ts
  * import { PGlite } from "@electric-sql/pglite";
+ * import type { PGliteLike } from "crm-ownership/postgres";
  *
  * const db: PGliteLike = new PGlite();
  * ```
  */
 export interface PGliteLike {
+  /** Runs `fn` in one transaction, alone on the instance's connection. */
   transaction<T>(fn: (tx: PgQueryable & { exec(text: string): Promise<unknown> }) => Promise<T>): Promise<T>;
 }
 
@@ -62,6 +86,8 @@ export interface PGliteLike {
  *
  * @example
  * ```ts
+ * import { postgresStore, type PgPool } from "crm-ownership/postgres";
+ *
  * declare const pool: PgPool;
  * const store = postgresStore(pool, { random: () => 0.5 });
  * ```
@@ -71,7 +97,7 @@ export interface PostgresStoreOptions {
   readonly random?: (() => number) | undefined;
 }
 
-/** Connections that may be unusable after an error are destroyed, not returned to the pool. */
+/** A pool client or a PGlite transaction: where a transaction's statements go. */
 type Connection = PgQueryable & { exec?(text: string): Promise<unknown> };
 
 class Rollback<T> {
@@ -92,8 +118,9 @@ class Rollback<T> {
  * ```ts
  * import pg from "pg";
  * import { runCommand } from "crm-ownership";
+ * import { postgresStore } from "crm-ownership/postgres";
  *
- * const store = postgresStore(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
+ * const store = postgresStore(new pg.Pool({ connectionString: "postgres://crm@db.internal/crm" }));
  * await store.migrate();
  * const result = await runCommand(store, "acct-1", { type: "deleteContact", contactId: "acme", commandId: "req-7" }, {
  *   actor: { userId: "ana" },
@@ -149,6 +176,7 @@ export function postgresStore(db: PgPool | PGliteLike, options: PostgresStoreOpt
       try {
         await client.query("ROLLBACK");
       } catch (failed) {
+        // A client that cannot even roll back is discarded by the pool, not reused.
         broken = failed instanceof Error ? failed : new Error(String(failed));
       }
       throw error;

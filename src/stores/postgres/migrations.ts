@@ -12,7 +12,17 @@
 
 import type { Migration } from "../sqlite/migrations.js";
 
-/** Every migration, oldest first. */
+/**
+ * Every migration, oldest first (what `migrate()` applies; shown here for review or for a team
+ * that runs its migrations with its own tool).
+ *
+ * @example
+ * ```ts
+ * import { POSTGRES_MIGRATIONS } from "crm-ownership/postgres";
+ *
+ * for (const migration of POSTGRES_MIGRATIONS) console.log(migration.version, migration.name);
+ * ```
+ */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

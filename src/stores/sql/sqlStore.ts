@@ -49,6 +49,8 @@ export interface Driver {
  *
  * @example
  * ```ts
+ * import type { ReadEventsOptions } from "crm-ownership/sqlite";
+ *
  * const options: ReadEventsOptions = { afterVersion: 41, onUnreadable: (problem) => console.warn(problem) };
  * ```
  */
@@ -64,6 +66,8 @@ export interface ReadEventsOptions {
  *
  * @example
  * ```ts
+ * import type { RelayReport } from "crm-ownership/postgres";
+ *
  * const report: RelayReport = { delivered: 3, setAside: [] };
  * ```
  */
@@ -79,6 +83,8 @@ export interface RelayReport {
  *
  * @example
  * ```ts
+ * import type { SqlStore } from "crm-ownership/sqlite";
+ *
  * declare const store: SqlStore;
  * await store.migrate();
  * await store.createAccount("acct-1", { users: [{ id: "ana" }], contacts: [], opportunities: [] });

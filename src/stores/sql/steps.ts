@@ -449,6 +449,8 @@ export function* createAccountSteps(accountId: string, state: CrmState, records:
  *
  * @example
  * ```ts
+ * import type { UnreadableEvent } from "crm-ownership/postgres";
+ *
  * const problem: UnreadableEvent = { accountId: "acct-1", version: 12, seq: 0, problem: "Unexpected end of JSON input" };
  * ```
  */

@@ -20,6 +20,8 @@ export type { UnreadableEvent } from "../sql/steps.js";
  *
  * @example
  * ```ts
+ * import type { SqliteStatement } from "crm-ownership/sqlite";
+ *
  * declare const statement: SqliteStatement;
  * statement.reader; // true for a statement that returns rows
  * ```
@@ -27,7 +29,9 @@ export type { UnreadableEvent } from "../sql/steps.js";
 export interface SqliteStatement {
   /** Whether the statement returns rows (a SELECT, or a write with RETURNING). */
   readonly reader: boolean;
+  /** Runs it and returns every row. */
   all(...params: unknown[]): unknown[];
+  /** Runs a statement that returns no rows. */
   run(...params: unknown[]): unknown;
 }
 
@@ -38,12 +42,15 @@ export interface SqliteStatement {
  * @example
  * ```ts
  * import Database from "better-sqlite3";
+ * import type { SqliteDatabase } from "crm-ownership/sqlite";
  *
  * const db: SqliteDatabase = new Database("crm.db");
  * ```
  */
 export interface SqliteDatabase {
+  /** Compiles one statement (the store keeps each for the life of the store). */
   prepare(source: string): SqliteStatement;
+  /** Runs statements without parameters: pragmas, BEGIN/COMMIT, migrations. */
   exec(source: string): unknown;
 }
 
@@ -53,6 +60,7 @@ export interface SqliteDatabase {
  * @example
  * ```ts
  * import Database from "better-sqlite3";
+ * import { sqliteStore } from "crm-ownership/sqlite";
  *
  * const store = sqliteStore(new Database("crm.db"), { busyTimeoutMs: 10_000 });
  * ```
@@ -78,6 +86,7 @@ export interface SqliteStoreOptions {
  * ```ts
  * import Database from "better-sqlite3";
  * import { runCommand } from "crm-ownership";
+ * import { sqliteStore } from "crm-ownership/sqlite";
  *
  * const store = sqliteStore(new Database("crm.db"));
  * await store.migrate();

@@ -10,14 +10,34 @@
  * team import and repair.
  */
 
-/** One migration: its number and the statements it runs. */
+/**
+ * One migration: its number and the statements it runs.
+ *
+ * @example
+ * ```ts
+ * import { SQLITE_MIGRATIONS, type Migration } from "crm-ownership/sqlite";
+ *
+ * const latest: Migration | undefined = SQLITE_MIGRATIONS.at(-1);
+ * latest?.version; // the schema version a migrated database is at
+ * ```
+ */
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
 }
 
-/** Every migration, oldest first. */
+/**
+ * Every migration, oldest first (what `migrate()` applies; shown here for review or for a team
+ * that runs its migrations with its own tool).
+ *
+ * @example
+ * ```ts
+ * import { SQLITE_MIGRATIONS } from "crm-ownership/sqlite";
+ *
+ * for (const migration of SQLITE_MIGRATIONS) console.log(migration.version, migration.name);
+ * ```
+ */
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // A throwaway PostgreSQL server for the store tests (test/stores/pgServer.ts).
+    // A throwaway PostgreSQL server for the store tests (scripts/pg-server.ts).
     globalSetup: ["test/stores/globalSetup.ts"],
     coverage: {
       provider: "v8",

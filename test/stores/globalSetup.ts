@@ -1,9 +1,9 @@
 /**
- * vitest global setup: one throwaway PostgreSQL server for the whole run (see pgServer.ts);
+ * vitest global setup: one throwaway PostgreSQL server for the whole run (see scripts/pg-server.ts);
  * test files get its address with `inject("postgres")` and each creates its own database.
  */
 import type { TestProject } from "vitest/node";
-import { startPostgres, type PgServer } from "./pgServer.js";
+import { startPostgres, type PgServer } from "../../scripts/pg-server.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,5 +1,5 @@
 /**
- * A throwaway PostgreSQL server for the tests: `initdb` into a temporary folder and `pg_ctl start`
+ * A throwaway PostgreSQL server for the tests and `npm run demo -- --postgres`: `initdb` into a temporary folder and `pg_ctl start`
  * listening on a Unix socket only (no TCP port to collide on), about a second. As root (CI), the
  * server runs as the `postgres` user, which owns the folder. Stopped and deleted by `stop()`.
  *

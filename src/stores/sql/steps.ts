@@ -108,7 +108,7 @@ export function* readRecords(d: Dialect, accountId: string, needed: RecordsNeede
       for (const row of yield q(`SELECT id FROM crm_contacts WHERE account_id = ? AND owner_id IN (${d.ids})`, accountId, users)) {
         contactIds.add(str(row.id));
       }
-      for (const row of yield q(`SELECT DISTINCT contact_id FROM crm_opportunities WHERE account_id = ? AND owner_id IN (${d.ids})`, accountId, users)) {
+      for (const row of yield q(`SELECT contact_id FROM crm_opportunities WHERE account_id = ? AND owner_id IN (${d.ids})`, accountId, users)) {
         contactIds.add(str(row.contact_id));
       }
       for (const row of yield q(`SELECT record_kind, record_id FROM crm_followers WHERE account_id = ? AND user_id IN (${d.ids})`, accountId, users)) {
@@ -117,7 +117,7 @@ export function* readRecords(d: Dialect, accountId: string, needed: RecordsNeede
     }
     // An opportunity is loaded through its contact, with all of the contact's opportunities.
     if (viaOpportunities.size > 0) {
-      const rows = yield q(`SELECT DISTINCT contact_id FROM crm_opportunities WHERE account_id = ? AND id IN (${d.ids})`, accountId, json(viaOpportunities));
+      const rows = yield q(`SELECT contact_id FROM crm_opportunities WHERE account_id = ? AND id IN (${d.ids})`, accountId, json(viaOpportunities));
       for (const row of rows) contactIds.add(str(row.contact_id));
     }
     contactRows =

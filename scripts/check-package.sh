@@ -36,7 +36,7 @@ const report = JSON.parse(require("node:fs").readFileSync(process.argv[2], "utf8
 const { files, size } = Object.values(report)[0];
 const allowed = /^(dist\/.+\.(c?js|d\.c?ts|c?js\.map)|docs\/[\w-]+\.md|docs\/schemas\/[\w.-]+\.json|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/;
 const stray = files.map((f) => f.path).filter((p) => !allowed.test(p));
-for (const required of ["LICENSE", "README.md", "CHANGELOG.md", "dist/index.js", "dist/index.cjs", "dist/testing.js", "dist/testing.cjs"]) {
+for (const required of ["LICENSE", "README.md", "CHANGELOG.md", "dist/index.js", "dist/index.cjs", "dist/testing.js", "dist/testing.cjs", "dist/sqlite.js", "dist/sqlite.cjs", "dist/postgres.js", "dist/postgres.cjs"]) {
   if (!files.some((f) => f.path === required)) stray.push(`(missing) ${required}`);
 }
 if (stray.length > 0) {

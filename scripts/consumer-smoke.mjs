@@ -2,7 +2,8 @@
 // Consumer smoke test: installs the packed tarball into a fresh temporary project and uses it the
 // ways users do: `import` and `require` in Node, TypeScript under moduleResolution node16 (ESM and
 // CJS files) and bundler, a bundle run inside @edge-runtime/vm (a web-standard runtime without Node
-// APIs), and a browser bundle made by esbuild that must not pull in a Node built-in.
+// APIs), a browser bundle made by esbuild that must not pull in a Node built-in, and the store
+// subpaths (crm-ownership/sqlite, crm-ownership/postgres) over real drivers.
 //
 //   node scripts/consumer-smoke.mjs [path/to/crm-ownership-x.y.z.tgz]
 //
@@ -13,7 +14,7 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { builtinModules, createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { runInNewContext } from "node:vm";
 import assert from "node:assert/strict";
 
@@ -55,9 +56,10 @@ try {
     ],
   };
   const state = api.createState(init);
-  const moved = api.execute(state, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben", commandId: "c-1" });
+  const context = { actor: { system: "smoke" } };
+  const moved = api.execute(state, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben", commandId: "c-1" }, context);
   const invalid = api.parseCommand({ type: "assignContactOwner", contactId: "acme" });
-  const unknownUser = api.execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "zoe" });
+  const unknownUser = api.execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "zoe" }, context);
   let thrown = "none";
   try { api.createState({ users: [], contacts: [], opportunities: [{ id: "o", contactId: "missing" }] }); }
   catch (error) { thrown = error instanceof api.InvalidSnapshotError ? "InvalidSnapshotError" : String(error); }
@@ -183,17 +185,76 @@ try {
     step(`${label}: ok`);
   }
 
+  // ---- 6. the store subpaths, over the application's own driver objects. The drivers come from
+  // this repository's node_modules (the package imports none; installing better-sqlite3 here would
+  // build or download a native binary). PostgreSQL runs as PGlite, in process.
+  const driverUrl = (name) => pathToFileURL(requireFromRepo.resolve(name)).href;
+  const storeScenario = `async function storeScenario(api, store) {
+    const first = await store.migrate();
+    const again = await store.migrate();
+    await store.createAccount("a", { users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
+    const body = { type: "assignContactOwner", contactId: "acme", ownerId: "ben", commandId: "c-1" };
+    const context = { actor: { system: "smoke" } };
+    const one = await api.runCommand(store, "a", body, context);
+    const two = await api.runCommand(store, "a", body, context);
+    const relayed = [];
+    await store.relay("a", (event) => { relayed.push(event.type); });
+    const state = await store.loadAccount("a");
+    return {
+      migrations: [first, again],
+      one: [one.ok, one.version, one.duplicate],
+      two: [two.ok, two.version, two.duplicate],
+      events: (await store.readEvents("a")).map((e) => [e.type, e.version, e.commandId, e.actor.system]),
+      relayed,
+      owner: api.getContact(state, "acme").ownerId,
+    };
+  }`;
+  const storeExpected = {
+    migrations: [1, 0],
+    one: [true, 1, false],
+    two: [true, 1, true],
+    events: [["ContactOwnerChanged", 1, "c-1", "smoke"]],
+    relayed: ["ContactOwnerChanged"],
+    owner: "ben",
+  };
+  writeFileSync(
+    join(project, "sqlite-esm.mjs"),
+    `import * as api from "crm-ownership";\nimport { sqliteStore } from "crm-ownership/sqlite";\nimport Database from ${JSON.stringify(driverUrl("better-sqlite3"))};\n${storeScenario}\n` +
+      `console.log(JSON.stringify(await storeScenario(api, sqliteStore(new Database(":memory:")))));\n`,
+  );
+  writeFileSync(
+    join(project, "sqlite-cjs.cjs"),
+    `const api = require("crm-ownership");\nconst { sqliteStore } = require("crm-ownership/sqlite");\nconst Database = require(${JSON.stringify(requireFromRepo.resolve("better-sqlite3"))});\n${storeScenario}\n` +
+      `storeScenario(api, sqliteStore(new Database(":memory:"))).then((r) => console.log(JSON.stringify(r)));\n`,
+  );
+  writeFileSync(
+    join(project, "postgres-esm.mjs"),
+    `import * as api from "crm-ownership";\nimport { postgresStore } from "crm-ownership/postgres";\nimport { PGlite } from ${JSON.stringify(driverUrl("@electric-sql/pglite"))};\n${storeScenario}\n` +
+      `const db = new PGlite();\nconsole.log(JSON.stringify(await storeScenario(api, postgresStore(db))));\nawait db.close();\n`,
+  );
+  for (const [label, file] of [
+    ["crm-ownership/sqlite via import (better-sqlite3)", "sqlite-esm.mjs"],
+    ["crm-ownership/sqlite via require (better-sqlite3)", "sqlite-cjs.cjs"],
+    ["crm-ownership/postgres via import (PGlite)", "postgres-esm.mjs"],
+  ]) {
+    assert.deepEqual(JSON.parse(run("node", [file], project)), storeExpected, label);
+    step(`${label}: ok`);
+  }
+
   // ---- 5. TypeScript consumers: node16 (an ESM .ts and a CJS .cts file) and bundler
   const consumerTs = (flavour) => `import {
   createState, execute, parseCommand, getOpportunity,
-  type Command, type CrmEvent, type CrmState, type ExecuteResult, type ErrorCode,
+  type Command, type CommandContext, type CrmEvent, type CrmState, type ExecuteResult, type ErrorCode,
 } from "crm-ownership";
 import { assertInvariants } from "crm-ownership/testing";
+import { sqliteStore, type SqliteDatabase } from "crm-ownership/sqlite";
+import { postgresStore, type PgPool } from "crm-ownership/postgres";
 
 // ${flavour}
 const state: CrmState = createState({ users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
-const command: Command = { type: "assignContactOwner", contactId: "acme", ownerId: "ben", at: "2026-11-28T10:00:00Z" };
-const result: ExecuteResult = execute(state, command);
+const command: Command = { type: "assignContactOwner", contactId: "acme", ownerId: "ben" };
+const context: CommandContext = { actor: { userId: "ana" }, at: "2026-11-28T10:00:00Z" };
+const result: ExecuteResult = execute(state, command, context);
 const owner: string | null | undefined = result.ok ? getOpportunity(result.state, "none")?.ownerId : null;
 const code: ErrorCode | undefined = result.ok ? undefined : result.error.code;
 const why = (event: CrmEvent): string => (event.type === "ContactOwnerChanged" ? \`\${event.from} -> \${event.to} (\${event.cause})\` : event.type);
@@ -209,7 +270,12 @@ const unknownType: Command = { type: "renameContact", contactId: "acme" };
 // @ts-expect-error no such error code
 const wrongCode: ErrorCode = "NOPE";
 
-export const used = [owner, code, why, parsedType, missingOwner, unknownType, wrongCode];
+// The stores take structural driver types: any object with these methods.
+declare const sqlite: SqliteDatabase;
+declare const pool: PgPool;
+const stores = [sqliteStore(sqlite), postgresStore(pool)];
+
+export const used = [owner, code, why, parsedType, missingOwner, unknownType, wrongCode, stores];
 `;
   mkdirSync(join(project, "ts"), { recursive: true });
   writeFileSync(join(project, "ts", "esm.ts"), consumerTs("ESM under node16: import conditions, index.d.ts"));

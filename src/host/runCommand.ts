@@ -124,10 +124,10 @@ export async function runCommand(
     try {
       before = createState(loaded.records);
     } catch (error) {
-      if (error instanceof InvalidSnapshotError) {
-        return { ok: false, error: invalidStoredData(accountId, error, loaded.records), duplicate: false, attempts: attempt };
-      }
-      throw error;
+      // createState reports every problem, hostile getters included, as InvalidSnapshotError.
+      /* c8 ignore next */
+      if (!(error instanceof InvalidSnapshotError)) throw error;
+      return { ok: false, error: invalidStoredData(accountId, error, loaded.records), duplicate: false, attempts: attempt };
     }
 
     const result = execute(before, command, context);

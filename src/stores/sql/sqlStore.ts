@@ -155,8 +155,10 @@ export function sqlStore(driver: Driver): SqlStore {
       try {
         return createState(records);
       } catch (error) {
-        if (error instanceof InvalidSnapshotError) throw new StoredDataError(invalidStoredData(accountId, error, records));
-        throw error;
+        // createState reports every problem as InvalidSnapshotError.
+        /* c8 ignore next */
+        if (!(error instanceof InvalidSnapshotError)) throw error;
+        throw new StoredDataError(invalidStoredData(accountId, error, records));
       }
     },
     async readEvents(accountId: string, options: ReadEventsOptions = {}): Promise<CrmEvent[]> {

@@ -49,7 +49,7 @@ const q = (sql: string, ...params: unknown[]): Query => ({ sql, params });
 const json = (ids: Iterable<string>): string => JSON.stringify([...ids]);
 const bit = (value: boolean): number => (value ? 1 : 0);
 const str = (value: unknown): string => (typeof value === "string" ? value : String(value));
-const strOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : str(value));
+const strOrNull = (value: unknown): string | null => (value === null ? null : str(value));
 
 // ---------------------------------------------------------------- outcomes of commands
 
@@ -365,15 +365,15 @@ export function* commitSteps(d: Dialect, accountId: string, request: CommitReque
 const positionOf = (state: CrmState, opportunity: Opportunity): number =>
   getContact(state, opportunity.contactId)?.opportunityIds.indexOf(opportunity.id) ?? -1;
 
-const writeUser = (accountId: string, user: User | UserInit): Query =>
+const writeUser = (accountId: string, user: User): Query =>
   q(
     `INSERT INTO crm_users (account_id, id, active, role, scope) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (account_id, id) DO UPDATE SET active = excluded.active, role = excluded.role, scope = excluded.scope`,
     accountId,
     user.id,
-    bit(user.active !== false),
-    user.role ?? "user",
-    user.scope ?? "all",
+    bit(user.active),
+    user.role,
+    user.scope,
   );
 
 const writeRotation = (accountId: string, rotation: Rotation): Query =>
@@ -472,7 +472,7 @@ export function readEvent(row: Row): ReadEvent {
   try {
     value = JSON.parse(str(row.payload));
   } catch (error) {
-    return { ok: false, problem: error instanceof Error ? error.message : "not JSON" };
+    return { ok: false, problem: (error as SyntaxError).message };
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, problem: "not a JSON object" };
   const event = value as { type?: unknown; version?: unknown };

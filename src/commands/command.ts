@@ -203,7 +203,7 @@ export function parseCommand(input: unknown): ParseResult {
       }
     }
     const definition = DEFINITIONS[type] as Definition<CommandType>;
-    const parsed = readObject(input, { ...metaShape, ...definition.shape }, "", TYPE_FIELD);
+    const parsed = readObject(input, { ...metaShape, ...definition.shape }, "", { allowed: TYPE_FIELD });
     if (!parsed.ok) return parsed;
     const command = { type, ...parsed.value } as Command;
     const refusal = definition.check?.(command as never);

@@ -2,7 +2,7 @@
  * Errors of hosting, besides the library's own: an account that does not exist, and stored rows
  * the library refuses. Plain data, like `CrmError`, so a host logs and returns them as they are.
  */
-import type { CrmError, InvalidSnapshotError } from "../errors.js";
+import { line, quote, type CrmError, type InvalidSnapshotError } from "../errors.js";
 import type { CrmRecordsInit } from "../model/records.js";
 
 /**
@@ -120,7 +120,9 @@ export function invalidStoredData(accountId: string, refusal: InvalidSnapshotErr
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
   return {
     code: "INVALID_STORED_DATA",
-    message: `Stored ${first.kind} ${JSON.stringify(first.id)} of account ${JSON.stringify(accountId)} is invalid: ${first.field} ${first.message}${more}. Nothing was run or written; repair the row.`,
+    message: line(
+      `Stored ${first.kind} ${quote(first.id)} of account ${quote(accountId)} is invalid: ${first.field} ${first.message}${more}. Nothing was run or written; repair the row.`,
+    ),
     kind: first.kind,
     id: first.id,
     field: first.field,

@@ -3,7 +3,7 @@
  * once per `commandId`, over any `Store`. docs/integration.md walks through it.
  */
 import { parseCommand } from "../commands/command.js";
-import { errors, InvalidSnapshotError, type CrmError } from "../errors.js";
+import { errors, InvalidSnapshotError, line, quote, type CrmError } from "../errors.js";
 import type { CrmEvent } from "../events.js";
 import { execute } from "../execute.js";
 import type { CommandContext } from "../model/actor.js";
@@ -113,7 +113,7 @@ export async function runCommand(
     if (loaded.found === "noAccount") {
       return {
         ok: false,
-        error: { code: "ACCOUNT_NOT_FOUND", message: `There is no account ${JSON.stringify(accountId)}.`, id: accountId },
+        error: { code: "ACCOUNT_NOT_FOUND", message: line(`There is no account ${quote(accountId)}.`), id: accountId },
         duplicate: false,
         attempts: attempt,
       };
@@ -168,7 +168,7 @@ export async function runCommand(
     ok: false,
     error: {
       code: "VERSION_CONFLICT",
-      message: `Account ${JSON.stringify(accountId)} kept changing while the command ran: gave up after ${maxAttempts} attempts. Retry later.`,
+      message: line(`Account ${quote(accountId)} kept changing while the command ran: gave up after ${maxAttempts} attempts. Retry later.`),
       field: "expectedVersion",
     },
     duplicate: false,

@@ -13,7 +13,7 @@
  */
 import { errors, type CrmError } from "../errors.js";
 import type { EventBody } from "../events.js";
-import { canReassign, canSee, type Owned } from "../model/access.js";
+import { canSee } from "../model/access.js";
 import type { Actor } from "../model/actor.js";
 import type { RecordRef, User } from "../model/records.js";
 import type { Overlay } from "../state/overlay.js";
@@ -21,27 +21,27 @@ import type { CommandType } from "../commands/command.js";
 import type { Guard } from "../commands/context.js";
 
 /**
- * Who may run each command at all. A `Record` over every command type: a new command that
+ * Which commands only an admin may run. A `Record` over every command type: a new command that
  * nobody placed here is a compile error, never allowed by default.
  */
-const WHO_MAY_RUN: { readonly [T in CommandType]: "admin" | "any user" } = {
-  updateSettings: "admin",
-  createContact: "any user",
-  createOpportunity: "any user",
-  assignContactOwner: "any user",
-  assignOpportunityOwner: "any user",
-  addFollower: "any user",
-  removeFollower: "any user",
-  setOpportunityStatus: "any user",
-  deleteContact: "any user",
-  deleteOpportunity: "any user",
-  assignUser: "any user",
-  addOpportunityOwner: "any user",
-  removeOpportunityOwner: "any user",
-  removeAssignedUser: "any user",
-  transferOwnership: "admin",
-  deactivateUser: "admin",
-  reactivateUser: "admin",
+const ADMIN_ONLY: { readonly [T in CommandType]: boolean } = {
+  updateSettings: true,
+  createContact: false,
+  createOpportunity: false,
+  assignContactOwner: false,
+  assignOpportunityOwner: false,
+  addFollower: false,
+  removeFollower: false,
+  setOpportunityStatus: false,
+  deleteContact: false,
+  deleteOpportunity: false,
+  assignUser: false,
+  addOpportunityOwner: false,
+  removeOpportunityOwner: false,
+  removeAssignedUser: false,
+  transferOwnership: true,
+  deactivateUser: true,
+  reactivateUser: true,
 };
 
 /**
@@ -55,18 +55,19 @@ export function authorize(s: Overlay, type: CommandType, actor: Actor): { refusa
   if (user === undefined) return { refusal: errors.forbidden(actor, "unknown-actor", "they are not a user of this account") };
   if (!user.active) return { refusal: errors.forbidden(actor, "inactive-actor", "they are deactivated") };
   if (user.role === "admin") return {};
-  if (WHO_MAY_RUN[type] === "admin") return { refusal: errors.forbidden(actor, "admin-only", `only an admin may ${type}`) };
+  if (ADMIN_ONLY[type]) return { refusal: errors.forbidden(actor, "admin-only", `only an admin may ${type}`) };
   return user.scope === "all" ? {} : { guard: scopedGuard(user, actor) };
 }
 
-/** A scoped user's guard: what they may name, and the right each change needs. */
+/**
+ * A scoped user's guard: they name only what they see, and change an owner of, or delete, only
+ * a record they own (just before the change).
+ */
 function scopedGuard(user: User, actor: Actor): Guard {
-  const record = (s: Overlay, ref: RecordRef): Owned | undefined => (ref.kind === "contact" ? s.contacts.get(ref.id) : s.opportunities.get(ref.id));
-  const name = (ref: RecordRef) => `${ref.kind} ${errors.quote(ref.id)}`;
   const change = (s: Overlay, ref: RecordRef, verb: string): CrmError | undefined => {
-    const found = record(s, ref);
-    if (found !== undefined && canSee(user, found) && canReassign(user, found)) return undefined;
-    return errors.forbidden(actor, "owner-only", `only the owner (or a user with scope "all") may ${verb} ${name(ref)}`);
+    const found = ref.kind === "contact" ? s.contacts.get(ref.id) : s.opportunities.get(ref.id);
+    if (found?.ownerId === user.id) return undefined;
+    return errors.forbidden(actor, "owner-only", `only the owner (or a user with scope "all") may ${verb} ${ref.kind} ${errors.quote(ref.id)}`);
   };
   return {
     sees: (found) => canSee(user, found),

@@ -12,17 +12,8 @@
  */
 export { HOSTILE_IDS } from "./ids.js";
 export { arbRecords, arbState, type RecordsOptions, type SettingsMode } from "./records.js";
-export {
-  arbCommand,
-  arbCommandSequence,
-  arbContext,
-  arbScenario,
-  type CommandOptions,
-  type ContextOptions,
-  type Scenario,
-  type SequenceOptions,
-  type Source,
-} from "./commands.js";
+export { arbCommand, arbContext, type CommandOptions, type ContextOptions, type Source } from "./commands.js";
+export { arbCommandSequence, arbScenario, type Scenario, type SequenceOptions } from "./sequences.js";
 export { arbInvalidCommand, type InvalidOptions } from "./invalid.js";
 export {
   assertInvariants,
@@ -31,6 +22,8 @@ export {
   runSequence,
   TEST_CONTEXT,
   type RunOptions,
+  type AsyncRunOptions,
+  type SequenceRun,
   type SameRecordsOptions,
   type Step,
 } from "./check.js";

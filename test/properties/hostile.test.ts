@@ -11,6 +11,8 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   CommandRejectedError,
+  evolve,
+  InvalidEventError,
   InvalidSnapshotError,
   LIMITS,
   checkInvariants,
@@ -23,12 +25,14 @@ import {
   toRecords,
   type Command,
   type CrmError,
+  type CommandContext,
+  type CrmEvent,
   type CrmRecordsInit,
   type CrmState,
 } from "../../src/index.js";
 import { arbCommand, arbInvalidCommand, arbRecords, arbState } from "../../src/testing/index.js";
-import { ERROR_CODES, runs } from "./helpers.js";
-import { as, SYSTEM } from "../helpers.js";
+import { ERROR_CODES, firstFrozen, runs } from "./helpers.js";
+import { anyFrozen as anyFrozenIn, as, SYSTEM } from "../helpers.js";
 
 
 /** Keys that mean something to JavaScript objects. */
@@ -73,9 +77,8 @@ afterEach(() => {
 function expectTypedError(error: CrmError): void {
   expect(ERROR_CODES).toContain(error.code);
   expect(typeof error.message).toBe("string");
-  expect(error.message.length).toBeLessThan(2_000);
-  // Ids are quoted: a newline or a control character in an id cannot forge a log line.
-  expect(error.message).not.toMatch(/[\u0000-\u001f]/);
+  // Every echoed value is escaped and cut: one line of at most 600 characters, nothing a log acts on.
+  expectLogSafe(error.message);
   if (error.field !== undefined) expect(typeof error.field).toBe("string");
   expect(() => JSON.stringify(error)).not.toThrow();
 }
@@ -383,5 +386,236 @@ describe("createState under hostile records", { timeout: 120_000 }, () => {
       // The message names the problems without echoing a 1 MB id.
       expect((built as InvalidSnapshotError).message.length).toBeLessThan(100_000 * 80);
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Log-safe messages (SPEC §6) and evolve's check (SPEC §3) under hostile strings.
+
+/** What no message may contain: controls (C0, DEL, C1), format characters, separators, lone surrogates. */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+
+/** The characters that forge or hide log lines, and the kinds around them. */
+const NASTY = [
+  ..."\u0000\u0007\u0008\t\n\u000b\u000c\r\u001b\u007f\u0080\u0085\u009b\u009f\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff\ufff9",
+  "\u{e0001}",
+  "\u{e0041}",
+  "\ud800",
+  "\udfff",
+  '"',
+  "\\",
+];
+/** Strings made of those characters and any others, sometimes far over every limit. */
+const hostileString = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ unit: fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: "binary", minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...NASTY), minLength: 200, maxLength: 2_000 }) },
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...NASTY), fc.integer({ min: 1_000, max: 200_000 })).map(([ch, n]) => `a${ch.repeat(n)}`) },
+);
+
+/** A message is one line, bounded, with nothing a terminal or a log would act on. */
+function expectLogSafe(message: string): void {
+  expect(message).not.toMatch(UNSAFE);
+  expect(message.length).toBeLessThanOrEqual(600);
+}
+
+/** A valid command with one string slot (an id, a nested id, or a new key) set to `value`. */
+const withHostile = fc.tuple(arbCommand(toRecords(base)), fc.nat(), hostileString).map(([command, n, value]) => {
+  const out = structuredClone(command) as unknown as Record<string, unknown>;
+  const slots: (() => void)[] = [() => (out[value] = "x")];
+  for (const [key, v] of Object.entries(out)) if (key !== "type" && typeof v === "string") slots.push(() => (out[key] = value));
+  const record = out["record"] as Record<string, unknown> | undefined;
+  if (record) slots.push(() => (record["id"] = value), () => (record[value] = 1));
+  const users = out["users"] as { userId: string }[] | undefined;
+  if (users && users.length > 0) slots.push(() => ((users[n % users.length] as { userId: string }).userId = value));
+  const followers = out["followerIds"] as string[] | undefined;
+  if (followers && followers.length > 0) slots.push(() => (followers[n % followers.length] = value));
+  slots[n % slots.length]?.();
+  return out as unknown as Command;
+});
+
+/** Who acts: the system, a user who sees everything, a scoped user, or a hostile user id, system label or time. */
+const hostileContext: fc.Arbitrary<CommandContext> = fc.oneof(
+  fc.constantFrom(SYSTEM, as("ana"), as("ben")),
+  hostileString.map((id) => as(id)),
+  hostileString.map((system) => ({ actor: { system } })),
+  hostileString.map((at) => ({ actor: { userId: "ana" }, at })),
+  fc.constantFrom({ actor: { userId: "ana", [`k\u001b\n`]: 1 } }, { actor: null }, {}) as fc.Arbitrary<CommandContext>,
+);
+
+describe("every message is safe to log (SPEC §6)", { timeout: 120_000 }, () => {
+  it("parseCommand, execute, executeAll and decide on commands with hostile ids and keys, by hostile actors", () => {
+    fc.assert(
+      fc.property(withHostile, hostileContext, (command, context) => {
+        const parsed = parseCommand(command);
+        if (!parsed.ok) {
+          expectLogSafe(parsed.error.message);
+          if (parsed.error.field !== undefined) expectLogSafe(parsed.error.field);
+        }
+        const result = execute(base, command, context);
+        if (!result.ok) {
+          expectTypedError(result.error);
+          if (result.error.field !== undefined) expectLogSafe(result.error.field);
+        }
+        const batch = executeAll(base, [command], context);
+        if (!batch.ok) expectTypedError(batch.error);
+        try {
+          decide(base, command, context);
+        } catch (error) {
+          expect(error).toBeInstanceOf(CommandRejectedError);
+          expectLogSafe((error as Error).message);
+        }
+      }),
+      runs(300),
+    );
+  });
+
+  it("createState on records with hostile ids, owners, followers, list entries and settings keys", () => {
+    const slot = fc.constantFrom("userId", "duplicateUser", "contactId", "ownerId", "follower", "listed", "contactOf", "setting", "rotation");
+    fc.assert(
+      fc.property(arbRecords({ minUsers: 1 }), slot, hostileString, (records, where, value) => {
+        const copy = structuredClone(records) as unknown as Record<string, unknown> & { users: { id: string }[]; contacts: Record<string, unknown>[]; opportunities: Record<string, unknown>[] };
+        const contact = copy.contacts[0] ?? (copy.contacts[0] = { id: "c0" });
+        switch (where) {
+          case "userId":
+            copy.users.push({ id: value }, { id: value });
+            break;
+          case "duplicateUser":
+            copy.users.push({ id: value }, { id: value }, { id: value });
+            break;
+          case "contactId":
+            copy.contacts.push({ id: value }, { id: value });
+            break;
+          case "ownerId":
+            contact["ownerId"] = value;
+            break;
+          case "follower":
+            contact["followers"] = [{ userId: value, source: "manual" }];
+            break;
+          case "listed":
+            contact["opportunityIds"] = [value, value];
+            break;
+          case "contactOf":
+            copy.opportunities.push({ id: "o-x", contactId: value });
+            break;
+          case "setting":
+            copy["settings"] = { [value]: true };
+            break;
+          case "rotation":
+            copy["rotations"] = [{ id: value }, { id: value }];
+            break;
+        }
+        const built = tryCreate(copy);
+        if (built instanceof InvalidSnapshotError) {
+          expectLogSafe(built.message);
+          expect(built.problems.length).toBeLessThanOrEqual(100);
+          for (const p of built.problems) {
+            expectLogSafe(p.path);
+            expectLogSafe(p.message);
+          }
+        } else {
+          for (const v of checkInvariants(built)) expectLogSafe(v.message);
+        }
+      }),
+      runs(300),
+    );
+  });
+
+  it("execute on a hostile state: even an unexpected exception is reported log-safe", () => {
+    fc.assert(
+      fc.property(fc.dictionary(hostileString, fc.oneof(hostileString, fc.constant(null), fc.constant({}))), (state) => {
+        const result = execute(state as unknown as CrmState, { type: "deleteContact", contactId: "acme" }, SYSTEM);
+        if (!result.ok) expectTypedError(result.error);
+      }),
+      runs(100),
+    );
+  });
+});
+
+describe("an unexpected exception inside execute", () => {
+  it("is reported escaped and cut, however long or multi-line its text (errors.internal)", () => {
+    const state = new Proxy({}, {
+      get() {
+        throw new Error(`boom\n\u202E${"x".repeat(1_000_000)}`);
+      },
+    });
+    const result = execute(state as unknown as CrmState, { type: "deleteContact", contactId: "acme" }, SYSTEM);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error).toMatchObject({ code: "INVALID_COMMAND", field: "(command)" });
+      expect(result.error.message.startsWith('Internal error: "Error: boom\\n\\u202Exxx')).toBe(true);
+      expectLogSafe(result.error.message);
+    }
+  });
+});
+
+/** Events `execute` emits on the base snapshot, for mutating into malformed ones. */
+const arbEvent = arbCommand(toRecords(base))
+  .map((command) => {
+    const result = execute(base, command, SYSTEM);
+    return result.ok ? result.events : [];
+  })
+  .filter((events) => events.length > 0)
+  .chain((events) => fc.constantFrom(...events));
+
+describe("evolve: InvalidEventError or a snapshot, never anything else, and the input is never frozen (SPEC §3)", { timeout: 120_000 }, () => {
+  /** What evolve did with `event`: the snapshot, or the InvalidEventError (anything else fails the test). */
+  function tryEvolve(event: unknown): CrmState | InvalidEventError {
+    const wasFrozen = anyFrozenIn(event);
+    let out: CrmState | InvalidEventError;
+    try {
+      out = evolve(base, event as CrmEvent);
+      expect(Number.isSafeInteger(out.version)).toBe(true);
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidEventError);
+      const refusal = error as InvalidEventError;
+      expect(typeof refusal.field).toBe("string");
+      expectLogSafe(refusal.message);
+      expectLogSafe(refusal.field);
+      out = refusal;
+    }
+    if (!wasFrozen) expect(firstFrozen(event)).toBeUndefined();
+    expect(JSON.stringify(toRecords(base))).toBe(baseJson);
+    return out;
+  }
+
+  it("on any JSON value", () => {
+    fc.assert(fc.property(fc.jsonValue({ maxDepth: 3 }), (event) => void tryEvolve(event)), runs(300));
+  });
+
+  it("on anything fc.anything() makes, with a known event type", () => {
+    fc.assert(
+      fc.property(anything, fc.constantFrom("ContactOwnerChanged", "FollowerAdded", "SettingsChanged", "RotationAdvanced", "OpportunityCreated"), (body, type) => {
+        const event = typeof body === "object" && body !== null && !Array.isArray(body) ? { ...body, type } : { type, body };
+        tryEvolve(event);
+      }),
+      runs(300),
+    );
+  });
+
+  it("on real events with one field replaced by anything, a hostile string, or removed", () => {
+    fc.assert(
+      fc.property(arbEvent, fc.nat(), fc.oneof(anything, hostileString, fc.constant(undefined)), (event, n, value) => {
+        const copy = structuredClone(event) as unknown as Record<string, unknown>;
+        const keys = [...Object.keys(copy), "record.kind", "record.id", "actor", "schemaVersion", "extraField"];
+        const key = keys[n % keys.length] as string;
+        const target = key.startsWith("record.") ? (copy["record"] as Record<string, unknown> | undefined) : copy;
+        const name = key.startsWith("record.") ? key.slice(7) : key;
+        if (target === undefined) return;
+        if (value === undefined) delete target[name];
+        else target[name] = value;
+        const out = tryEvolve(copy);
+        if (out instanceof InvalidEventError) expect(key === "extraField").toBe(false);
+      }),
+      runs(400),
+    );
+  });
+
+  it("on every event execute emits, unchanged: a snapshot", () => {
+    fc.assert(
+      fc.property(arbEvent, (event) => {
+        expect(tryEvolve(event)).not.toBeInstanceOf(InvalidEventError);
+      }),
+      runs(200),
+    );
   });
 });

@@ -36,6 +36,8 @@ export function workerBundle(): string {
     target: "node18",
     outfile,
     external: ["better-sqlite3", "pg"],
+    // "crm-ownership" (how the stores import the engine) is src/index.ts, by tsconfig's paths.
+    tsconfig: join(here, "..", "..", "tsconfig.json"),
     logLevel: "error",
   });
   bundled = outfile;

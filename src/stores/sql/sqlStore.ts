@@ -3,15 +3,22 @@
  * plus account creation, whole-account reads, the outbox and its relay. A driver only runs
  * query steps in a read or a write transaction and says which errors are conflicts.
  */
-import type { CrmEvent } from "../../events.js";
-import { InvalidSnapshotError } from "../../errors.js";
-import { invalidStoredData, StoredDataError } from "../../host/hostErrors.js";
-import type { RecordsNeeded } from "../../host/recordsNeeded.js";
-import type { CommitRequest, CommitResult, LoadResult, Store } from "../../host/store.js";
-import type { CrmRecordsInit } from "../../model/records.js";
-import { createState } from "../../state/createState.js";
-import type { CrmState } from "../../state/state.js";
-import { toRecords } from "../../state/toRecords.js";
+// The engine by its package name, as in steps.ts: one InvalidSnapshotError and StoredDataError class.
+import {
+  createState,
+  InvalidSnapshotError,
+  invalidStoredData,
+  StoredDataError,
+  toRecords,
+  type CommitRequest,
+  type CommitResult,
+  type CrmEvent,
+  type CrmRecordsInit,
+  type CrmState,
+  type LoadResult,
+  type RecordsNeeded,
+  type Store,
+} from "crm-ownership";
 import {
   commitSteps,
   createAccountSteps,

@@ -5,27 +5,33 @@
  * Only the transaction control and three bits of dialect (how a list of ids is passed, how the
  * account row is locked, placeholders) differ; see `Dialect`.
  */
-import type { CrmError } from "../../errors.js";
-import type { CrmEvent } from "../../events.js";
-import { getContact, getOpportunity } from "../../state/selectors.js";
-import type { CrmState } from "../../state/state.js";
-import type {
-  Contact,
-  ContactInit,
-  CrmRecords,
-  CrmRecordsInit,
-  Follower,
-  OpportunityInit,
-  Opportunity,
-  RecordKind,
-  Rotation,
-  RotationInit,
-  Settings,
-  User,
-  UserInit,
-} from "../../model/records.js";
-import type { RecordsNeeded } from "../../host/recordsNeeded.js";
-import type { CommitRequest, CommitResult, LoadResult, StoredOutcome } from "../../host/store.js";
+// The engine by its package name: the store entries share the installed main entry (one
+// createState, one set of error classes) instead of bundling a copy (see tsup.config.ts).
+import {
+  getContact,
+  getOpportunity,
+  type CommitRequest,
+  type CommitResult,
+  type Contact,
+  type ContactInit,
+  type CrmError,
+  type CrmEvent,
+  type CrmRecords,
+  type CrmRecordsInit,
+  type CrmState,
+  type Follower,
+  type LoadResult,
+  type Opportunity,
+  type OpportunityInit,
+  type RecordKind,
+  type RecordsNeeded,
+  type Rotation,
+  type RotationInit,
+  type Settings,
+  type StoredOutcome,
+  type User,
+  type UserInit,
+} from "crm-ownership";
 
 /** One statement, with `?` placeholders. */
 export interface Query {

@@ -15,7 +15,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { runCommand, type Actor, type Command, type CrmRecordsInit } from "../src/index.js";
 import { postgresStore } from "../src/stores/postgres/index.js";
-import type { SqlStore } from "../src/stores/sql/sqlStore.js";
+import type { SqlStore } from "../src/index.js";
 import { sqliteStore } from "../src/stores/sqlite/index.js";
 import { startPostgres } from "../scripts/pg-server.js";
 import { contactOf, LABELS, ownership, scene, settingsLines, timelineLines, title, WIDTH, wrap, type OutboxEntry } from "./narrate.js";

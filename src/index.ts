@@ -77,6 +77,8 @@ export {
   type RunCommandError,
   type StoredDataProblem,
 } from "./host/hostErrors.js";
+// The official stores' shapes (their code is in crm-ownership/sqlite and crm-ownership/postgres)
+export type { Migration, ReadEventsOptions, RelayReport, SqlStore, UnreadableEvent } from "./stores/types.js";
 
 // Records
 export {

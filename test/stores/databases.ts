@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { inject } from "vitest";
 import { postgresStore } from "../../src/stores/postgres/index.js";
-import type { SqlStore } from "../../src/stores/sql/sqlStore.js";
+import type { SqlStore } from "../../src/index.js";
 import { sqliteStore } from "../../src/stores/sqlite/index.js";
 
 export interface Opened {

@@ -14,7 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
 import type { CrmEvent } from "../../src/index.js";
-import type { SqlStore } from "../../src/stores/sql/sqlStore.js";
+import type { SqlStore } from "../../src/index.js";
 import type { RunFacts } from "./checks.js";
 import type { Ack, WorkerConfig } from "./worker.js";
 import { workload } from "./workload.js";

@@ -5,14 +5,13 @@
  * @packageDocumentation
  * @module crm-ownership/postgres
  */
-import { jitterDelay, sleep, sqlStore, type Driver, type SqlStore } from "../sql/sqlStore.js";
+import type { SqlStore } from "crm-ownership";
+import { jitterDelay, sleep, sqlStore, type Driver } from "../sql/sqlStore.js";
 import type { Row, Steps } from "../sql/steps.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
 
 export { POSTGRES_MIGRATIONS } from "./migrations.js";
-export type { Migration } from "../sqlite/migrations.js";
-export type { SqlStore, ReadEventsOptions, RelayReport } from "../sql/sqlStore.js";
-export type { UnreadableEvent } from "../sql/steps.js";
+export type { Migration, ReadEventsOptions, RelayReport, SqlStore, UnreadableEvent } from "crm-ownership";
 
 /**
  * What the store calls to run a statement: node-postgres clients and PGlite (and its

@@ -6,7 +6,7 @@
  * described in src/stores/sql/schema.ts and docs/integration.md.
  */
 import { schemaV1 } from "../sql/schema.js";
-import type { Migration } from "../sqlite/migrations.js";
+import type { Migration } from "crm-ownership";
 
 /**
  * Every migration, oldest first (what `migrate()` applies; shown here for review or for a team

@@ -16,8 +16,11 @@ import {
   type CrmRecordsInit,
   type CrmState,
   type LoadResult,
+  type ReadEventsOptions,
   type RecordsNeeded,
-  type Store,
+  type RelayReport,
+  type SqlStore,
+  type UnreadableEvent,
 } from "crm-ownership";
 import {
   commitSteps,
@@ -33,7 +36,6 @@ import {
   type Query,
   type Row,
   type Steps,
-  type UnreadableEvent,
 } from "./steps.js";
 
 /** How a store runs statements on its engine. @internal */
@@ -49,80 +51,6 @@ export interface Driver {
   migrate(): Promise<number>;
   /** Waits before attempt `attempt + 1`. */
   pause(attempt: number): Promise<void>;
-}
-
-/**
- * Options of `readEvents`.
- *
- * @example
- * ```ts
- * import type { ReadEventsOptions } from "crm-ownership/sqlite";
- *
- * const options: ReadEventsOptions = { afterVersion: 41, onUnreadable: (problem) => console.warn(problem) };
- * ```
- */
-export interface ReadEventsOptions {
-  /** Only events of versions after this one (default 0: all of them). */
-  readonly afterVersion?: number | undefined;
-  /** Called for each outbox row that is not a readable event (it is skipped). */
-  readonly onUnreadable?: ((problem: UnreadableEvent) => void) | undefined;
-}
-
-/**
- * What a call of `relay` did.
- *
- * @example
- * ```ts
- * import type { RelayReport } from "crm-ownership/postgres";
- *
- * const report: RelayReport = { delivered: 3, setAside: [] };
- * ```
- */
-export interface RelayReport {
-  /** Events handed to the handler (and recorded as relayed). */
-  readonly delivered: number;
-  /** Outbox rows that could not be read: set aside (never handed out again) and reported here. */
-  readonly setAside: readonly UnreadableEvent[];
-}
-
-/**
- * An official store: the `Store` that `runCommand` drives, plus what a host needs around it.
- *
- * @example
- * ```ts
- * import type { SqlStore } from "crm-ownership/sqlite";
- *
- * declare const store: SqlStore;
- * await store.migrate();
- * await store.createAccount("acct-1", { users: [{ id: "ana" }], contacts: [], opportunities: [] });
- * const report = await store.relay("acct-1", async (event) => {
- *   event.version; // publish it: to a queue, webhooks, a timeline
- * });
- * report.delivered;
- * ```
- */
-export interface SqlStore extends Store {
-  /** Creates or updates the schema: applies the shipped migrations not applied yet (running it twice is harmless). Returns how many it applied. */
-  migrate(): Promise<number>;
-  /**
-   * Creates an account from plain records (checked by `createState` first: throws
-   * `InvalidSnapshotError` for records it refuses). Its version is the records' (0 unless they
-   * say otherwise). Throws when the account exists already.
-   */
-  createAccount(accountId: string, records: CrmRecordsInit): Promise<CrmState>;
-  /** The whole account as a snapshot; `undefined` when there is none; throws `StoredDataError` naming the record when stored rows are invalid. */
-  loadAccount(accountId: string): Promise<CrmState | undefined>;
-  /** The outbox in order (each event carries its `version`, `actor`, `commandId` and `at`); unreadable rows are skipped and reported to `onUnreadable`. */
-  readEvents(accountId: string, options?: ReadEventsOptions): Promise<CrmEvent[]>;
-  /**
-   * Hands the events not relayed yet to `handler`, one at a time, in order, and records each as
-   * relayed once the handler's promise resolves: at least once (a crash between the two hands it
-   * out again; consumers deduplicate on version + type + position, or on the event as a whole).
-   * A second call after a completed one delivers nothing. An unreadable row is set aside,
-   * reported, and passed over. If `handler` throws, the relay stops there and throws it; the
-   * next call starts with that event.
-   */
-  relay(accountId: string, handler: (event: CrmEvent) => Promise<void> | void): Promise<RelayReport>;
 }
 
 const RELAY_BATCH = 100;

@@ -449,27 +449,6 @@ export function* createAccountSteps(accountId: string, state: CrmState, records:
 
 // ---------------------------------------------------------------- the outbox
 
-/**
- * An outbox row that is not a readable event (truncated JSON, not an object, a version that does
- * not match its row): set aside by `relay`, skipped by `readEvents`, and reported by both.
- *
- * @example
- * ```ts
- * import type { UnreadableEvent } from "crm-ownership/postgres";
- *
- * const problem: UnreadableEvent = { accountId: "acct-1", version: 12, seq: 0, problem: "Unexpected end of JSON input" };
- * ```
- */
-export interface UnreadableEvent {
-  readonly accountId: string;
-  /** The account version of the command that wrote it. */
-  readonly version: number;
-  /** Its place among that command's events. */
-  readonly seq: number;
-  /** Why it could not be read. */
-  readonly problem: string;
-}
-
 type ReadEvent = { readonly ok: true; readonly event: CrmEvent } | { readonly ok: false; readonly problem: string };
 
 /** Parses one outbox payload, checking what every consumer relies on: an object with a `type` and the row's `version`. */

@@ -6,13 +6,13 @@
  * @packageDocumentation
  * @module crm-ownership/sqlite
  */
-import { jitterDelay, sleep, sqlStore, type Driver, type SqlStore } from "../sql/sqlStore.js";
+import type { SqlStore } from "crm-ownership";
+import { jitterDelay, sleep, sqlStore, type Driver } from "../sql/sqlStore.js";
 import type { Row, Steps } from "../sql/steps.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 
-export { SQLITE_MIGRATIONS, type Migration } from "./migrations.js";
-export type { SqlStore, ReadEventsOptions, RelayReport } from "../sql/sqlStore.js";
-export type { UnreadableEvent } from "../sql/steps.js";
+export { SQLITE_MIGRATIONS } from "./migrations.js";
+export type { Migration, ReadEventsOptions, RelayReport, SqlStore, UnreadableEvent } from "crm-ownership";
 
 /**
  * What the store calls on a better-sqlite3 statement (declared here so the package imports no

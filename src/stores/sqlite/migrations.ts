@@ -4,24 +4,8 @@
  * `crm_migrations`). Never edit a released migration: add the next one. The tables are described
  * in src/stores/sql/schema.ts and docs/integration.md.
  */
+import type { Migration } from "crm-ownership";
 import { schemaV1 } from "../sql/schema.js";
-
-/**
- * One migration: its number and the statements it runs.
- *
- * @example
- * ```ts
- * import { SQLITE_MIGRATIONS, type Migration } from "crm-ownership/sqlite";
- *
- * const latest: Migration | undefined = SQLITE_MIGRATIONS.at(-1);
- * latest?.version; // the schema version a migrated database is at
- * ```
- */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
 
 /**
  * Every migration, oldest first (what `migrate()` applies; shown here for review or for a team

@@ -57,10 +57,13 @@ export interface Plan {
   readonly broken?: boolean;
   /** Copies planted are rotation assignments (see workload.ts). */
   readonly rotatingCopies?: boolean;
+  /** How many accounts the workers share (worker i writes to account i mod accounts; default 1). */
+  readonly accounts?: number;
 }
 
 export interface Figures {
   readonly workers: number;
+  readonly accounts: number;
   readonly deliveries: number;
   readonly copiesPlanted: number;
   readonly acknowledged: number;
@@ -80,16 +83,26 @@ export interface Figures {
   readonly perSecond: number;
 }
 
-const ACCOUNT = "acct";
+/** The account of one worker: "acct" when there is one, else acct-0, acct-1, … */
+const accountOf = (plan: Plan, slot: number): string => ((plan.accounts ?? 1) === 1 ? "acct" : `acct-${slot % (plan.accounts ?? 1)}`);
 
-export async function multiProcessRun(plan: Plan): Promise<{ facts: RunFacts; figures: Figures; stderr: string }> {
+/** A run's facts per account (one entry for one account), and its figures. */
+export async function multiProcessRun(plan: Plan): Promise<{ facts: RunFacts; perAccount: RunFacts[]; figures: Figures; stderr: string }> {
   const bundle = workerBundle();
-  const load = workload(plan.seed, plan.workers, plan.perWorker, { rotatingCopies: plan.rotatingCopies === true });
+  const load = workload(plan.seed, plan.workers, plan.perWorker, { rotatingCopies: plan.rotatingCopies === true, accounts: plan.accounts ?? 1 });
   await plan.store.migrate();
-  await plan.store.createAccount(ACCOUNT, load.initial);
+  const accounts = [...new Set(Array.from({ length: plan.workers }, (_, slot) => accountOf(plan, slot)))];
+  for (const accountId of accounts) await plan.store.createAccount(accountId, load.initial);
   const dir = mkdtempSync(join(tmpdir(), "crm-workers-"));
   const acks: Ack[] = [];
-  const delivered: CrmEvent[] = [];
+  const delivered = new Map<string, CrmEvent[]>(accounts.map((a) => [a, []]));
+  const relayAll = async () => {
+    for (const accountId of accounts) {
+      await plan.store.relay(accountId, (event) => {
+        delivered.get(accountId)?.push(event);
+      });
+    }
+  };
   let stderr = "";
   let kills = 0;
   let processes = 0;
@@ -110,7 +123,7 @@ export async function multiProcessRun(plan: Plan): Promise<{ facts: RunFacts; fi
         const config: WorkerConfig = {
           kind: plan.kind,
           ...plan.connection,
-          accountId: ACCOUNT,
+          accountId: accountOf(plan, slot),
           deliveries: load.lists[slot] as WorkerConfig["deliveries"],
           start: next[slot] as number,
           together: [...load.together].filter(([, pair]) => pair.includes(slot)).map(([position]) => position),
@@ -189,9 +202,7 @@ export async function multiProcessRun(plan: Plan): Promise<{ facts: RunFacts; fi
     // The relay runs beside the writers, as a host's relay process would.
     const relaying = (async () => {
       while (running) {
-        await plan.store.relay(ACCOUNT, (event) => {
-          delivered.push(event);
-        });
+        await relayAll();
         await new Promise((r) => setTimeout(r, 25));
       }
     })();
@@ -202,15 +213,23 @@ export async function multiProcessRun(plan: Plan): Promise<{ facts: RunFacts; fi
       await relaying;
     }
     const seconds = (performance.now() - started) / 1000;
-    await plan.store.relay(ACCOUNT, (event) => {
-      delivered.push(event);
-    });
-    const events = await plan.store.readEvents(ACCOUNT);
-    const final = await plan.store.loadAccount(ACCOUNT);
-    if (final === undefined) throw new Error("the account is gone");
+    await relayAll();
+    const perAccount: RunFacts[] = [];
+    for (const accountId of accounts) {
+      const final = await plan.store.loadAccount(accountId);
+      if (final === undefined) throw new Error(`account ${accountId} is gone`);
+      perAccount.push({
+        initial: load.initial,
+        acks: acks.filter((a) => a.accountId === accountId),
+        events: await plan.store.readEvents(accountId),
+        final,
+        delivered: delivered.get(accountId) ?? [],
+      });
+    }
     const ok = acks.filter((a) => a.ok);
     const figures: Figures = {
       workers: plan.workers,
+      accounts: accounts.length,
       deliveries: load.deliveries,
       copiesPlanted: load.copies,
       acknowledged: acks.length,
@@ -221,12 +240,12 @@ export async function multiProcessRun(plan: Plan): Promise<{ facts: RunFacts; fi
       resent: acks.reduce((sum, a) => sum + a.sends - 1, 0),
       kills,
       processes,
-      events: events.length,
-      finalVersion: final.version,
+      events: perAccount.reduce((sum, f) => sum + f.events.length, 0),
+      finalVersion: Math.max(...perAccount.map((f) => f.final.version)),
       seconds: Math.round(seconds * 10) / 10,
       perSecond: Math.round(acks.length / seconds),
     };
-    return { facts: { initial: load.initial, acks, events, final, delivered }, figures, stderr };
+    return { facts: perAccount[0] as RunFacts, perAccount, figures, stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

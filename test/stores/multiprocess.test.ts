@@ -1,6 +1,6 @@
 /**
  * Exactly once, from many OS processes: N = 2, 4, 8 worker processes per store send random
- * commands to one account, copies of one command from two processes at the same moment, late
+ * commands to one account (and 8 workers to 4 accounts, for comparison), copies of one command from two processes at the same moment, late
  * copies, and random SIGKILLs (a killed worker is restarted and delivers its unacknowledged
  * command again). A relay runs beside them. Afterwards every check of checks.ts must hold.
  *
@@ -43,6 +43,28 @@ describe.each<Engine>(["sqlite", "postgres"])("%s store, many processes", (engin
       expect(run.figures.acknowledged).toBe(run.figures.deliveries);
       expect(run.figures.duplicatesCaught).toBeGreaterThan(0);
       expect(run.figures.kills).toBeGreaterThan(0);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("N = 8 workers on 4 accounts (two each): every check holds on every account", { timeout: 120_000 }, async () => {
+    const db = await open(engine);
+    try {
+      const run = await multiProcessRun({
+        kind: engine === "sqlite" ? "sqlite" : "postgres",
+        connection: db.connection,
+        store: db.store,
+        workers: 8,
+        perWorker: Math.ceil(DELIVERIES / 8),
+        kills: 8,
+        seed: 2008,
+        accounts: 4,
+      });
+      figures.push({ store: engine, ...run.figures });
+      expect(run.perAccount).toHaveLength(4);
+      expect(run.figures.duplicatesCaught).toBeGreaterThan(0);
+      for (const facts of run.perAccount) expect(checkRun(facts)).toEqual({});
     } finally {
       await db.close();
     }

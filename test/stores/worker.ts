@@ -29,6 +29,7 @@ export interface WorkerConfig {
 
 /** What a worker prints per acknowledged delivery. */
 export interface Ack {
+  readonly accountId: string;
   readonly position: number;
   readonly commandId: string;
   readonly ok: boolean;
@@ -91,8 +92,8 @@ for (let position = config.start; position < config.deliveries.length; position+
     const gaveUp = !result.ok && result.error.code === "VERSION_CONFLICT" && !("expectedVersion" in result.error);
     if (gaveUp && sends < 50) continue;
     const ack: Ack = result.ok
-      ? { position, commandId: delivery.commandId, ok: true, version: result.version, events: result.events.length, duplicate: result.duplicate, attempts, sends }
-      : { position, commandId: delivery.commandId, ok: false, events: 0, duplicate: result.duplicate, attempts, sends, code: result.error.code };
+      ? { accountId: config.accountId, position, commandId: delivery.commandId, ok: true, version: result.version, events: result.events.length, duplicate: result.duplicate, attempts, sends }
+      : { accountId: config.accountId, position, commandId: delivery.commandId, ok: false, events: 0, duplicate: result.duplicate, attempts, sends, code: result.error.code };
     process.stdout.write(`${JSON.stringify(ack)}\n`);
     break;
   }

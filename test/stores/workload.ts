@@ -46,13 +46,20 @@ const rotating = (id: string): Delivery => ({
  * carry a copy in a second list. With `rotatingCopies`, the copied commands are rotation
  * assignments (see `rotating`).
  */
-export function workload(seed: number, workers: number, perWorker: number, options: { readonly dupRate?: number; readonly lateRate?: number; readonly rotatingCopies?: boolean } = {}): Workload {
+export function workload(
+  seed: number,
+  workers: number,
+  perWorker: number,
+  options: { readonly dupRate?: number; readonly lateRate?: number; readonly rotatingCopies?: boolean; readonly accounts?: number } = {},
+): Workload {
+  // Worker i writes to account i mod accounts: a copy goes to another worker of the same account.
+  const accounts = options.accounts ?? 1;
+  const peers = Math.floor(workers / accounts);
   const dupRate = options.dupRate ?? 0.15;
   const lateRate = options.lateRate ?? 0.03;
   const rng = prng(seed);
   const initial = initialRecords(rng);
   const lists: Delivery[][] = Array.from({ length: workers }, () => []);
-  const sent: Delivery[] = [];
   const together = new Map<number, readonly [number, number]>();
   let copies = 0;
   let next = 0;
@@ -60,20 +67,21 @@ export function workload(seed: number, workers: number, perWorker: number, optio
     for (const list of lists) {
       const d = delivery(rng, `cmd-${seed}-${next++}`);
       list.push(d);
-      sent.push(d);
     }
-    if (workers > 1 && rng.chance(dupRate * workers)) {
+    if (peers > 1 && rng.chance(dupRate * workers)) {
       // The same command, at the same position, in two lists: two processes send it together.
       const a = rng.int(workers);
-      const b = (a + 1 + rng.int(workers - 1)) % workers;
+      const b = (a + accounts * (1 + rng.int(peers - 1))) % workers;
       if (options.rotatingCopies === true) (lists[a] as Delivery[])[p] = rotating(`cmd-${seed}-${next++}`);
       (lists[b] as Delivery[])[p] = (lists[a] as Delivery[])[p] as Delivery;
       together.set(p, [a, b]);
       copies++;
     } else if (p > 5 && rng.chance(lateRate * workers)) {
-      // A late copy (a redelivered queue message): an earlier command again.
-      const list = lists[rng.int(workers)] as Delivery[];
-      list[p] = sent[rng.int(Math.max(1, sent.length - workers))] as Delivery;
+      // A late copy (a redelivered queue message): an earlier command of the same account again.
+      const target = rng.int(workers);
+      const list = lists[target] as Delivery[];
+      const from = lists[(target + accounts * rng.int(peers)) % workers] as Delivery[];
+      list[p] = from[rng.int(p)] as Delivery;
       copies++;
     }
   }

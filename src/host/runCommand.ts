@@ -74,7 +74,8 @@ const DEFAULT_ATTEMPTS = 10;
  *    `maxAttempts` times.
  *
  * A refusal is final: with a `commandId` it is remembered (a redelivered copy gets the same
- * refusal, never a different answer on a later state), and nothing else is written. A command
+ * refusal, never a different answer on a later state), and nothing else is written. A malformed
+ * `context` (`INVALID_COMMAND` naming `context…`) is the host's mistake and is not remembered. A command
  * that changes nothing writes no row and no event (only its outcome, when it has a `commandId`).
  * Stored rows the library refuses give `INVALID_STORED_DATA` naming the record's id; nothing is
  * written. Store failures (a lost connection) are thrown as the driver threw them.
@@ -176,8 +177,12 @@ export async function runCommand(
   };
 }
 
-/** A refusal worth remembering: one the command would get again. An incomplete load is the store's fault, not the command's. */
-const isFinal = (error: CrmError): boolean => error.code !== "INCOMPLETE_SNAPSHOT";
+/**
+ * A refusal worth remembering: the command's own answer. Not an incomplete load (the store's
+ * fault) nor an invalid context (the host's: the body parsed, so INVALID_COMMAND here is about
+ * the context), which a corrected retry of the same command must not be refused for.
+ */
+const isFinal = (error: CrmError): boolean => error.code !== "INCOMPLETE_SNAPSHOT" && error.code !== "INVALID_COMMAND";
 
 const fromOutcome = (outcome: StoredOutcome, duplicate: boolean, attempts: number): RunCommandResult =>
   outcome.ok

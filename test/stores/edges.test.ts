@@ -117,6 +117,22 @@ describe("runCommand over stores that misbehave", () => {
     });
   });
 
+  it("a malformed context is the host's mistake: INVALID_COMMAND naming it, not remembered for the commandId", async () => {
+    const commits: unknown[] = [];
+    const store: Store = {
+      load: records,
+      commit: async (_a, request) => {
+        commits.push(request);
+        return { status: "committed" };
+      },
+    };
+    const body = { type: "assignContactOwner", contactId: "acme", ownerId: "ben", commandId: "c-1" };
+    const bad = await runCommand(store, "acct", body, { actor: {} } as unknown as CommandContext);
+    expect(bad).toMatchObject({ ok: false, error: { code: "INVALID_COMMAND", field: expect.stringMatching(/^context/) } });
+    expect(commits).toEqual([]);
+    expect(await runCommand(store, "acct", body, SYSTEM)).toMatchObject({ ok: true, duplicate: false });
+  });
+
   it("maxAttempts below 1 still runs once", async () => {
     let loads = 0;
     const store: Store = {

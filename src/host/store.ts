@@ -96,8 +96,9 @@ export type CommitResult =
   | { readonly status: "exists"; readonly kind: "contact" | "opportunity"; readonly id: string };
 
 /**
- * The storage `runCommand` works on. Every method is async; the library calls nothing else and
- * does no I/O of its own. The rules an implementation must keep (the official stores keep them,
+ * The storage `runCommand` works on. Its methods may return promises (any real database) or plain
+ * values (a synchronous driver such as better-sqlite3, or memory); the library calls nothing else
+ * and does no I/O of its own. The rules an implementation must keep (the official stores keep them,
  * and docs/integration.md shows a small one):
  *
  * - `load` reads in **one consistent snapshot** (one read transaction; REPEATABLE READ on
@@ -121,9 +122,9 @@ export type CommitResult =
  */
 export interface Store {
   /** Reads what a command needs, or the stored outcome of its `commandId`, in one consistent snapshot. */
-  load(accountId: string, needed: RecordsNeeded, commandId: string | undefined): Promise<LoadResult>;
+  load(accountId: string, needed: RecordsNeeded, commandId: string | undefined): Promise<LoadResult> | LoadResult;
   /** Writes one command's rows, events and outcome in one transaction, or nothing. */
-  commit(accountId: string, request: CommitRequest): Promise<CommitResult>;
+  commit(accountId: string, request: CommitRequest): Promise<CommitResult> | CommitResult;
   /** Waits a little (with jitter) before attempt `attempt + 1` after a conflict. */
-  pause?(attempt: number): Promise<void>;
+  pause?(attempt: number): Promise<void> | void;
 }

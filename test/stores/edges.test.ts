@@ -133,6 +133,24 @@ describe("runCommand over stores that misbehave", () => {
     expect(await runCommand(store, "acct", body, SYSTEM)).toMatchObject({ ok: true, duplicate: false });
   });
 
+  it("a synchronous store (plain values, no promises) works as well", async () => {
+    let pauses = 0;
+    let conflicts = 1;
+    const store: Store = {
+      load: () => ({ found: "records", records: RECORDS }),
+      commit: () => (conflicts-- > 0 ? { status: "conflict" } : { status: "committed" }),
+      pause: () => {
+        pauses++;
+      },
+    };
+    expect(await runCommand(store, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM)).toMatchObject({
+      ok: true,
+      version: 1,
+      attempts: 2,
+    });
+    expect(pauses).toBe(1);
+  });
+
   it("maxAttempts below 1 still runs once", async () => {
     let loads = 0;
     const store: Store = {

@@ -25,50 +25,34 @@ afterAll(() => {
   if (figures.length > 0) console.table(figures);
 });
 
-describe.each<Engine>(["sqlite", "postgres"])("%s store, many processes", (engine) => {
-  it.each([2, 4, 8])("N = %i workers: every check holds", { timeout: 120_000 }, async (workers) => {
-    const db = await open(engine);
-    try {
-      const run = await multiProcessRun({
-        kind: engine === "sqlite" ? "sqlite" : "postgres",
-        connection: db.connection,
-        store: db.store,
-        workers,
-        perWorker: Math.ceil(DELIVERIES / workers),
-        kills: workers,
-        seed: 1000 + workers,
-      });
-      figures.push({ store: engine, ...run.figures });
-      expect(checkRun(run.facts)).toEqual({});
-      expect(run.figures.acknowledged).toBe(run.figures.deliveries);
-      expect(run.figures.duplicatesCaught).toBeGreaterThan(0);
-      expect(run.figures.kills).toBeGreaterThan(0);
-    } finally {
-      await db.close();
-    }
-  });
+/** One run of `workers` processes over `accounts` accounts, every check on every account. */
+async function runAndCheck(engine: Engine, workers: number, accounts: number, seed: number): Promise<void> {
+  const db = await open(engine);
+  try {
+    const run = await multiProcessRun({
+      kind: engine === "sqlite" ? "sqlite" : "postgres",
+      connection: db.connection,
+      store: db.store,
+      workers,
+      perWorker: Math.ceil(DELIVERIES / workers),
+      kills: workers,
+      seed,
+      accounts,
+    });
+    figures.push({ store: engine, ...run.figures });
+    expect(run.perAccount).toHaveLength(accounts);
+    for (const facts of run.perAccount) expect(checkRun(facts)).toEqual({});
+    expect(run.figures.acknowledged).toBe(run.figures.deliveries);
+    expect(run.figures.duplicatesCaught).toBeGreaterThan(0);
+    expect(run.figures.kills).toBeGreaterThan(0);
+  } finally {
+    await db.close();
+  }
+}
 
-  it("N = 8 workers on 4 accounts (two each): every check holds on every account", { timeout: 120_000 }, async () => {
-    const db = await open(engine);
-    try {
-      const run = await multiProcessRun({
-        kind: engine === "sqlite" ? "sqlite" : "postgres",
-        connection: db.connection,
-        store: db.store,
-        workers: 8,
-        perWorker: Math.ceil(DELIVERIES / 8),
-        kills: 8,
-        seed: 2008,
-        accounts: 4,
-      });
-      figures.push({ store: engine, ...run.figures });
-      expect(run.perAccount).toHaveLength(4);
-      expect(run.figures.duplicatesCaught).toBeGreaterThan(0);
-      for (const facts of run.perAccount) expect(checkRun(facts)).toEqual({});
-    } finally {
-      await db.close();
-    }
-  });
+describe.each<Engine>(["sqlite", "postgres"])("%s store, many processes", (engine) => {
+  it.each([2, 4, 8])("N = %i workers on one account: every check holds", { timeout: 120_000 }, (workers) => runAndCheck(engine, workers, 1, 1000 + workers));
+  it("N = 8 workers on 4 accounts (two each): every check holds on every account", { timeout: 120_000 }, () => runAndCheck(engine, 8, 4, 2008));
 });
 
 describe("the checker catches a broken store", () => {

@@ -17,7 +17,7 @@ import {
   type Store,
 } from "../../src/index.js";
 import { assertSameRecords } from "../../src/testing/index.js";
-import { open, openPGlite, type Engine, type Opened } from "./databases.js";
+import { engines, open, openPGlite, type Engine, type Opened } from "./databases.js";
 
 const SYSTEM: CommandContext = { actor: { system: "test" } };
 const AT: CommandContext = { actor: { userId: "ana" }, at: "2025-05-01T09:30:00Z" };
@@ -33,7 +33,7 @@ const ACME: CrmRecordsInit = {
 
 const TABLES = ["crm_accounts", "crm_users", "crm_contacts", "crm_opportunities", "crm_followers", "crm_rotations", "crm_events", "crm_commands"];
 
-describe.each<Engine>(["sqlite", "postgres"])("%s store", (engine) => {
+describe.each<Engine>(engines())("%s store", (engine) => {
   // One database per engine, emptied before each test (a fresh PostgreSQL database costs ~0.3 s).
   let db: Opened;
   beforeAll(async () => {

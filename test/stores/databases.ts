@@ -44,8 +44,21 @@ export async function openSqlite(): Promise<Opened> {
 }
 
 let databases = 0;
-export async function openPostgres(): Promise<Opened> {
+/** The test PostgreSQL server; throws when it did not start (its tests are skipped then: see `engines`). */
+export function postgresServer(): { host: string; port: number; user: string } {
   const server = inject("postgres");
+  if (server === null) throw new Error("no PostgreSQL server in this run");
+  return server;
+}
+
+/** Whether this run has a PostgreSQL server (always in CI; see globalSetup.ts). */
+export const hasPostgres = (): boolean => inject("postgres") !== null;
+
+/** The engines to test: both, or SQLite alone on a machine without PostgreSQL outside CI. */
+export const engines = (): Engine[] => (hasPostgres() ? ["sqlite", "postgres"] : ["sqlite"]);
+
+export async function openPostgres(): Promise<Opened> {
+  const server = postgresServer();
   const database = `crm_${process.pid}_${++databases}`;
   const admin = new pg.Client({ ...server, database: "postgres" });
   await admin.connect();

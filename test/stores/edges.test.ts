@@ -22,8 +22,7 @@ import { readEvent } from "../../src/stores/sql/steps.js";
 import { sqliteStore } from "../../src/stores/sqlite/index.js";
 import Database from "better-sqlite3";
 import pg from "pg";
-import { inject } from "vitest";
-import { openSqlite, type Opened } from "./databases.js";
+import { hasPostgres, openSqlite, postgresServer, type Opened } from "./databases.js";
 
 const SYSTEM: CommandContext = { actor: { system: "test" } };
 const RECORDS: CrmRecordsInit = {
@@ -272,7 +271,7 @@ describe("SQLite store edges", () => {
 });
 
 describe("PostgreSQL store edges", () => {
-  const server = () => inject("postgres");
+  const server = postgresServer;
 
   it("serialisation failures and deadlocks are conflicts; a client that cannot roll back is discarded", async () => {
     const released: unknown[] = [];
@@ -297,7 +296,7 @@ describe("PostgreSQL store edges", () => {
     expect(released.at(-1)).toEqual(new Error("gone"));
   });
 
-  it("the PGlite path (one transaction at a time, rolled back by throwing) over a real server: ALREADY_EXISTS leaves nothing", async () => {
+  it.skipIf(!hasPostgres())("the PGlite path (one transaction at a time, rolled back by throwing) over a real server: ALREADY_EXISTS leaves nothing", async () => {
     const { host, port, user } = server();
     const admin = new pg.Client({ host, port, user, database: "postgres" });
     await admin.connect();

@@ -12,7 +12,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkRun, CHECKS, type CheckName, type RunFacts } from "./checks.js";
-import { open, type Engine, type Opened } from "./databases.js";
+import { engines, open, type Engine, type Opened } from "./databases.js";
 import { multiProcessRun, workerBundle, type Figures } from "./harness.js";
 
 const DELIVERIES = Number(process.env["MP_DELIVERIES"] ?? "320");
@@ -50,7 +50,7 @@ async function runAndCheck(engine: Engine, workers: number, accounts: number, se
   }
 }
 
-describe.each<Engine>(["sqlite", "postgres"])("%s store, many processes", (engine) => {
+describe.each<Engine>(engines())("%s store, many processes", (engine) => {
   it.each([2, 4, 8])("N = %i workers on one account: every check holds", { timeout: 120_000 }, (workers) => runAndCheck(engine, workers, 1, 1000 + workers));
   it("N = 8 workers on 4 accounts (two each): every check holds on every account", { timeout: 120_000 }, () => runAndCheck(engine, 8, 4, 2008));
 });

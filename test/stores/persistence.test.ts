@@ -9,14 +9,14 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createState, runCommand } from "../../src/index.js";
 import { arbScenario, assertSameRecords, runSequence } from "../../src/testing/index.js";
-import { open, type Engine, type Opened } from "./databases.js";
+import { engines, open, type Engine, type Opened } from "./databases.js";
 
 const scale = Number(process.env["PROPERTY_RUNS_SCALE"] ?? "1");
 
-describe.each<[Engine, number]>([
-  ["sqlite", 40],
-  ["postgres", 15],
-])("%s store", (engine, runs) => {
+const RUNS: Record<Engine, number> = { sqlite: 40, postgres: 15, pglite: 5 };
+
+describe.each<Engine>(engines())("%s store", (engine) => {
+  const runs = RUNS[engine];
   let db: Opened;
   beforeAll(async () => {
     db = await open(engine);

@@ -106,7 +106,8 @@ export async function runCommand(
   const command = parsed.command;
   const commandId = command.commandId;
   const needed = recordsNeeded(command, context);
-  const maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_ATTEMPTS));
+  const asked = options.maxAttempts ?? DEFAULT_ATTEMPTS;
+  const maxAttempts = Number.isFinite(asked) ? Math.max(1, Math.floor(asked)) : DEFAULT_ATTEMPTS;
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (attempt > 1) await store.pause?.(attempt - 1);

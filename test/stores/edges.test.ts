@@ -150,7 +150,7 @@ describe("runCommand over stores that misbehave", () => {
     expect(pauses).toBe(1);
   });
 
-  it("maxAttempts below 1 still runs once", async () => {
+  it("maxAttempts below 1 still runs once; one that is not a number is the default", async () => {
     let loads = 0;
     const store: Store = {
       load: async () => {
@@ -165,6 +165,10 @@ describe("runCommand over stores that misbehave", () => {
       error: { code: "VERSION_CONFLICT" },
     });
     expect(loads).toBe(1);
+    // Not a number: the default (10).
+    loads = 0;
+    expect(await runCommand(store, "acct", { type: "deleteContact", contactId: "acme" }, SYSTEM, { maxAttempts: Number.NaN })).toMatchObject({ attempts: 10 });
+    expect(loads).toBe(10);
   });
 });
 

@@ -68,7 +68,8 @@ export { changedRecords, type RecordChanges, type TableChanges, type ResultLike 
 
 // Hosting: the load → execute → commit loop, exactly once per commandId, over a Store
 export { runCommand, type RunCommandOptions, type RunCommandResult } from "./host/runCommand.js";
-export type { Store, StoredOutcome, LoadResult, CommitRequest, CommitResult } from "./host/store.js";
+export type { Store, StoredOutcome, LoadResult, CommitRequest, CommitResult, OwnedGroups, OwnedGroupsQuery } from "./host/store.js";
+export { runBulk, type BulkCommand, type BulkProgress, type RunBulkOptions, type RunBulkResult } from "./host/runBulk.js";
 export {
   StoredDataError,
   invalidStoredData,

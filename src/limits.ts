@@ -18,6 +18,8 @@ export const LIMITS = Object.freeze({
   rotationUsers: 1_000,
   /** The weight of one rotation member. */
   weight: 1_000,
+  /** Contacts in one `transferOwnership`'s `contactIds` (one chunk of a bulk run: docs/integration.md). */
+  transferContactIds: 10_000,
   /** Commands in one `executeAll` batch. */
   batch: 100_000,
 });

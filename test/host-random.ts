@@ -162,7 +162,9 @@ export function partialRecords(all: CrmRecords, needed: RecordsNeeded): CrmRecor
   const wanted = new Set(needed.opportunityIds);
   for (const o of all.opportunities) if (wanted.has(o.id)) contactIds.add(o.contactId);
   // Bulk moves and offboarding: the contacts their users own or follow, directly or by a deal.
-  const theirs = new Set(needed.load === "recordsOfUsers" ? needed.users : []);
+  const theirs = new Set(needed.load === "recordsOfUsers" || needed.load === "recoupling" ? needed.users : []);
+  // Re-coupling: the split groups and those with an automatic follow, each whole.
+  if (needed.load === "recoupling") for (const id of recouplingGroups(all)) contactIds.add(id);
   const touches = (r: { ownerId: string | null; followers: readonly { userId: string }[] }) =>
     (r.ownerId !== null && theirs.has(r.ownerId)) || r.followers.some((f) => theirs.has(f.userId));
   for (const c of all.contacts) if (touches(c)) contactIds.add(c.id);
@@ -183,6 +185,17 @@ export function partialRecords(all: CrmRecords, needed: RecordsNeeded): CrmRecor
     opportunities,
     rotations: all.rotations.filter((r) => rotationIds.has(r.id)),
   };
+}
+
+/** The contacts whose group re-coupling changes: split, or with an `automation` follow on the contact or one of its opportunities. */
+export function recouplingGroups(all: CrmRecords): Set<string> {
+  const ids = new Set<string>();
+  const owner = new Map(all.contacts.map((c) => [c.id, c.ownerId]));
+  for (const c of all.contacts) if (c.followers.some((f) => f.source === "automation")) ids.add(c.id);
+  for (const o of all.opportunities) {
+    if (o.ownerId !== owner.get(o.contactId) || o.followers.some((f) => f.source === "automation")) ids.add(o.contactId);
+  }
+  return ids;
 }
 
 /** `partialRecords` for one command run with `context`. */

@@ -95,8 +95,16 @@ describe("recordsNeeded: what a host loads before a command", () => {
     });
   });
 
-  it("turning separate owners off needs the whole account (it re-couples every contact); other setting changes need no record", () => {
-    expect(recordsNeeded({ type: "updateSettings", allowDifferentOwners: false }, SYSTEM).load).toBe("wholeAccount");
+  it("turning separate owners off needs the groups it re-couples (load: recoupling); other setting changes need no record", () => {
+    expect(recordsNeeded({ type: "updateSettings", allowDifferentOwners: false }, SYSTEM)).toEqual({
+      load: "recoupling",
+      users: [],
+      contactIds: [],
+      opportunityIds: [],
+      userIds: [],
+      rotationIds: [],
+      allUsers: false,
+    });
     expect(recordsNeeded({ type: "updateSettings", allowDifferentOwners: true }, SYSTEM).load).toBe("records");
     expect(recordsNeeded({ type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true }, SYSTEM)).toEqual({
       load: "records",
@@ -144,12 +152,12 @@ describe("recordsNeeded: what a host loads before a command", () => {
     });
   });
 
-  it("a batch that also turns separate owners off needs the whole account, however few records its bulk moves need", () => {
+  it("a batch that also turns separate owners off needs the re-coupled groups plus what its bulk moves need", () => {
     const needed = recordsNeeded([
       { type: "deactivateUser", userId: "ana", reassignTo: "ben" },
       { type: "updateSettings", allowDifferentOwners: false },
     ], SYSTEM);
-    expect(needed.load).toBe("wholeAccount");
+    expect(needed).toMatchObject({ load: "recoupling", users: ["ana"], allUsers: true });
   });
 
   it("a snapshot loaded without one of a contact's opportunities is refused, not half-applied", () => {

@@ -2,7 +2,8 @@
 import { errors } from "../errors.js";
 import { moveOwnedRecords } from "../rules/bulkMove.js";
 import { checkAssignable, checkKnown } from "../rules/users.js";
-import { boolean, id, idOrNull, oneOf, optional } from "./fields.js";
+import { boolean, id, idOrNull, list, oneOf, optional } from "./fields.js";
+import { LIMITS } from "../limits.js";
 import type { User } from "../model/records.js";
 import type { CommandMeta } from "./meta.js";
 import type { Context, Refusal } from "./context.js";
@@ -26,6 +27,12 @@ export interface TransferOwnership extends CommandMeta {
   readonly toUserId: string | null;
   readonly records?: "contacts" | "opportunities" | "all" | undefined;
   readonly includeClosed?: boolean | undefined;
+  /**
+   * Only the groups of these contacts (each contact with its opportunities); the others stay.
+   * A contact that does not exist is skipped. At most `LIMITS.transferContactIds`. `runBulk`
+   * uses it to move a large transfer chunk by chunk (docs/integration.md).
+   */
+  readonly contactIds?: readonly string[] | undefined;
 }
 
 /**
@@ -66,6 +73,7 @@ export const transferOwnershipShape = {
   toUserId: idOrNull,
   records: optional(oneOf("contacts", "opportunities", "all")),
   includeClosed: optional(boolean),
+  contactIds: optional(list(id, LIMITS.transferContactIds)),
 } as const;
 /** @internal */
 export const deactivateUserShape = { userId: id, reassignTo: idOrNull, includeClosed: optional(boolean) } as const;
@@ -84,6 +92,7 @@ export function decideTransferOwnership(ctx: Context, command: TransferOwnership
     includeClosed: command.includeClosed ?? false,
     cause: "transfer",
     field: "fromUserId",
+    contactIds: command.contactIds,
   });
 }
 

@@ -48,7 +48,14 @@ export interface NeededIds {
  *   of `users` owns or follows, or with an opportunity one of them owns or follows, each with all
  *   of its opportunities. A host without indexes on owners and followers may load the whole
  *   account instead.
- * - `load: "wholeAccount"` (turning separate owners off): every record of the account.
+ * - `load: "recoupling"` (turning separate owners off): the ids and `users` as for
+ *   `recordsOfUsers` (a batch may hold a bulk move too), plus every contact group that re-coupling
+ *   changes: each contact with an opportunity whose owner differs from the contact's (a split
+ *   group), and each contact with an `automation` follow on it or on one of its opportunities,
+ *   each with all of its opportunities. A host that cannot find those may load the whole account
+ *   instead (the official stores keep a flag per contact, indexed: docs/integration.md).
+ * - `load: "wholeAccount"`: every record of the account. `recordsNeeded` no longer asks for it
+ *   (since 0.2); a store may still answer it, e.g. to read an account whole.
  *
  * @example
  * ```ts
@@ -56,6 +63,7 @@ export interface NeededIds {
  * switch (needed.load) {
  *   case "records": break; // needed.contactIds, needed.opportunityIds, …
  *   case "recordsOfUsers": needed.users; break; // ["ana"]: every contact ana owns or follows, with its opportunities
+ *   case "recoupling": break; // the split groups and those with automatic follows, plus the ids
  *   case "wholeAccount": break;
  * }
  * ```
@@ -63,6 +71,7 @@ export interface NeededIds {
 export type RecordsNeeded =
   | ({ readonly load: "records" } & NeededIds)
   | ({ readonly load: "recordsOfUsers"; readonly users: readonly string[] } & NeededIds)
+  | ({ readonly load: "recoupling"; readonly users: readonly string[] } & NeededIds)
   | ({ readonly load: "wholeAccount" } & NeededIds);
 
 /**
@@ -88,7 +97,7 @@ export function recordsNeeded(commands: Command | readonly Command[], context: C
   const opportunities = new Set<string>();
   const users = new Set<string>();
   const rotations = new Set<string>();
-  let wholeAccount = false;
+  let recoupling = false;
   let allUsers = false;
   const recordsOf = new Set<string>();
   const user = (id: string | null | undefined) => {
@@ -108,8 +117,8 @@ export function recordsNeeded(commands: Command | readonly Command[], context: C
     const command = parsed.command;
     switch (command.type) {
       case "updateSettings":
-        // Turning separate owners off re-couples every contact of the account.
-        if (command.allowDifferentOwners === false) wholeAccount = true;
+        // Turning separate owners off changes the split groups and those with automatic follows only.
+        if (command.allowDifferentOwners === false) recoupling = true;
         break;
       case "createContact":
         contacts.add(command.contactId);
@@ -157,7 +166,9 @@ export function recordsNeeded(commands: Command | readonly Command[], context: C
         if (command.rotationId !== undefined) rotations.add(command.rotationId);
         break;
       case "transferOwnership":
-        recordsOf.add(command.fromUserId);
+        // A chunk of a bulk run names its groups: just those, not everything the user owns.
+        if (command.contactIds !== undefined) command.contactIds.forEach((id) => contacts.add(id));
+        else recordsOf.add(command.fromUserId);
         user(command.fromUserId);
         user(command.toUserId);
         break;
@@ -182,7 +193,7 @@ export function recordsNeeded(commands: Command | readonly Command[], context: C
     rotationIds: [...rotations],
     allUsers,
   };
-  if (wholeAccount) return { load: "wholeAccount", ...ids };
+  if (recoupling) return { load: "recoupling", users: [...recordsOf], ...ids };
   if (recordsOf.size > 0) return { load: "recordsOfUsers", users: [...recordsOf], ...ids };
   return { load: "records", ...ids };
 }

@@ -127,4 +127,44 @@ export interface Store {
   commit(accountId: string, request: CommitRequest): Promise<CommitResult> | CommitResult;
   /** Waits a little (with jitter) before attempt `attempt + 1` after a conflict. */
   pause?(attempt: number): Promise<void> | void;
+  /**
+   * The first `limit` groups (contact ids, in creation order) that hold something a transfer
+   * from `query.userId` would move, and how many there are: what `runBulk` cuts its chunks from.
+   * Optional: only `runBulk` calls it (the official stores have it).
+   */
+  ownedGroups?(accountId: string, query: OwnedGroupsQuery): Promise<OwnedGroups> | OwnedGroups;
+}
+
+/**
+ * Which groups `Store.ownedGroups` looks for: those where `userId` owns the contact (unless
+ * `records` is `"opportunities"`) or an opportunity (unless `records` is `"contacts"`; open ones
+ * only unless `includeClosed`): exactly the groups a `transferOwnership` with the same fields
+ * changes.
+ *
+ * @example
+ * ```ts
+ * const query: OwnedGroupsQuery = { userId: "ana", records: "all", includeClosed: false, limit: 500 };
+ * ```
+ */
+export interface OwnedGroupsQuery {
+  readonly userId: string;
+  readonly records: "contacts" | "opportunities" | "all";
+  readonly includeClosed: boolean;
+  /** At most this many contact ids. */
+  readonly limit: number;
+}
+
+/**
+ * What `Store.ownedGroups` found, read in one snapshot.
+ *
+ * @example
+ * ```ts
+ * const found: OwnedGroups = { contactIds: ["acme", "globex"], total: 1200 }; // the first two of 1,200 groups
+ * ```
+ */
+export interface OwnedGroups {
+  /** The first groups, by their contact's creation order. */
+  readonly contactIds: readonly string[];
+  /** How many groups there are in all. */
+  readonly total: number;
 }

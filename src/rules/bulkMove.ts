@@ -16,6 +16,8 @@ export interface BulkMove {
   readonly includeClosed: boolean;
   readonly cause: Extract<Cause, "transfer" | "user-deactivated">;
   readonly field: string;
+  /** Only the groups of these contacts (a chunk of a bulk run); absent: every group of the snapshot. */
+  readonly contactIds?: readonly string[] | undefined;
 }
 
 /**
@@ -32,7 +34,10 @@ export function moveOwnedRecords(ctx: Context, move: BulkMove): Refusal {
   const selected = (o: Opportunity) => o.ownerId === move.from && (move.includeClosed || !isClosed(o.status));
   const change = { cause: move.cause, field: move.field };
 
-  for (const contact of ctx.s.contacts.all()) {
+  // A chunk names its groups: walk those (each once), not the snapshot.
+  const ids = move.contactIds === undefined ? undefined : new Set(move.contactIds);
+  const contacts = ids === undefined ? ctx.s.contacts.all() : [...ids].map((id) => ({ id }));
+  for (const contact of contacts) {
     const current = ctx.s.contacts.get(contact.id);
     if (current === undefined) continue;
     const ownsContact = takesContacts && current.ownerId === move.from;

@@ -3,7 +3,7 @@
  * entry so that both store entries share one declaration of each (types only: no code).
  */
 import type { CrmEvent } from "../events.js";
-import type { Store } from "../host/store.js";
+import type { OwnedGroups, OwnedGroupsQuery, Store } from "../host/store.js";
 import type { CrmRecordsInit } from "../model/records.js";
 import type { CrmState } from "../state/state.js";
 
@@ -98,6 +98,8 @@ export interface RelayReport {
 export interface SqlStore extends Store {
   /** Creates or updates the schema: applies the shipped migrations not applied yet (running it twice is harmless). Returns how many it applied. */
   migrate(): Promise<number>;
+  /** The first groups a user owns something of, and how many (`runBulk` cuts its chunks from them). */
+  ownedGroups(accountId: string, query: OwnedGroupsQuery): Promise<OwnedGroups>;
   /**
    * Creates an account from plain records (checked by `createState` first: throws
    * `InvalidSnapshotError` for records it refuses). Its version is the records' (0 unless they

@@ -326,7 +326,7 @@ describe("PostgreSQL store edges", () => {
     };
     try {
       const store = postgresStore(like);
-      expect(await store.migrate()).toBe(1);
+      expect(await store.migrate()).toBe(2);
       await store.createAccount("acct", RECORDS);
       await real.query("INSERT INTO crm_opportunities (account_id, id, contact_id, owner_id, status, position) VALUES ('acct', 'deal-9', 'gone', NULL, 'open', 0)");
       const result = await runCommand(store, "acct", { type: "createOpportunity", opportunityId: "deal-9", contactId: "acme" }, SYSTEM);

@@ -99,3 +99,32 @@ CREATE TABLE IF NOT EXISTS crm_commands (
   PRIMARY KEY (account_id, command_id)
 );
 `;
+
+/**
+ * Version 2: what re-coupling and bulk runs query, indexed so each is one lookup.
+ *
+ * - `crm_contacts.recouple`: 1 when turning separate owners off would change the contact's group
+ *   (an opportunity whose owner differs from the contact's, or an `automation` follow on the
+ *   contact or one of its opportunities). Every commit keeps it current for the groups it
+ *   writes; the partial index holds only those contacts, so the re-coupling load reads what it
+ *   changes, not the account.
+ * - `crm_opportunities_by_owner_seq`: the first N groups a user owns, in creation order, for
+ *   the chunks of a bulk run (`crm_contacts_by_owner` serves the contacts already).
+ * @internal
+ */
+export const schemaV2 = (d: SchemaTypes): string => /* sql */ `
+ALTER TABLE crm_contacts ADD COLUMN recouple ${d.flag} NOT NULL DEFAULT 0;
+UPDATE crm_contacts SET recouple = 1
+ WHERE EXISTS (SELECT 1 FROM crm_opportunities o
+                WHERE o.account_id = crm_contacts.account_id AND o.contact_id = crm_contacts.id
+                  AND o.owner_id IS DISTINCT FROM crm_contacts.owner_id)
+    OR EXISTS (SELECT 1 FROM crm_followers f
+                WHERE f.account_id = crm_contacts.account_id AND f.record_kind = 'contact'
+                  AND f.record_id = crm_contacts.id AND f.source = 'automation')
+    OR EXISTS (SELECT 1 FROM crm_followers f JOIN crm_opportunities o ON o.account_id = f.account_id AND o.id = f.record_id
+                WHERE f.account_id = crm_contacts.account_id AND f.record_kind = 'opportunity'
+                  AND o.contact_id = crm_contacts.id AND f.source = 'automation');
+CREATE INDEX IF NOT EXISTS crm_contacts_to_recouple ON crm_contacts (account_id, seq) WHERE recouple = 1;
+CREATE INDEX IF NOT EXISTS crm_contacts_by_owner_seq ON crm_contacts (account_id, owner_id, seq);
+CREATE INDEX IF NOT EXISTS crm_opportunities_by_owner_contact ON crm_opportunities (account_id, owner_id, contact_id);
+`;

@@ -16,6 +16,8 @@ import {
   type CrmRecordsInit,
   type CrmState,
   type LoadResult,
+  type OwnedGroups,
+  type OwnedGroupsQuery,
   type ReadEventsOptions,
   type RecordsNeeded,
   type RelayReport,
@@ -26,6 +28,7 @@ import {
   commitSteps,
   createAccountSteps,
   eventsAfter,
+  groupsOwnedSteps,
   loadSteps,
   markEvent,
   pendingEvents,
@@ -76,6 +79,7 @@ export function sqlStore(driver: Driver): SqlStore {
       }
     },
     pause: (attempt: number) => driver.pause(attempt),
+    ownedGroups: (accountId: string, query: OwnedGroupsQuery): Promise<OwnedGroups> => driver.read(groupsOwnedSteps(accountId, query)),
     migrate: () => driver.migrate(),
     async createAccount(accountId: string, records: CrmRecordsInit): Promise<CrmState> {
       const state = createState(records);

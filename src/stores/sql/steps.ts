@@ -22,6 +22,8 @@ import {
   type Follower,
   type LoadResult,
   type Opportunity,
+  type OwnedGroups,
+  type OwnedGroupsQuery,
   type OpportunityInit,
   type RecordKind,
   type RecordsNeeded,
@@ -109,7 +111,11 @@ export function* readRecords(d: Dialect, accountId: string, needed: RecordsNeede
   } else {
     const contactIds = new Set(needed.contactIds);
     const viaOpportunities = new Set(needed.opportunityIds);
-    if (needed.load === "recordsOfUsers" && needed.users.length > 0) {
+    if (needed.load === "recoupling") {
+      // One lookup on the partial index: the groups re-coupling changes (kept by every commit).
+      for (const row of yield q(`SELECT id FROM crm_contacts WHERE account_id = ? AND recouple = 1`, accountId)) contactIds.add(str(row.id));
+    }
+    if ((needed.load === "recordsOfUsers" || needed.load === "recoupling") && needed.users.length > 0) {
       const users = json(needed.users);
       for (const row of yield q(`SELECT id FROM crm_contacts WHERE account_id = ? AND owner_id IN (${d.ids})`, accountId, users)) {
         contactIds.add(str(row.id));
@@ -337,6 +343,7 @@ export function* commitSteps(d: Dialect, accountId: string, request: CommitReque
     if (getContact(before, contact.id)?.opportunityIds !== contact.opportunityIds) yield* writeOrder(accountId, contact);
   }
   for (const rotation of changes.rotations.upserted) yield writeRotation(accountId, rotation);
+  yield* writeRecoupleFlags(accountId, request);
 
   yield q(
     `UPDATE crm_accounts SET version = ?, allow_different_owners = ?, update_contact_followers = ?, update_opportunity_followers = ?, max_followers = ?
@@ -366,6 +373,69 @@ export function* commitSteps(d: Dialect, accountId: string, request: CommitReque
     );
   }
   return { result: { status: "committed" }, rollback: false };
+}
+
+/**
+ * Whether turning separate owners off would change this contact's group: an opportunity whose
+ * owner differs from the contact's, or an `automation` follow on the contact or one of its
+ * opportunities. Stored as `crm_contacts.recouple` (migration 2) for the re-coupling load.
+ */
+export function needsRecoupling(state: CrmState, contact: Contact): boolean {
+  if (contact.followers.some((f) => f.source === "automation")) return true;
+  for (const id of contact.opportunityIds) {
+    const opportunity = getOpportunity(state, id);
+    if (opportunity === undefined) continue;
+    if (opportunity.ownerId !== contact.ownerId || opportunity.followers.some((f) => f.source === "automation")) return true;
+  }
+  return false;
+}
+
+/** Rewrites `recouple` for every group the commit touched whose answer changed (the snapshot holds each whole). */
+function* writeRecoupleFlags(accountId: string, request: Extract<CommitRequest, { kind: "change" }>): Steps<void> {
+  const { before, after, changes } = request;
+  const touched = new Set<string>();
+  for (const contact of changes.contacts.upserted) touched.add(contact.id);
+  for (const opportunity of changes.opportunities.upserted) touched.add(opportunity.contactId);
+  for (const id of changes.opportunities.deleted) {
+    const gone = getOpportunity(before, id);
+    if (gone !== undefined) touched.add(gone.contactId);
+  }
+  for (const id of touched) {
+    const now = getContact(after, id);
+    if (now === undefined) continue;
+    const then = getContact(before, id);
+    const flag = needsRecoupling(after, now);
+    if (then !== undefined ? needsRecoupling(before, then) === flag : !flag) continue;
+    yield q(`UPDATE crm_contacts SET recouple = ? WHERE account_id = ? AND id = ?`, bit(flag), accountId, id);
+  }
+}
+
+/**
+ * Up to `limit` contact ids, in creation order, whose group still holds something a transfer from
+ * `userId` moves (the same selection as `transferOwnership`: `records`, `includeClosed`), and
+ * how many such groups there are. Two indexed lookups by owner; read in one snapshot.
+ */
+export function* groupsOwnedSteps(accountId: string, query: OwnedGroupsQuery): Steps<OwnedGroups> {
+  const contacts = query.records !== "opportunities";
+  const opportunities = query.records !== "contacts";
+  const closed = query.includeClosed ? "" : ` AND status = 'open'`;
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (contacts) {
+    parts.push(`SELECT seq, id FROM crm_contacts WHERE account_id = ? AND owner_id = ?`);
+    params.push(accountId, query.userId);
+  }
+  if (opportunities) {
+    parts.push(
+      `SELECT c.seq, c.id FROM crm_contacts c JOIN crm_opportunities o ON o.account_id = c.account_id AND o.contact_id = c.id
+        WHERE o.account_id = ? AND o.owner_id = ?${closed}`,
+    );
+    params.push(accountId, query.userId);
+  }
+  const union = parts.join(" UNION ");
+  const [count] = yield q(`SELECT COUNT(*) AS n FROM (${union}) g`, ...params);
+  const rows = yield q(`SELECT id FROM (${union}) g ORDER BY seq LIMIT ?`, ...params, Math.max(0, Math.floor(query.limit)));
+  return { contactIds: rows.map((row) => str(row.id)), total: Number(count?.n ?? 0) };
 }
 
 const positionOf = (state: CrmState, opportunity: Opportunity): number =>
@@ -428,7 +498,13 @@ export function* createAccountSteps(accountId: string, state: CrmState, records:
   if (inserted.length === 0) return false;
   for (const user of records.users) yield writeUser(accountId, user);
   for (const contact of records.contacts) {
-    yield q(`INSERT INTO crm_contacts (account_id, id, owner_id) VALUES (?, ?, ?)`, accountId, contact.id, contact.ownerId);
+    yield q(
+      `INSERT INTO crm_contacts (account_id, id, owner_id, recouple) VALUES (?, ?, ?, ?)`,
+      accountId,
+      contact.id,
+      contact.ownerId,
+      bit(needsRecoupling(state, contact)),
+    );
   }
   for (const opportunity of records.opportunities) {
     yield q(

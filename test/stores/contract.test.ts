@@ -61,7 +61,7 @@ describe.each<Engine>(engines())("%s store", (engine) => {
     try {
       expect(await fresh.store.migrate()).toBe(2);
       expect(await fresh.store.migrate()).toBe(0);
-      expect(await fresh.rows("SELECT version FROM crm_migrations")).toEqual([{ version: 1 }]);
+      expect(await fresh.rows("SELECT version FROM crm_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }]);
     } finally {
       await fresh.close();
     }

@@ -13,7 +13,7 @@ import type { CommandContext } from "../model/actor.js";
 import { createState } from "../state/createState.js";
 import type { CrmState } from "../state/state.js";
 import { invalidStoredData, type RunCommandError } from "./hostErrors.js";
-import { recordsNeeded } from "./recordsNeeded.js";
+import { recordsNeeded, type RecordsNeeded } from "./recordsNeeded.js";
 import { runCommand } from "./runCommand.js";
 import type { OwnedGroupsQuery, Store } from "./store.js";
 
@@ -166,7 +166,8 @@ export async function runBulk(
   // would be refused moves nothing.
   const probe = command.type === "deactivateUser" ? command : { ...chunkOf([], 0), commandId: undefined };
   const needed = recordsNeeded(probe, context);
-  const loaded = await store.load(accountId, { ...needed, load: "records", contactIds: [], opportunityIds: [] }, command.type === "deactivateUser" ? bulkId : undefined);
+  const usersOnly: RecordsNeeded = { load: "records", contactIds: [], opportunityIds: [], userIds: needed.userIds, rotationIds: [], allUsers: needed.allUsers };
+  const loaded = await store.load(accountId, usersOnly, command.type === "deactivateUser" ? bulkId : undefined);
   if (loaded.found === "noAccount") return refused({ code: "ACCOUNT_NOT_FOUND", message: line(`There is no account ${quote(accountId)}.`), id: accountId });
   if (loaded.found === "outcome") {
     const o = loaded.outcome;

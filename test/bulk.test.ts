@@ -181,8 +181,8 @@ describe("transferOwnership", () => {
     expect(getContact(result.state, "bolt")?.followers).toEqual([{ userId: "cy", source: "automation" }]);
     expect(result.events.map((e) => `${e.type} ${e.cause}`)).toEqual([
       "OpportunityOwnerChanged transfer",
-      "FollowerAdded opportunity-owner-followers",
       "FollowerRemoved opportunity-owner-followers",
+      "FollowerAdded opportunity-owner-followers",
     ]);
   });
 
@@ -248,8 +248,8 @@ describe("transferOwnership", () => {
     expect(bulk.events.map((e) => `${e.type} ${"opportunityId" in e ? e.opportunityId : ""}${"record" in e ? e.record.id : ""} ${e.cause}`)).toEqual([
       "ContactOwnerChanged  transfer",
       "OpportunityOwnerChanged a1 transfer",
-      "FollowerAdded a2 contact-owner-followers",
       "FollowerRemoved a2 contact-owner-followers",
+      "FollowerAdded a2 contact-owner-followers",
     ]);
     // ben owns a1 and does not also follow it by a rule.
     expect(getOpportunity(bulk.state, "a1")?.followers).toEqual([]);

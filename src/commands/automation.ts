@@ -3,7 +3,7 @@ import { errors } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import type { RotationMember } from "../model/records.js";
 import { changeContactOwner, changeOpportunityOwner } from "../rules/owners.js";
-import { nextPick } from "../rules/rotation.js";
+import { checkMembers, nextPick } from "../rules/rotation.js";
 import { checkAssignable } from "../rules/users.js";
 import { boolean, id, list, object, optional, positive } from "./fields.js";
 import type { CommandMeta } from "./meta.js";
@@ -118,6 +118,8 @@ export function checkAddOpportunityOwner(command: AddOpportunityOwner): Refusal 
 export function decideAssignUser(ctx: Context, command: AssignUser): Refusal {
   const contact = ctx.s.contacts.get(command.contactId);
   if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
+  const members = checkMembers(ctx.s, command.users);
+  if (members) return members;
   if (command.onlyIfUnassigned === true && contact.ownerId !== null) return undefined;
   const pick = nextPick(ctx.s, command.rotationId, command.users);
   if ("code" in pick) return pick;
@@ -131,10 +133,12 @@ export function decideAssignUser(ctx: Context, command: AssignUser): Refusal {
 export function decideAddOpportunityOwner(ctx: Context, command: AddOpportunityOwner): Refusal {
   const opportunity = ctx.s.opportunities.get(command.opportunityId);
   if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
+  // The input first, then onlyIfUnassigned: a workflow naming an unknown user fails every time.
+  const input = command.userId !== undefined ? checkAssignable(ctx.s, command.userId, "userId") : checkMembers(ctx.s, command.users ?? []);
+  if (input) return input;
   if (command.onlyIfUnassigned === true && opportunity.ownerId !== null) return undefined;
   if (command.userId !== undefined) {
-    const refusal = checkAssignable(ctx.s, command.userId, "userId");
-    return refusal ?? changeOpportunityOwner(ctx, opportunity, command.userId, { cause: "command", field: "userId" });
+    return changeOpportunityOwner(ctx, opportunity, command.userId, { cause: "command", field: "userId" });
   }
   const rotationId = command.rotationId ?? "";
   const pick = nextPick(ctx.s, rotationId, command.users ?? []);

@@ -5,6 +5,7 @@ import { errors, type CrmError } from "../errors.js";
 import { type JsonSchema, objectSchema, readObject, type ShapeOf } from "./fields.js";
 import { metaShape } from "./meta.js";
 import type { Context, Refusal } from "./context.js";
+import { watchOwnership } from "../rules/followerSync.js";
 import { decideUpdateSettings, updateSettingsShape, type UpdateSettings } from "./settings.js";
 import {
   assignContactOwnerShape,
@@ -207,9 +208,30 @@ export function parseCommand(input: unknown): ParseResult {
   }
 }
 
-/** Runs the decide of a parsed command. @internal */
+/**
+ * Runs the decide of a parsed command, then the follower rules once over every group whose
+ * ownership it changed (docs/rules.md, "Automatic follows"): a command's decide only changes
+ * owners, and the watch sees each change before it is applied. @internal
+ */
 export function decideCommand(ctx: Context, command: Command): Refusal {
-  return (DEFINITIONS[command.type] as Definition<CommandType>).decide(ctx, command as never);
+  const watch = watchOwnership(ctx.s, groupField(command));
+  const watched: Context = {
+    ...ctx,
+    emit(body) {
+      watch.see(body);
+      ctx.emit(body);
+    },
+  };
+  const refusal = (DEFINITIONS[command.type] as Definition<CommandType>).decide(watched, command as never);
+  return refusal ?? watch.reconcile(ctx);
+}
+
+/** The field an INCOMPLETE_SNAPSHOT of a group the command changes names: the record or user it names. */
+function groupField(command: Command): string {
+  for (const field of ["contactId", "opportunityId", "fromUserId", "userId"] as const) {
+    if (field in command) return field;
+  }
+  return "(command)";
 }
 
 /**

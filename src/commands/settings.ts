@@ -2,6 +2,7 @@
 import { errors } from "../errors.js";
 import type { ToggleSetting } from "../events.js";
 import type { Contact } from "../model/records.js";
+import { endAutomationFollows } from "../rules/followerSync.js";
 import { missingOpportunities } from "../rules/group.js";
 import { boolean, optional } from "./fields.js";
 import type { CommandMeta } from "./meta.js";
@@ -9,7 +10,9 @@ import type { Context, Refusal } from "./context.js";
 
 /**
  * Turns settings on or off. Turning `allowDifferentOwners` off re-couples owners: every
- * opportunity whose owner differs from its contact's moves to the contact's owner.
+ * opportunity whose owner differs from its contact's moves to the contact's owner, and every
+ * `automation` follow in the account ends (coupled owners give them no reason); `manual` follows
+ * stay.
  *
  * @example
  * ```ts
@@ -70,5 +73,6 @@ export function decideUpdateSettings(ctx: Context, command: UpdateSettings): Ref
       });
     }
   }
+  endAutomationFollows(ctx, contacts);
   return undefined;
 }

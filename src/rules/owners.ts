@@ -1,13 +1,14 @@
 /**
- * Owner changes, through the rules of SPEC §4: coupled owners move as one group; separate owners
- * move alone and drive the two follower subsettings. Every command that changes an owner (by a
- * person, a workflow or a bulk move) comes through here, so the rules hold whoever asks.
+ * Owner changes (docs/rules.md, "Coupled owners" and "Separate owners"): coupled owners move as
+ * one group; separate owners move alone. Every command that changes an owner (by a person, a
+ * workflow or a bulk move) comes through here, so the rules hold whoever asks. Automatic follows
+ * are not decided here: the follower rules reconcile each changed group once, at the end of the
+ * command (followerSync.ts).
  */
 import type { Cause } from "../events.js";
 import { isClosed, type Contact, type Opportunity } from "../model/records.js";
 import { ruleCause, type Context, type Refusal } from "../commands/context.js";
 import { completeGroup } from "./group.js";
-import { syncContactFollowers, syncOpportunityFollowers } from "./followerSync.js";
 
 /** How an owner change came about. @internal */
 export interface OwnerChange {
@@ -53,9 +54,8 @@ export function changeContactOwner(ctx: Context, contact: Contact, to: string | 
 
   const from = contact.ownerId;
   if (from === to) return undefined;
-  const sync = ctx.s.settings.updateOpportunityFollowersOnContactOwnerChange;
   let group: readonly Opportunity[] = [];
-  if (sync || handover !== undefined) {
+  if (handover !== undefined) {
     const found = completeGroup(ctx.s, contact, change.field);
     if (found.refusal) return found.refusal;
     group = found.opportunities;
@@ -63,7 +63,6 @@ export function changeContactOwner(ctx: Context, contact: Contact, to: string | 
 
   ctx.emit({ type: "ContactOwnerChanged", contactId: contact.id, from, to, cause: change.cause, ...rotation(change) });
 
-  // The handover first, so the follower rule below sees who owns each opportunity afterwards.
   if (handover !== undefined) {
     const moved: OwnerChange = { cause: ruleCause(change.cause, "transfer"), field: change.field };
     for (const opportunity of group) {
@@ -74,7 +73,6 @@ export function changeContactOwner(ctx: Context, contact: Contact, to: string | 
       if (refusal) return refusal;
     }
   }
-  if (sync) syncOpportunityFollowers(ctx, contact.id, from, to);
   return undefined;
 }
 
@@ -96,9 +94,6 @@ export function changeOpportunityOwner(ctx: Context, opportunity: Opportunity, t
     cause: change.cause,
     ...rotation(change),
   });
-  if (ctx.s.settings.updateContactFollowersOnOpportunityOwnerChange && contact !== undefined) {
-    return syncContactFollowers(ctx, contact.id, from, to, change.field);
-  }
   return undefined;
 }
 

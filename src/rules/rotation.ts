@@ -15,7 +15,19 @@ export interface Pick {
   readonly picks: number;
 }
 
-/** The next user of a rotation; unknown and inactive users are skipped. @internal */
+/**
+ * Every member of a rotation must be a user of the snapshot: a host loads them all
+ * (`recordsNeeded` names them), so an unknown one is a mistake to report, not to skip. Checked
+ * before `onlyIfUnassigned`, so a broken workflow fails the first time it runs. @internal
+ */
+export function checkMembers(s: Overlay, members: readonly RotationMember[]): Refusal {
+  for (const [i, member] of members.entries()) {
+    if (s.users.get(member.userId) === undefined) return errors.userNotFound(member.userId, `users[${i}].userId`);
+  }
+  return undefined;
+}
+
+/** The next user of a rotation (its members checked by `checkMembers`); inactive users are skipped. @internal */
 export function nextPick(s: Overlay, rotationId: string, members: readonly RotationMember[]): Pick | NonNullable<Refusal> {
   const eligible = members.filter((m) => s.users.get(m.userId)?.active === true);
   const cycle = eligible.reduce((sum, m) => sum + (m.weight ?? 1), 0);

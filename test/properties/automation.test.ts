@@ -92,7 +92,7 @@ describe("rotation fairness", () => {
         minLength: 1,
         maxLength: 6,
       }),
-      ineligible: fc.array(fc.record({ userId: fc.constantFrom("off", "ghost"), weight: fc.integer({ min: 1, max: 5 }) }), { maxLength: 3 }),
+      ineligible: fc.array(fc.record({ userId: fc.constantFrom("off", "gone"), weight: fc.integer({ min: 1, max: 5 }) }), { maxLength: 3 }),
       seed: fc.array(fc.nat(), { maxLength: 3 }),
       start: fc.nat({ max: 1000 }),
       cycles: fc.integer({ min: 1, max: 3 }),
@@ -110,7 +110,7 @@ describe("rotation fairness", () => {
         const cycle = eligible.reduce((sum, m) => sum + (m.weight ?? 1), 0);
         const picks = cycle * cycles;
         const state = createState({
-          users: [...eligible.map((m) => ({ id: m.userId })), { id: "off", active: false }],
+          users: [...eligible.map((m) => ({ id: m.userId })), { id: "off", active: false }, { id: "gone", active: false }],
           contacts: Array.from({ length: picks }, (_, i) => ({ id: `k${i}` })),
           opportunities: [],
           // Any starting point: a full cycle is any run of `cycle` consecutive picks.

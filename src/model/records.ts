@@ -146,16 +146,22 @@ export interface Rotation {
  * ```ts
  * const settings: Settings = getSettings(state);
  * if (settings.allowDifferentOwners && settings.updateContactFollowersOnOpportunityOwnerChange) {
- *   // a deal's new owner will follow its contact
+ *   // a deal's owner who does not own its contact will follow the contact
  * }
  * ```
  */
 export interface Settings {
   /** "Allow different owners for contacts and its opportunities". Off: owners are coupled. */
   readonly allowDifferentOwners: boolean;
-  /** With separate owners: an opportunity's new owner follows the contact. */
+  /**
+   * With separate owners: owning one of a contact's opportunities, but not the contact, is a
+   * reason to follow the contact by `automation` (docs/rules.md, "Automatic follows").
+   */
   readonly updateContactFollowersOnOpportunityOwnerChange: boolean;
-  /** With separate owners: a contact's new owner follows each of its opportunities. */
+  /**
+   * With separate owners: owning a contact, but not one of its opportunities, is a reason to
+   * follow that opportunity by `automation` (docs/rules.md, "Automatic follows").
+   */
   readonly updateOpportunityFollowersOnContactOwnerChange: boolean;
   /** The most followers one record may have (10, as in the original product). */
   readonly maxFollowers: number;

@@ -23,8 +23,8 @@ export interface BulkMove {
  * order, each contact's opportunities in the contact's order. Closed opportunities stay unless
  * `includeClosed`; with coupled owners a selected group moves whole, closed ones included,
  * because a coupled group has one owner. With separate owners, a contact of the user's hands its
- * selected opportunities over with it (as `assignContactOwner`'s `transfer` does), so the
- * follower rules run once, on the final owners. @internal
+ * selected opportunities over with it (as `assignContactOwner`'s `transfer` does). The follower
+ * rules run once, after the whole move, on the final owners. @internal
  */
 export function moveOwnedRecords(ctx: Context, move: BulkMove): Refusal {
   const takesContacts = move.records !== "opportunities";

@@ -1,5 +1,5 @@
 /**
- * docs/rules.md §5–§7: automatic follows follow ownership. With separate owners, each follower
+ * docs/rules.md §5 and §6: automatic follows follow ownership. With separate owners, each follower
  * subsetting gives users reasons to follow; after every command, each group whose ownership it
  * changed has its `automation` follows reconciled with its reasons before and after.
  */

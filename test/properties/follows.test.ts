@@ -1,5 +1,5 @@
 /**
- * docs/rules.md §5–§8 as properties: automatic follows follow ownership. Over random snapshots
+ * docs/rules.md §5, §6 and §8 as properties: automatic follows follow ownership. Over random snapshots
  * and command sequences, after every accepted command, stated on the snapshots before and after
  * and on the events. A *reason* is read from a snapshot as the rules define it: owning a deal of
  * a contact one does not own (to follow the contact), owning the contact of a deal one does not
@@ -111,7 +111,7 @@ const RULE_CAUSES = new Set(["opportunity-owner-followers", "contact-owner-follo
 const isRecoupling = ({ before, command }: Accepted) =>
   command.type === "updateSettings" && command.allowDifferentOwners === false && getSettings(before).allowDifferentOwners;
 
-describe("automatic follows follow ownership (docs/rules.md §5–§8)", () => {
+describe("automatic follows follow ownership (docs/rules.md §5, §6, §8)", () => {
   it("in each group whose ownership a command changed, no automation follow (of a kind that is on) lacks a reason", () => {
     fc.assert(
       fc.property(scenarios, ({ records: init, commands }) => {

@@ -1,4 +1,4 @@
-/** The rules a snapshot must keep (SPEC §7), checked on demand. */
+/** The rules a snapshot must keep (docs/rules.md §15), checked on demand. */
 import type { Follower } from "./model/records.js";
 import type { CrmState } from "./state/state.js";
 import { getRow, rows } from "./state/table.js";

@@ -1,7 +1,7 @@
 /**
- * SPEC §8, the workflow actions: assignUser, addOpportunityOwner, removeOpportunityOwner,
+ * docs/rules.md §10–§11, the workflow actions: assignUser, addOpportunityOwner, removeOpportunityOwner,
  * removeAssignedUser, and assignContactOwner's `transfer` handover. They go through the same
- * owner rules (§4) as a person's commands.
+ * owner rules (docs/rules.md §3–§5) as a person's commands.
  */
 import { describe, expect, it } from "vitest";
 import {

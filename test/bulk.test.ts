@@ -1,5 +1,5 @@
 /**
- * SPEC §8, bulk ownership: transferOwnership and user offboarding (deactivateUser,
+ * docs/rules.md §10–§11, bulk ownership: transferOwnership and user offboarding (deactivateUser,
  * reactivateUser). Closed opportunities keep their owner unless includeClosed; coupled groups
  * are never split; every change carries the cause "transfer" or "user-deactivated".
  */

@@ -1,5 +1,5 @@
 /**
- * SPEC §4.1: with `allowDifferentOwners` off, a contact and all of its opportunities share one
+ * docs/rules.md §3: with `allowDifferentOwners` off, a contact and all of its opportunities share one
  * owner, whichever record's owner a command changes.
  */
 import { describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * SPEC §6: every error code of a rejected command, with its code, the field or id at fault, and
+ * docs/rules.md §14: every error code of a rejected command, with its code, the field or id at fault, and
  * a message a developer understands without reading the source.
  */
 import { describe, expect, it } from "vitest";

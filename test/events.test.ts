@@ -1,5 +1,5 @@
 /**
- * SPEC §5 and §5a: every event type with its fields and cause, commandId/at on every event,
+ * docs/rules.md §14: every event type with its fields and cause, commandId/at on every event,
  * the order of events, and events as JSON.
  */
 import { describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { account, brief, COUPLED, run, SEPARATE } from "./helpers.js";
 
 const only = (command: Command, settings = SEPARATE, extra = {}) => run(account(settings, extra), command).events;
 
-describe("every event type carries its fields and a cause (§5a)", () => {
+describe("every event type carries its fields and a cause (§14)", () => {
   // `version` is the snapshot version the command produced (brief's decision); account() is at 0.
   it("SettingsChanged: setting, from, to — one event per setting that changed", () => {
     expect(only({ type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: false, allowDifferentOwners: true }, COUPLED)).toEqual([
@@ -78,7 +78,7 @@ describe("every event type carries its fields and a cause (§5a)", () => {
     expect(getContact(state, "acme")?.opportunityIds).toEqual(["d2"]);
   });
 
-  it("ContactDeleted: contactId, then its opportunities in the contact's order with cause contact-deleted (§4.4)", () => {
+  it("ContactDeleted: contactId, then its opportunities in the contact's order with cause contact-deleted", () => {
     const state = account(COUPLED, { contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["d2", "d1"] }] });
     const { state: next, events } = run(state, { type: "deleteContact", contactId: "acme" });
     expect(events).toEqual([
@@ -99,7 +99,7 @@ describe("every event type carries its fields and a cause (§5a)", () => {
   });
 });
 
-describe("causes say why (§5)", () => {
+describe("causes say why (§14)", () => {
   const causes = (command: Command, settings = SEPARATE, extra = {}) => only(command, settings, extra).map((e) => e.cause);
   const cases: [Cause, Command, object, object?][] = [
     ["owners-coupled", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, COUPLED],
@@ -116,7 +116,7 @@ describe("causes say why (§5)", () => {
   });
 });
 
-describe("commandId and at are copied onto every event (§3, §5a)", () => {
+describe("commandId and at are copied onto every event (§14)", () => {
   const command: Command = { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben", commandId: "req-1", at: "2026-03-01T09:30:00Z", actorId: "ana" };
 
   it("every event of the command carries them, rule events included", () => {
@@ -147,7 +147,7 @@ describe("commandId and at are copied onto every event (§3, §5a)", () => {
   });
 });
 
-describe("order: the asked change first, then the rules, opportunities in the contact's order (§5)", () => {
+describe("order: the asked change first, then the rules, opportunities in the contact's order (§14)", () => {
   it("a coupled opportunity owner change: the opportunity, its contact, then the others in the contact's list", () => {
     const state = account(COUPLED, {
       contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["d3", "d2", "d1"] }],
@@ -176,7 +176,7 @@ describe("order: the asked change first, then the rules, opportunities in the co
   });
 });
 
-describe("events are JSON (§5)", () => {
+describe("events are JSON (§14)", () => {
   it("every event survives JSON.stringify and JSON.parse unchanged", () => {
     const settings = { ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true, maxFollowers: 1 };
     const { events } = run(

@@ -1,5 +1,5 @@
 /**
- * SPEC §3: execute, executeAll (atomic), decide + evolve, no-ops, expectedVersion, and that
+ * docs/rules.md §2: execute, executeAll (atomic), decide + evolve, no-ops, expectedVersion, and that
  * nothing passed in is changed or frozen.
  */
 import { describe, expect, it } from "vitest";
@@ -228,7 +228,7 @@ describe("versions", () => {
   });
 });
 
-describe("nothing passed in is changed or frozen (§3)", () => {
+describe("nothing passed in is changed or frozen (§2)", () => {
   it("execute, executeAll and decide leave the commands and the list as they were", () => {
     const commands: Command[] = [
       { type: "createContact", contactId: "new", ownerId: "ana", followerIds: ["ben", "cy"], commandId: "c1" },

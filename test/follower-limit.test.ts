@@ -1,5 +1,5 @@
 /**
- * SPEC §4.4: at most `settings.maxFollowers` followers per record. A person hitting the limit
+ * docs/rules.md §7: at most `settings.maxFollowers` followers per record. A person hitting the limit
  * gets FOLLOWER_LIMIT; a rule adds nothing and says so with FollowerNotAdded. Adding an owner or
  * a follower again, or removing a non-follower, changes nothing.
  */

@@ -1,5 +1,5 @@
 /**
- * SPEC §7: checkInvariants reports each rule a snapshot breaks. Broken snapshots come from
+ * docs/rules.md §15: checkInvariants reports each rule a snapshot breaks. Broken snapshots come from
  * createState where it accepts them (split coupled owners, too many followers), else from
  * `evolve`, which records facts without deciding anything, and for the one rule no public
  * function can break (a user following twice), from a hand-edited copy of the storage.

@@ -1,5 +1,5 @@
 /**
- * SPEC §9, who may do what: walks every cell of the table in test/permissions-table.ts (the
+ * docs/rules.md §13, who may do what: walks every cell of the table in test/permissions-table.ts (the
  * same data docs/permissions.md is rendered from) against execute() and the read selectors.
  */
 import { readFileSync } from "node:fs";
@@ -175,7 +175,7 @@ describe("reads: canView, visibleContacts and visibleOpportunities follow the ta
       expect(visible[u]?.contacts).toEqual(ids(listContacts(state).filter((c) => canView(state, u, { kind: "contact", id: c.id }))));
       expect(visible[u]?.opportunities).toEqual(ids(listOpportunities(state).filter((o) => canView(state, u, { kind: "opportunity", id: o.id }))));
     }
-    // Written from SPEC §9: own or follow; owning o2 does not reveal c3, owning c1 does not reveal o1.
+    // Written from docs/rules.md §13: own or follow; owning o2 does not reveal c3, owning c1 does not reveal o1.
     expect(visible).toEqual({
       boss: { contacts: ["c1", "c2", "c3"], opportunities: ["o1", "o2", "o3"] },
       sam: { contacts: ["c1", "c2"], opportunities: ["o2"] },

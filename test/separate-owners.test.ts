@@ -1,5 +1,5 @@
 /**
- * SPEC §4.2.1 and §4.2.2: with `allowDifferentOwners` on, a new opportunity's owner only
+ * docs/rules.md §4: with `allowDifferentOwners` on, a new opportunity's owner only
  * defaults to its contact's, and owner changes touch the one record they name.
  */
 import { describe, expect, it } from "vitest";
@@ -8,7 +8,7 @@ import { account, brief, owners, run, SEPARATE } from "./helpers.js";
 
 const created = (events: readonly CrmEvent[]) => events.find((e) => e.type === "OpportunityCreated");
 
-describe("§4.2.1 a new opportunity's owner defaults to its contact's owner", () => {
+describe("§4.1 a new opportunity's owner defaults to its contact's owner", () => {
   it("without ownerId it takes the contact's owner (ownerDefaulted)", () => {
     const { state, events } = run(account(SEPARATE), { type: "createOpportunity", opportunityId: "d3", contactId: "acme" });
     expect(owners(state, "d3")).toEqual({ d3: "ana" });
@@ -43,7 +43,7 @@ describe("§4.2.1 a new opportunity's owner defaults to its contact's owner", ()
   });
 });
 
-describe("§4.2.2 an owner change touches the record it names only", () => {
+describe("§4.2 an owner change touches the record it names only", () => {
   it("assigning a contact's owner changes that contact only", () => {
     const { state, events } = run(account(SEPARATE), { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
     expect(owners(state, "acme", "d1", "d2")).toEqual({ acme: "ben", d1: "ana", d2: "ana" });

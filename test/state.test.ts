@@ -1,5 +1,5 @@
 /**
- * SPEC §2 and §5a: snapshots — createState's defaults and refusals, toRecords, the selectors,
+ * docs/rules.md §1: snapshots — createState's defaults and refusals, toRecords, the selectors,
  * partial snapshots, hostile ids, and immutability.
  */
 import { describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ import {
 } from "../src/index.js";
 import { account, anyFrozen, brief, COUPLED, firstUnfrozen, owners, reject, run, SEPARATE, snapshotError, USERS } from "./helpers.js";
 
-describe("createState defaults (SPEC §2, §5a)", () => {
+describe("createState defaults (docs/rules.md §1)", () => {
   const state = createState({
     users: [{ id: "ana" }],
     contacts: [{ id: "acme" }],
@@ -62,7 +62,7 @@ describe("createState defaults (SPEC §2, §5a)", () => {
   });
 });
 
-describe("toRecords (SPEC §2, §5a)", () => {
+describe("toRecords (docs/rules.md §1)", () => {
   const init: CrmRecordsInit = {
     version: 3,
     settings: { allowDifferentOwners: true, maxFollowers: 4 },
@@ -118,7 +118,7 @@ describe("toRecords (SPEC §2, §5a)", () => {
   });
 });
 
-describe("selectors (SPEC §2, §5a)", () => {
+describe("selectors (docs/rules.md §1)", () => {
   const state = account(SEPARATE, {
     contacts: [{ id: "acme", ownerId: "ana" }, { id: "bolt", ownerId: "ben" }],
     opportunities: [
@@ -153,7 +153,7 @@ describe("selectors (SPEC §2, §5a)", () => {
   });
 });
 
-describe("partial snapshots (SPEC §2, §5a)", () => {
+describe("partial snapshots (docs/rules.md §1)", () => {
   /** acme lists d1, d2 and d3, but the host loaded d1 and d2 only. */
   function partial(settings: CrmRecordsInit["settings"] = {}, acme: Partial<ContactInit> = {}): CrmState {
     return account(settings, {
@@ -238,7 +238,7 @@ describe("partial snapshots (SPEC §2, §5a)", () => {
   });
 });
 
-describe("createState refuses an unsound snapshot with one error listing every problem (SPEC §2)", () => {
+describe("createState refuses an unsound snapshot with one error listing every problem (docs/rules.md §1)", () => {
   it("duplicate ids, unknown owner and follower, dangling contactId, and an unlisted opportunity", () => {
     const error = snapshotError({
       users: [{ id: "ana" }, { id: "ana" }],
@@ -318,7 +318,7 @@ describe("createState refuses an unsound snapshot with one error listing every p
   });
 });
 
-describe("owners that break the coupled rule are accepted (SPEC §2)", () => {
+describe("owners that break the coupled rule are accepted (docs/rules.md §1)", () => {
   const legacy = () =>
     account(COUPLED, {
       opportunities: [
@@ -350,7 +350,7 @@ describe("owners that break the coupled rule are accepted (SPEC §2)", () => {
   });
 });
 
-describe('"__proto__", "constructor" and "toString" are ordinary ids (SPEC §6)', () => {
+describe('"__proto__", "constructor" and "toString" are ordinary ids (docs/rules.md §14)', () => {
   const ids = ["__proto__", "constructor", "toString"] as const;
 
   it.each(ids)("%s works as a user, contact and opportunity id, without polluting anything", (id) => {
@@ -392,7 +392,7 @@ describe('"__proto__", "constructor" and "toString" are ordinary ids (SPEC §6)'
   });
 });
 
-describe("immutability (SPEC §2, §3, §7)", () => {
+describe("immutability (docs/rules.md §1, §2)", () => {
   it("a snapshot from createState is deeply frozen, and so is one from execute", () => {
     const state = account();
     expect(firstUnfrozen(state)).toBeUndefined();

@@ -1,4 +1,4 @@
-/** The workflow actions of SPEC §8: what an automation engine calls to set or clear owners. */
+/** The workflow actions (docs/rules.md §10, §11): what an automation engine calls to set or clear owners. */
 import { errors } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import type { RotationMember } from "../model/records.js";

@@ -147,7 +147,7 @@ const DEFINITIONS: { readonly [T in CommandType]: Definition<T> } = {
 };
 
 /**
- * Every command type, in the order of SPEC §5a and §8.
+ * Every command type, records commands first, then the workflow actions and bulk moves.
  *
  * @example
  * ```ts

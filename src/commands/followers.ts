@@ -61,7 +61,7 @@ export function decideAddFollower(ctx: Context, command: AddFollower): Refusal {
   if (refusal) return refusal;
   const follow = found.followers.find((f) => f.userId === command.userId);
   if (follow?.source === "manual") return undefined;
-  // The owner is not added, but an owner's automation follow still becomes manual (SPEC §4.2.5).
+  // The owner is not added, but an owner's automation follow still becomes manual (docs/rules.md §5.8).
   if (follow === undefined && found.ownerId === command.userId) return undefined;
   if (follow === undefined && isFull(ctx.s, command.record)) {
     return errors.followerLimit(command.record.kind, command.record.id, ctx.s.settings.maxFollowers, "userId");

@@ -1,4 +1,4 @@
-/** Bulk ownership moves and user offboarding (SPEC §8). */
+/** Bulk ownership moves and user offboarding (docs/rules.md §9, §11). */
 import { errors } from "../errors.js";
 import { moveOwnedRecords } from "../rules/bulkMove.js";
 import { checkAssignable, checkKnown } from "../rules/users.js";

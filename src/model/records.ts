@@ -39,7 +39,7 @@ export interface Follower {
 export type OpportunityStatus = "open" | "won" | "lost" | "abandoned";
 
 /**
- * What a user may do: admins change settings and users; see SPEC §9.
+ * What a user may do: admins change settings and users; see docs/rules.md §13.
  *
  * @example
  * ```ts
@@ -140,7 +140,7 @@ export interface Rotation {
 }
 
 /**
- * The account's ownership settings; see SPEC §2.
+ * The account's ownership settings; see docs/rules.md §1.
  *
  * @example
  * ```ts

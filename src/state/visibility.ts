@@ -1,4 +1,4 @@
-/** Read-side permissions: the same rules as commands with an `actorId` (SPEC §9). */
+/** Read-side permissions: the same rules as commands with an `actorId` (docs/rules.md §13). */
 import type { Contact, Opportunity, RecordRef } from "../model/records.js";
 import { canSee } from "../rules/permissions.js";
 import type { CrmState } from "./state.js";

@@ -28,10 +28,10 @@ import { arbRecords, type RecordsOptions } from "./records.js";
  * ```
  */
 export interface CommandOptions {
-  /** Only these command types (default: every type, SPEC §5a and §8). */
+  /** Only these command types (default: every type). */
   readonly types?: readonly CommandType[] | undefined;
   /**
-   * How often a command carries an `actorId` and so is authorised (SPEC §9), from 0 to 1.
+   * How often a command carries an `actorId` and so is authorised (docs/rules.md §13), from 0 to 1.
    * Default 0.25; 0 for trusted commands only.
    */
   readonly actorRate?: number | undefined;
@@ -135,7 +135,7 @@ const statusArb = fc.constantFrom<OpportunityStatus>("open", "won", "lost", "aba
 const isoArb = fc.constantFrom("2026-11-28", "2026-11-28T10:00:00Z", "2026-11-28T10:00:00.123+01:00");
 
 /**
- * One command of any type (SPEC §5a and §8), well-formed, drawing ids mostly from the snapshot
+ * One command of any type, well-formed, drawing ids mostly from the snapshot
  * and sometimes from a pool of new, unknown and hostile ids (`"__proto__"`, `"constructor"`,
  * `"toString"`…). Many are accepted; many are refused for a reason of the domain (an unknown
  * user, an inactive one, a missing record, `FORBIDDEN` when an `actorId` is drawn): both kinds

@@ -1,5 +1,5 @@
 /**
- * Properties of SPEC §8 over random snapshots: rotations are fair per cycle, offboarding leaves
+ * Properties of docs/rules.md §10–§11 over random snapshots: rotations are fair per cycle, offboarding leaves
  * nothing behind, and a transfer can be undone.
  */
 import fc from "fast-check";

@@ -337,7 +337,7 @@ describe("createState under hostile records", { timeout: 120_000 }, () => {
         row[field] = (HOSTILE_VALUES[v] as () => unknown)();
         const built = tryCreate(copy);
         if (!(built instanceof InvalidSnapshotError)) {
-          // Split coupled owners are accepted legacy data (SPEC §2); nothing else may be unsound.
+          // Split coupled owners are accepted legacy data (docs/rules.md §1); nothing else may be unsound.
           expect(checkInvariants(built).filter((v) => v.rule !== "owners-coupled")).toEqual([]);
           expect(() => JSON.stringify(toRecords(built))).not.toThrow();
         }

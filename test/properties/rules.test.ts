@@ -51,7 +51,7 @@ const sameRef = (a: RecordRef, b: RecordRef) => a.kind === b.kind && a.id === b.
 const ownerChanges = (events: readonly CrmEvent[]) =>
   events.filter((e): e is Extract<CrmEvent, { type: "ContactOwnerChanged" | "OpportunityOwnerChanged" }> => e.type === "ContactOwnerChanged" || e.type === "OpportunityOwnerChanged");
 
-describe("§4.1 coupled owners", () => {
+describe("§3 coupled owners", () => {
   it("after any owner change, the contact and every opportunity of it share one owner (split legacy groups realign)", () => {
     fc.assert(
       fc.property(arbScenario({ settings: "coupled", splitGroups: true }, { maxLength: 10, types: OWNER_COMMANDS, actorRate: 0.1 }), ({ records, commands }) => {
@@ -90,7 +90,7 @@ describe("§4.1 coupled owners", () => {
   });
 });
 
-describe("§4.2 separate owners", () => {
+describe("§4 and §5.8 separate owners", () => {
   it("a new opportunity's owner defaults to its contact's owner; an explicit owner (or null) overrides it (4.2.1)", () => {
     fc.assert(
       fc.property(arbScenario({ settings: "separate" }, { maxLength: 8, types: ["createOpportunity", "createContact", "assignContactOwner"] }), ({ records, commands }) => {
@@ -156,7 +156,7 @@ describe("§4.2 separate owners", () => {
   });
 });
 
-describe("§4.3 re-coupling and §4.4 owners and followers", () => {
+describe("§8 re-coupling, §7 and §9 owners and followers", () => {
   it("turning allowDifferentOwners off leaves no split group: each moved opportunity has its own owners-recoupled event; records keep their manual follows", () => {
     const types: CommandType[] = OWNER_COMMANDS.filter((t) => t !== "deactivateUser");
     fc.assert(

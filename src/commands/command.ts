@@ -5,7 +5,7 @@ import { errors, type CrmError } from "../errors.js";
 import { type JsonSchema, objectSchema, readObject, type ShapeOf } from "./fields.js";
 import { metaShape } from "./meta.js";
 import type { Context, Refusal } from "./context.js";
-import { watchOwnership } from "../rules/followerSync.js";
+import { reconciling, watchOwnership } from "../rules/followerSync.js";
 import { decideUpdateSettings, updateSettingsShape, type UpdateSettings } from "./settings.js";
 import {
   assignContactOwnerShape,
@@ -214,6 +214,10 @@ export function parseCommand(input: unknown): ParseResult {
  * owners, and the watch sees each change before it is applied. @internal
  */
 export function decideCommand(ctx: Context, command: Command): Refusal {
+  const decide = (DEFINITIONS[command.type] as Definition<CommandType>).decide;
+  // No subsetting acts (coupled owners, or both off): nothing to watch. Only updateSettings
+  // changes settings, and it changes no owner but by re-coupling, which the rules skip.
+  if (!reconciling(ctx.s)) return decide(ctx, command as never);
   const watch = watchOwnership(ctx.s, groupField(command));
   const watched: Context = {
     ...ctx,
@@ -222,7 +226,7 @@ export function decideCommand(ctx: Context, command: Command): Refusal {
       ctx.emit(body);
     },
   };
-  const refusal = (DEFINITIONS[command.type] as Definition<CommandType>).decide(watched, command as never);
+  const refusal = decide(watched, command as never);
   return refusal ?? watch.reconcile(ctx);
 }
 

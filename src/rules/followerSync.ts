@@ -21,26 +21,32 @@ import type { Context, Refusal } from "../commands/context.js";
 import { followersOf, isFull } from "./followerLimit.js";
 import { missingOpportunities } from "./group.js";
 
-/** Who has a reason to follow which record of one group (both kinds, whatever is on). */
-interface Reasons {
-  /** Users with a reason to follow the contact: owners of its opportunities who do not own it. */
-  readonly contact: ReadonlySet<string>;
-  /** By opportunity id: the contact's owner, where they do not own the opportunity. */
-  readonly opportunities: ReadonlyMap<string, string>;
+/**
+ * A group's ownership at one moment: its contact's owner and its opportunities. Records are
+ * immutable, so keeping them is enough to read the owners of that moment later.
+ */
+interface Ownership {
+  readonly ownerId: string | null;
+  readonly opportunities: readonly Opportunity[];
 }
 
 const CONTACT_RULE: Cause = "opportunity-owner-followers";
 const OPPORTUNITY_RULE: Cause = "contact-owner-followers";
 
-/** The reasons of a group as it stands: `opportunities` are all of the contact's, in its order. */
-function reasonsOf(contact: Contact, opportunities: readonly Opportunity[]): Reasons {
-  const contactReasons = new Set<string>();
-  const opportunityReasons = new Map<string, string>();
-  for (const opportunity of opportunities) {
-    if (opportunity.ownerId !== null && opportunity.ownerId !== contact.ownerId) contactReasons.add(opportunity.ownerId);
-    if (contact.ownerId !== null && contact.ownerId !== opportunity.ownerId) opportunityReasons.set(opportunity.id, contact.ownerId);
-  }
-  return { contact: contactReasons, opportunities: opportunityReasons };
+/** Whether `userId` has a reason to follow the contact: they own a deal of it, not the contact. */
+function followsContact(group: Ownership, userId: string): boolean {
+  return userId !== group.ownerId && group.opportunities.some((o) => o.ownerId === userId);
+}
+
+/** Who has a reason to follow the opportunity: the contact's owner, when not its owner. */
+function followsOpportunity(ownerId: string | null, opportunity: Opportunity | undefined): string | undefined {
+  return opportunity !== undefined && ownerId !== null && ownerId !== opportunity.ownerId ? ownerId : undefined;
+}
+
+/** The opportunity `id` of a group; `at` is where to look first (the order rarely changes). */
+function find(group: Ownership, id: string, at: number): Opportunity | undefined {
+  const guess = group.opportunities[at];
+  return guess?.id === id ? guess : group.opportunities.find((o) => o.id === id);
 }
 
 /** A contact's loaded opportunities, in its order. */
@@ -53,8 +59,8 @@ function loaded(s: Overlay, contact: Contact): Opportunity[] {
   return out;
 }
 
-/** Whether any follower subsetting acts: owners separate and at least one subsetting on. */
-function reconciling(s: Overlay): boolean {
+/** Whether any follower subsetting acts: owners separate and at least one subsetting on. @internal */
+export function reconciling(s: Overlay): boolean {
   const settings = s.settings;
   return (
     settings.allowDifferentOwners &&
@@ -77,7 +83,7 @@ function groupOf(body: EventBody): string | undefined {
 
 /** What a command's decide reports to the watch, and how the watch ends. @internal */
 export interface OwnershipWatch {
-  /** Called with each event before it is applied: notes a group's reasons at its first change. */
+  /** Called with each event before it is applied: notes a group's ownership at its first change. */
   see(body: EventBody): void;
   /**
    * At the end of the command: every watched group's automatic follows brought in line with its
@@ -87,13 +93,13 @@ export interface OwnershipWatch {
 }
 
 /**
- * Watches the groups one command changes the ownership of, each with its reasons from before
- * the command's first change to it. `field`: the command field to name when a watched group is
- * not wholly loaded. @internal
+ * Watches the groups one command changes the ownership of, each as it was before the command's
+ * first change to it. `field`: the command field to name when a watched group is not wholly
+ * loaded. @internal
  */
 export function watchOwnership(s: Overlay, field: string): OwnershipWatch {
   /** By contact id, in the order the command first changed each group; `null`: contact gone. */
-  const before = new Map<string, Reasons | null>();
+  const before = new Map<string, Ownership | null>();
   let refusal: Refusal;
   return {
     see(body) {
@@ -104,10 +110,10 @@ export function watchOwnership(s: Overlay, field: string): OwnershipWatch {
         before.set(contactId, null);
         return;
       }
+      const opportunities = loaded(s, contact);
       // A reason depends on every opportunity's owner: a partial snapshot must not guess.
-      const missing = missingOpportunities(s, contact);
-      if (missing.length > 0) refusal ??= errors.incomplete(contactId, missing, field);
-      before.set(contactId, reasonsOf(contact, loaded(s, contact)));
+      if (opportunities.length < contact.opportunityIds.length) refusal ??= errors.incomplete(contactId, missingOpportunities(s, contact), field);
+      before.set(contactId, { ownerId: contact.ownerId, opportunities });
     },
     reconcile(ctx) {
       if (refusal) return refusal;
@@ -115,19 +121,28 @@ export function watchOwnership(s: Overlay, field: string): OwnershipWatch {
       const settings = ctx.s.settings;
       const removals: Change[] = [];
       const additions: Change[] = [];
-      for (const [contactId, had] of before) {
+      for (const [contactId, was] of before) {
         const contact = ctx.s.contacts.get(contactId);
-        if (had === null || contact === undefined) continue;
-        const group = loaded(ctx.s, contact);
-        const now = reasonsOf(contact, group);
+        if (was === null || contact === undefined) continue;
+        const now: Ownership = { ownerId: contact.ownerId, opportunities: loaded(ctx.s, contact) };
         if (settings.updateContactFollowersOnOpportunityOwnerChange) {
-          const record = { kind: "contact", id: contact.id } as const;
-          plan(record, contact.followers, now.contact, had.contact, CONTACT_RULE, removals, additions);
+          const record: RecordRef = { kind: "contact", id: contactId };
+          for (const follower of contact.followers) {
+            if (follower.source === "automation" && !followsContact(now, follower.userId)) removals.push({ record, userId: follower.userId, cause: CONTACT_RULE });
+          }
+          for (const [i, { ownerId }] of now.opportunities.entries()) {
+            if (ownerId === null || ownerId === now.ownerId || now.opportunities.findIndex((o) => o.ownerId === ownerId) !== i) continue;
+            if (!followsContact(was, ownerId)) additions.push({ record, userId: ownerId, cause: CONTACT_RULE });
+          }
         }
         if (settings.updateOpportunityFollowersOnContactOwnerChange) {
-          for (const opportunity of group) {
-            const record = { kind: "opportunity", id: opportunity.id } as const;
-            plan(record, opportunity.followers, one(now.opportunities.get(opportunity.id)), one(had.opportunities.get(opportunity.id)), OPPORTUNITY_RULE, removals, additions);
+          for (const [i, opportunity] of now.opportunities.entries()) {
+            const record: RecordRef = { kind: "opportunity", id: opportunity.id };
+            const reason = followsOpportunity(now.ownerId, opportunity);
+            for (const follower of opportunity.followers) {
+              if (follower.source === "automation" && follower.userId !== reason) removals.push({ record, userId: follower.userId, cause: OPPORTUNITY_RULE });
+            }
+            if (reason !== undefined && followsOpportunity(was.ownerId, find(was, opportunity.id, i)) !== reason) additions.push({ record, userId: reason, cause: OPPORTUNITY_RULE });
           }
         }
       }
@@ -140,30 +155,10 @@ export function watchOwnership(s: Overlay, field: string): OwnershipWatch {
   };
 }
 
-const one = (userId: string | undefined): ReadonlySet<string> => new Set(userId === undefined ? [] : [userId]);
-
 interface Change {
   readonly record: RecordRef;
   readonly userId: string;
   readonly cause: Cause;
-}
-
-/** One record's removals (automation follows without a reason) and additions (reasons that began). */
-function plan(
-  record: RecordRef,
-  followers: readonly Follower[],
-  now: ReadonlySet<string>,
-  had: ReadonlySet<string>,
-  cause: Cause,
-  removals: Change[],
-  additions: Change[],
-): void {
-  for (const follower of followers) {
-    if (follower.source === "automation" && !now.has(follower.userId)) removals.push({ record, userId: follower.userId, cause });
-  }
-  for (const userId of now) {
-    if (!had.has(userId)) additions.push({ record, userId, cause });
-  }
 }
 
 /**

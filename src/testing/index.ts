@@ -12,15 +12,8 @@
  */
 export { HOSTILE_IDS } from "./ids.js";
 export { arbRecords, arbState, type RecordsOptions, type SettingsMode } from "./records.js";
-export {
-  arbCommand,
-  arbCommandSequence,
-  arbScenario,
-  type CommandOptions,
-  type Scenario,
-  type SequenceOptions,
-  type Source,
-} from "./commands.js";
+export { arbCommand, type CommandOptions, type Source } from "./commands.js";
+export { arbCommandSequence, arbScenario, type Scenario, type SequenceOptions } from "./sequences.js";
 export { arbInvalidCommand, type InvalidOptions } from "./invalid.js";
 export {
   assertInvariants,

@@ -63,7 +63,7 @@ const invalid = (field: string, expected: string) => fail("INVALID_COMMAND", `In
 const ID_LENGTH = 256;
 const MAX_FOLLOWER_IDS = 1000;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-const META = ["commandId", "actorId", "at", "expectedVersion"];
+const META = ["commandId", "expectedVersion"];
 const FIELDS: Record<string, readonly string[]> = {
   updateSettings: ["allowDifferentOwners", "updateContactFollowersOnOpportunityOwnerChange", "updateOpportunityFollowersOnContactOwnerChange"],
   createContact: ["contactId", "ownerId", "followerIds"],
@@ -107,8 +107,6 @@ function parse(input: unknown): Parsed {
   const record = (v: unknown) =>
     isObject(v) && Object.keys(v).every((k) => k === "kind" || k === "id") && (own(v, "kind") === "contact" || own(v, "kind") === "opportunity") && isId(own(v, "id"));
   field("commandId", false, isId, "an id");
-  field("actorId", false, isId, "an id");
-  field("at", false, (v) => typeof v === "string" && v.length <= 64 && ISO_TIME.test(v), "an ISO 8601 time string");
   field("expectedVersion", false, (v) => typeof v === "number" && Number.isSafeInteger(v) && v >= 0, "a whole number ≥ 0");
   switch (type) {
     case "updateSettings":
@@ -153,9 +151,17 @@ function parse(input: unknown): Parsed {
 // ---------------------------------------------------------------------------------------------
 // The model.
 
+/** Who runs the floor's commands: the bench's trusted system actor. */
+export interface FloorContext {
+  readonly actor: { readonly system: string };
+  readonly at?: string | undefined;
+}
+const FLOOR_CONTEXT: FloorContext = { actor: { system: "bench" } };
+
 /** What one command works with while it runs. */
 interface Run {
   readonly version: number;
+  readonly actor: FloorContext["actor"];
   readonly commandId: string | undefined;
   readonly at: string | undefined;
   readonly events: CrmEvent[];
@@ -271,17 +277,26 @@ export class Floor {
     while (j.length > mark) (j.pop() as () => void)();
   }
 
-  /** One command, atomically. */
-  execute(command: Command): FloorResult {
-    return this.executeAll([command]);
+  /** One command, atomically, run by a trusted system actor (as the bench runs the library). */
+  execute(command: Command, context: FloorContext = FLOOR_CONTEXT): FloorResult {
+    return this.executeAll([command], context);
   }
 
   /** A list of commands, atomically: all apply or none. */
-  executeAll(commands: readonly Command[]): FloorResult {
+  executeAll(commands: readonly Command[], context: FloorContext = FLOOR_CONTEXT): FloorResult {
+    // The same checks of the context as the library's, by hand: a system actor with a label.
+    const actor = context.actor;
+    if (typeof actor !== "object" || actor === null || typeof actor.system !== "string" || actor.system.length === 0 || actor.system.length > ID_LENGTH) {
+      return { ok: false, error: fail("INVALID_COMMAND", "context.actor", "context.actor") };
+    }
+    if (context.at !== undefined && !(typeof context.at === "string" && context.at.length <= 64 && ISO_TIME.test(context.at))) {
+      return { ok: false, error: fail("INVALID_COMMAND", "context.at", "context.at") };
+    }
     const mark = this.journal.length;
     const events: CrmEvent[] = [];
+    const stamp = { actor: { system: actor.system }, at: context.at };
     for (let index = 0; index < commands.length; index++) {
-      const error = this.#run(commands[index], events);
+      const error = this.#run(commands[index], events, stamp);
       if (error) {
         this.rollback(mark);
         return { ok: false, error: commands.length === 1 ? error : { ...error, index } };
@@ -290,13 +305,13 @@ export class Floor {
     return { ok: true, events };
   }
 
-  #run(input: unknown, events: CrmEvent[]): FloorError | undefined {
+  #run(input: unknown, events: CrmEvent[], stamp: FloorContext): FloorError | undefined {
     const parsed = parse(input);
     if (!parsed.ok) return parsed.error;
     const c = parsed.command;
     const expected = c["expectedVersion"];
     if (expected !== undefined && expected !== this.version) return fail("VERSION_CONFLICT", "version", "expectedVersion");
-    const run: Run = { version: this.version + 1, commandId: c["commandId"] as string | undefined, at: c["at"] as string | undefined, events, emitted: false, groups: new Map() };
+    const run: Run = { version: this.version + 1, actor: stamp.actor, commandId: c["commandId"] as string | undefined, at: stamp.at, events, emitted: false, groups: new Map() };
     const error = this.#decide(run, c) ?? this.#reconcile(run);
     if (!error && run.emitted) {
       const before = this.version;
@@ -310,6 +325,8 @@ export class Floor {
 
   #emit(run: Run, event: Record<string, unknown>): void {
     event["version"] = run.version;
+    event["actor"] = run.actor;
+    event["schemaVersion"] = 2;
     if (run.commandId !== undefined) event["commandId"] = run.commandId;
     if (run.at !== undefined) event["at"] = run.at;
     run.events.push(event as unknown as CrmEvent);

@@ -28,6 +28,9 @@ import { Floor, type FloorResult } from "./floor.js";
 
 type Lib = typeof import("../src/index.js");
 
+/** The bench runs every command as a trusted system actor: the permission checks of a user actor are measured by the tests, not here. */
+const BENCH_CONTEXT = { actor: { system: "bench" } } as const;
+
 // ---------------------------------------------------------------------------------------------
 // Options
 
@@ -114,7 +117,7 @@ function chainTasks(base: CrmState, floor: Floor, stream: (i: number) => Command
       libCursor += CHAIN;
       let s = base;
       const t0 = performance.now();
-      for (const command of commands) s = ok(lib.execute(s, command), command.type);
+      for (const command of commands) s = ok(lib.execute(s, command, BENCH_CONTEXT), command.type);
       const elapsed = performance.now() - t0;
       return { overriddenDuration: elapsed / CHAIN, overriddenIterationCost: elapsed };
     },
@@ -141,7 +144,7 @@ function verify(n: number, mode: Mode, base: CrmState, floor: Floor, batch: Comm
       let s = base;
       for (let i = start; i < start + CHAIN; i++) {
         const command = stream(i, n);
-        const r = lib.execute(s, command);
+        const r = lib.execute(s, command, BENCH_CONTEXT);
         const f = floor.execute(command);
         if (!r.ok || !f.ok) throw new Error(`verify ${name} #${i}: refused (library ${r.ok ? "ok" : r.error.code}, floor ${f.ok ? "ok" : f.error.code})`);
         deepStrictEqual(f.events, r.events, `verify ${name} #${i}: the floor's events differ from the library's`);
@@ -151,7 +154,7 @@ function verify(n: number, mode: Mode, base: CrmState, floor: Floor, batch: Comm
       floor.rollback(0);
     }
   }
-  const r = lib.executeAll(base, batch);
+  const r = lib.executeAll(base, batch, BENCH_CONTEXT);
   const f = floor.executeAll(batch);
   if (!r.ok || !f.ok) throw new Error(`verify executeAll: refused (library ${r.ok ? "ok" : `${r.error.code} #${r.error.index}`}, floor ${f.ok ? "ok" : `${f.error.code} #${f.error.index}`})`);
   deepStrictEqual(f.events, r.events, "verify executeAll: the floor's events differ from the library's");
@@ -160,7 +163,7 @@ function verify(n: number, mode: Mode, base: CrmState, floor: Floor, batch: Comm
   floor.rollback(0);
   // Re-coupling at every size in a full run; in --quick up to 10k (200k events take a while).
   if (mode === "separate" && (!quick || n <= 10_000)) {
-    const lr = lib.execute(base, RECOUPLE);
+    const lr = lib.execute(base, RECOUPLE, BENCH_CONTEXT);
     const fr = floor.execute(RECOUPLE);
     if (!lr.ok || !fr.ok) throw new Error("verify recouple: refused");
     deepStrictEqual(fr.events, lr.events as CrmEvent[], "verify recouple: the floor's events differ");
@@ -181,7 +184,7 @@ function measureMemory(base: CrmState, batch: Command[]): Omit<MemoryResult, "si
   // In a function of its own, so that no stack slot of this one keeps an intermediate snapshot.
   const oneByOne = (): CrmState => {
     let s = base;
-    for (const command of batch) s = ok(lib.execute(s, command), command.type);
+    for (const command of batch) s = ok(lib.execute(s, command, BENCH_CONTEXT), command.type);
     return s;
   };
   // Once untimed, so that compiled code and inline caches exist before the first reading.
@@ -241,11 +244,11 @@ if (!gc) log("(node was not started with --expose-gc: the memory measurement is 
     }
     const batch = mixedBatch(BATCH, n);
     for (let i = 0; i < (quick ? 2 : 5); i++) {
-      ok(lib.executeAll(base, batch), "executeAll");
+      ok(lib.executeAll(base, batch, BENCH_CONTEXT), "executeAll");
       floorOk(floor.executeAll(batch), "executeAll");
       floor.rollback(0);
       if (mode === "separate") {
-        ok(lib.execute(base, RECOUPLE), "recouple");
+        ok(lib.execute(base, RECOUPLE, BENCH_CONTEXT), "recouple");
         floorOk(floor.execute(RECOUPLE), "recouple");
         floor.rollback(0);
       }
@@ -296,13 +299,13 @@ for (const account of accounts) {
   const { n, mode, base, floor, batch } = account;
   if (mode === "separate") {
     pause();
-    const library = await median("recouple library", true, () => ok(lib.execute(base, RECOUPLE), "recouple"));
+    const library = await median("recouple library", true, () => ok(lib.execute(base, RECOUPLE, BENCH_CONTEXT), "recouple"));
     const floorMs = await median("recouple floor", true, () => floorOk(floor.execute(RECOUPLE), "recouple"), { afterEach: () => floor.rollback(0) });
     record(account, "recouple", { library, floor: floorMs, commands: 1 });
   }
   pause();
   {
-    const library = await median("executeAll library", true, () => ok(lib.executeAll(base, batch), "executeAll"));
+    const library = await median("executeAll library", true, () => ok(lib.executeAll(base, batch, BENCH_CONTEXT), "executeAll"));
     const floorMs = await median("executeAll floor", true, () => floorOk(floor.executeAll(batch), "executeAll"), { afterEach: () => floor.rollback(0) });
     record(account, "executeAll", { library, floor: floorMs, commands: BATCH });
   }

@@ -8,6 +8,7 @@ import {
   getOpportunity,
   getSettings,
   opportunitiesOfContact,
+  type Actor,
   type Cause,
   type CrmEvent,
   type CrmState,
@@ -77,13 +78,13 @@ export const BECAUSE: { readonly [C in Cause]: string } = {
 
 const because = (cause: Cause): string => (BECAUSE[cause] === "" ? "" : `, ${BECAUSE[cause]}`);
 
-/** Who gave the command: a person, or the host's automation when no actor was named. */
-const who = (actorId: string | null): string => (actorId === null ? "Automation" : name(actorId));
+/** Who gave the command: a person, or a named automation (a system actor). */
+const who = (actor: Actor): string => ("userId" in actor ? name(actor.userId) : `The automation “${actor.system}”`);
 
 /** One event of the outbox as one sentence. */
 export function sentence(entry: OutboxEntry): string {
   const e: CrmEvent = entry.event;
-  const actor = who(entry.actorId);
+  const actor = who(e.actor);
   switch (e.type) {
     case "SettingsChanged":
       return `${actor} turned ${e.to ? "ON" : "OFF"} ${SETTING_NAMES[e.setting]}.`;
@@ -106,7 +107,7 @@ export function sentence(entry: OutboxEntry): string {
         : `Deal “${name(e.opportunityId)}” moved: ${owner(e.from)} → ${owner(e.to)}${because(e.cause)}.`;
     case "FollowerAdded":
       return e.cause === "command"
-        ? `${name(e.userId)} now follows ${record(e.record)} (added by hand${entry.actorId === e.userId ? "" : ` by ${actor}`}).`
+        ? `${name(e.userId)} now follows ${record(e.record)} (added by hand${"userId" in e.actor && e.actor.userId === e.userId ? "" : ` by ${actor}`}).`
         : `${name(e.userId)} now follows ${record(e.record)} automatically${because(e.cause)}.`;
     case "FollowerRemoved":
       return e.cause === "command"

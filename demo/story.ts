@@ -8,7 +8,7 @@
  * read back from the outbox table, not from memory. Running it again recreates ./demo.db.
  */
 import { rmSync } from "node:fs";
-import type { Command, CrmRecordsInit } from "../src/index.js";
+import type { Actor, Command, CrmRecordsInit } from "../src/index.js";
 import { createAccount, handle, loadAccount, openDatabase, readEvents, type Db } from "../examples/sqlite-host/index.js";
 import { contactOf, LABELS, ownership, scene, settingsLines, timelineLines, title, WIDTH, wrap } from "./narrate.js";
 
@@ -48,17 +48,27 @@ const out = (lines: readonly string[]) => {
   for (const line of lines) console.log(line);
 };
 
+/** A command and who sends it: a user of the account (checked), or a named system actor. */
+interface Request {
+  readonly actor: Actor;
+  readonly command: Command;
+}
+/** The automations of the story are system actors, trusted and named in every event. */
+const WEB_FORM: Actor = { system: "web-form" };
+const LEAD_ROUTING: Actor = { system: "workflow:lead-routing" };
+const by = (actor: string | Actor, command: Command): Request => ({ actor: typeof actor === "string" ? { userId: actor } : actor, command });
+
 let version = 0;
-/** Sends a command through the host; the demo stops if the host refuses one. */
-function send(command: Command): void {
-  const result = handle(db, ACCOUNT, { ...command, at: at() });
+/** Sends a command through the host, as its actor; the demo stops if the host refuses one. */
+function send({ actor, command }: Request): void {
+  const result = handle(db, ACCOUNT, command, { actor, at: at() });
   if (!result.ok) throw new Error(`The host refused ${command.type}: ${result.error.code} ${result.error.message}`);
 }
 
 /** Plays one scene: its commands through the host, then its timeline from the outbox. */
-function play(n: number, heading: string, intro: string, commands: readonly Command[], options: { note?: string; settings?: boolean } = {}): void {
+function play(n: number, heading: string, intro: string, requests: readonly Request[], options: { note?: string; settings?: boolean } = {}): void {
   out(scene(n, heading, intro));
-  for (const command of commands) send(command);
+  for (const request of requests) send(request);
 
   const entries = readEvents(db, ACCOUNT, version);
   const state = loadAccount(db, ACCOUNT);
@@ -94,50 +104,49 @@ out([
 ]);
 
 play(1, "Owners are coupled", "“Allow different owners” is off, as it is for every new account: a contact and all of its deals share one owner. Ana gives one of Acme's deals to Dev.", [
-  { type: "assignOpportunityOwner", opportunityId: "acme-upsell", ownerId: "dev", actorId: "ana" },
+  by("ana", { type: "assignOpportunityOwner", opportunityId: "acme-upsell", ownerId: "dev" }),
 ]);
 
 play(2, "Ana allows different owners", "Ana turns the setting on, with both of its subsettings, so that followers keep up with owners.", [
-  {
+  by("ana", {
     type: "updateSettings",
     allowDifferentOwners: true,
     updateContactFollowersOnOpportunityOwnerChange: true,
     updateOpportunityFollowersOnContactOwnerChange: true,
-    actorId: "ana",
-  },
+  }),
 ], { settings: true });
 
 play(3, "New deals: the default owner, or another one", "A new deal takes its contact's owner unless someone picks another owner. Now that owners are separate, picking one no longer moves the contact.", [
-  { type: "createOpportunity", opportunityId: "acme-services", contactId: "acme", actorId: "dev" },
-  { type: "createOpportunity", opportunityId: "acme-hardware", contactId: "acme", ownerId: "ben", actorId: "ana" },
+  by("dev", { type: "createOpportunity", opportunityId: "acme-services", contactId: "acme" }),
+  by("ana", { type: "createOpportunity", opportunityId: "acme-hardware", contactId: "acme", ownerId: "ben" }),
 ]);
 
 play(4, "Contact followers follow the deal owners", "Cleo follows Acme Corp by hand. Then Acme's renewal changes hands three times: each new deal owner follows the contact automatically, and an automatic follow ends when its user no longer owns any of Acme's deals.", [
-  { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "cleo", actorId: "cleo" },
-  { type: "assignOpportunityOwner", opportunityId: "acme-renewal", ownerId: "eve", actorId: "ana" },
-  { type: "assignOpportunityOwner", opportunityId: "acme-renewal", ownerId: "cleo", actorId: "ana" },
-  { type: "assignOpportunityOwner", opportunityId: "acme-renewal", ownerId: "dev", actorId: "ana" },
+  by("cleo", { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "cleo" }),
+  by("ana", { type: "assignOpportunityOwner", opportunityId: "acme-renewal", ownerId: "eve" }),
+  by("ana", { type: "assignOpportunityOwner", opportunityId: "acme-renewal", ownerId: "cleo" }),
+  by("ana", { type: "assignOpportunityOwner", opportunityId: "acme-renewal", ownerId: "dev" }),
 ], { note: "Cleo still follows Acme Corp although she no longer owns any of its deals: she chose to follow it herself, and a rule never removes a follow made by hand." });
 
 play(5, "Deal followers follow the contact owner", "Ana gives the contact Acme Corp to Ben, then back to Dev. Only the contact moves; its new owner follows each of its deals automatically, and the previous owner's automatic follows end.", [
-  { type: "assignContactOwner", contactId: "acme", ownerId: "ben", actorId: "ana" },
-  { type: "assignContactOwner", contactId: "acme", ownerId: "dev", actorId: "ana" },
+  by("ana", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }),
+  by("ana", { type: "assignContactOwner", contactId: "acme", ownerId: "dev" }),
 ]);
 
 play(6, "The follower limit", "Globex already has ten followers, the most a record may have. Ana gives the Globex pilot to Dev, so the rule tries to make Dev a follower of Globex.", [
-  { type: "assignOpportunityOwner", opportunityId: "globex-pilot", ownerId: "dev", actorId: "ana" },
+  by("ana", { type: "assignOpportunityOwner", opportunityId: "globex-pilot", ownerId: "dev" }),
 ], { note: "Nothing was changed on Globex, and nothing failed: the event tells the host to let someone know." });
 
 play(7, "Ana turns different owners off again", "Owners are coupled again: every deal whose owner differs from its contact's goes back to the contact's owner. Followers stay as they are.", [
-  { type: "updateSettings", allowDifferentOwners: false, actorId: "ana" },
+  by("ana", { type: "updateSettings", allowDifferentOwners: false }),
 ], { settings: true, note: "Re-coupling changes owners only: Dev keeps his automatic follow of Acme hardware, which he now owns. The two subsettings stay on, but have no effect while owners are coupled." });
 
 play(8, "Weighted round-robin for new leads", "Three leads arrive from the web form, unassigned. The lead-routing automation gives each to the next user of the rotation “Inbound leads”: Ben twice, then Eve once (weights 2 and 1). A deal created for Hooli takes its owner, as owners are coupled.", [
-  { type: "createContact", contactId: "initech" },
-  { type: "createContact", contactId: "umbrella" },
-  { type: "createContact", contactId: "hooli" },
-  ...["initech", "umbrella", "hooli"].map(
-    (contactId): Command => ({
+  by(WEB_FORM, { type: "createContact", contactId: "initech" }),
+  by(WEB_FORM, { type: "createContact", contactId: "umbrella" }),
+  by(WEB_FORM, { type: "createContact", contactId: "hooli" }),
+  ...["initech", "umbrella", "hooli"].map((contactId) =>
+    by(LEAD_ROUTING, {
       type: "assignUser",
       contactId,
       users: [{ userId: "ben", weight: 2 }, { userId: "eve", weight: 1 }],
@@ -145,11 +154,11 @@ play(8, "Weighted round-robin for new leads", "Three leads arrive from the web f
       onlyIfUnassigned: true,
     }),
   ),
-  { type: "createOpportunity", opportunityId: "hooli-trial", contactId: "hooli" },
+  by(WEB_FORM, { type: "createOpportunity", opportunityId: "hooli-trial", contactId: "hooli" }),
 ]);
 
 play(9, "Offboarding: Eve leaves", "Eve leaves the company. Ana deactivates her and hands everything she owns to Cleo; Eve stops following anything.", [
-  { type: "deactivateUser", userId: "eve", reassignTo: "cleo", actorId: "ana" },
+  by("ana", { type: "deactivateUser", userId: "eve", reassignTo: "cleo" }),
 ], { note: "Eve now owns nothing and follows nothing. She stays in the account as an inactive user, so the history above still shows her name." });
 
 const commands = db.prepare<[string], { n: number }>("SELECT COUNT(DISTINCT version) AS n FROM events WHERE account_id = ?").get(ACCOUNT)?.n ?? 0;

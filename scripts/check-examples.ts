@@ -5,8 +5,8 @@
  * leaves them out too).
  *
  * The convention for examples, so that they stay short: an example that imports nothing sees
- * every export of "crm-ownership" in scope, and `state`, a `CrmState` the reader already has,
- * unless it declares its own. An example that has an `import` line is compiled exactly as
+ * every export of "crm-ownership" in scope, `state`, a `CrmState` the reader already has, and
+ * `context`, the `CommandContext` of the request at hand, unless it declares its own. An example that has an `import` line is compiled exactly as
  * written. Anything else an example uses, it declares.
  *
  *   npx tsx scripts/check-examples.ts
@@ -90,6 +90,7 @@ const prelude = (code: string): string =>
         `import { ${valueExports.join(", ")} } from "crm-ownership";`,
         `import type { ${typeExports.join(", ")} } from "crm-ownership";`,
         /\b(const|let|var) state\b/.test(code) ? "" : "declare const state: CrmState;",
+        /\b(const|let|var) context\b/.test(code) ? "" : "declare const context: CommandContext;",
       ].join(" ") + `\n${code}`;
 const withPrelude = new Set<string>();
 for (const { file, code } of rawExamples) {

@@ -2,6 +2,7 @@
  * The facts: what changed, past tense, one event per change, in the order the changes happened.
  * Plain JSON data, discriminated by `type`.
  */
+import type { Actor } from "./model/actor.js";
 import type { FollowerSource, OpportunityStatus, RecordRef } from "./model/records.js";
 
 /**
@@ -20,7 +21,7 @@ import type { FollowerSource, OpportunityStatus, RecordRef } from "./model/recor
  *   transfer: "transferred",
  *   "user-deactivated": "its owner was deactivated",
  * };
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, context);
  * if (result.ok) result.events.map((e) => `${e.type}: ${why[e.cause]}`);
  * ```
  */
@@ -43,12 +44,16 @@ export type Cause =
   | "user-deactivated";
 
 /**
- * What every event carries.
+ * What every event carries: why it happened, the version it produced, who acted and, when the
+ * host gave them, the command's id and time. An outbox, an audit log or a notification reads
+ * them straight from the event.
  *
  * @example
  * ```ts
- * const result = execute(state, { type: "removeAssignedUser", contactId: "acme", commandId: "req-9", at: "2026-11-28T10:00:00Z" });
+ * const context: CommandContext = { actor: { userId: "ana" }, at: "2026-11-28T10:00:00Z" };
+ * const result = execute(state, { type: "removeAssignedUser", contactId: "acme", commandId: "req-9" }, context);
  * const meta: EventMeta | undefined = result.ok ? result.events[0] : undefined;
+ * meta?.actor; // { userId: "ana" }
  * meta?.commandId; // "req-9": correlate events with the request that caused them
  * ```
  */
@@ -56,11 +61,27 @@ export interface EventMeta {
   readonly cause: Cause;
   /** The snapshot version this event's command produced; `evolve` sets it. */
   readonly version: number;
+  /** Who acted, as the command's context gave it. */
+  readonly actor: Actor;
+  /** The shape of this event: 2 since 0.2.0 (0.1 events have neither this nor `actor`). */
+  readonly schemaVersion: typeof EVENT_SCHEMA_VERSION;
   /** Copied from the command, when it had one. */
   readonly commandId?: string | undefined;
-  /** Copied from the command, when it had one. */
+  /** Copied from the command's context, when it had one. */
   readonly at?: string | undefined;
 }
+
+/**
+ * The shape version of the events this release produces; stored events of an older shape carry
+ * a smaller one, or none (0.1).
+ *
+ * @example
+ * ```ts
+ * declare const stored: CrmEvent;
+ * if (stored.schemaVersion !== EVENT_SCHEMA_VERSION) throw new Error("upcast it first");
+ * ```
+ */
+export const EVENT_SCHEMA_VERSION = 2;
 
 /**
  * The three on/off settings that `updateSettings` changes.
@@ -68,7 +89,7 @@ export interface EventMeta {
  * @example
  * ```ts
  * const setting: ToggleSetting = "updateOpportunityFollowersOnContactOwnerChange";
- * execute(state, { type: "updateSettings", [setting]: true });
+ * execute(state, { type: "updateSettings", [setting]: true }, context);
  * ```
  */
 export type ToggleSetting =
@@ -81,7 +102,7 @@ export type ToggleSetting =
  *
  * @example
  * ```ts
- * const events = decide(state, { type: "updateSettings", allowDifferentOwners: true });
+ * const events = decide(state, { type: "updateSettings", allowDifferentOwners: true }, context);
  * const changed = events.filter((e): e is SettingsChanged => e.type === "SettingsChanged");
  * changed.map((e) => `${e.setting}: ${e.from} -> ${e.to}`); // ["allowDifferentOwners: false -> true"]
  * ```
@@ -98,7 +119,7 @@ export interface SettingsChanged extends EventMeta {
  *
  * @example
  * ```ts
- * const events = decide(state, { type: "createContact", contactId: "lead-1", ownerId: "ana" });
+ * const events = decide(state, { type: "createContact", contactId: "lead-1", ownerId: "ana" }, context);
  * const created = events.find((e): e is ContactCreated => e.type === "ContactCreated");
  * created?.ownerId; // "ana"
  * ```
@@ -114,7 +135,7 @@ export interface ContactCreated extends EventMeta {
  *
  * @example
  * ```ts
- * const events = decide(state, { type: "createOpportunity", opportunityId: "deal-9", contactId: "acme" });
+ * const events = decide(state, { type: "createOpportunity", opportunityId: "deal-9", contactId: "acme" }, context);
  * const created = events.find((e): e is OpportunityCreated => e.type === "OpportunityCreated");
  * created?.ownerDefaulted; // true: it took acme's owner
  * ```
@@ -134,7 +155,7 @@ export interface OpportunityCreated extends EventMeta {
  * @example
  * ```ts
  * const notify = (e: ContactOwnerChanged) => `${e.contactId} now belongs to ${e.to ?? "nobody"} (was ${e.from ?? "nobody"})`;
- * for (const event of decide(state, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" })) {
+ * for (const event of decide(state, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" }, context)) {
  *   if (event.type === "ContactOwnerChanged") notify(event); // cause "owners-coupled" while owners are coupled
  * }
  * ```
@@ -152,7 +173,7 @@ export interface ContactOwnerChanged extends EventMeta {
  *
  * @example
  * ```ts
- * const moved = decide(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" })
+ * const moved = decide(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, context)
  *   .filter((e): e is OpportunityOwnerChanged => e.type === "OpportunityOwnerChanged")
  *   .map((e) => e.opportunityId); // every deal of acme, while owners are coupled
  * ```
@@ -171,7 +192,7 @@ export interface OpportunityOwnerChanged extends EventMeta {
  *
  * @example
  * ```ts
- * const events = decide(state, { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "ben" });
+ * const events = decide(state, { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "ben" }, context);
  * const added = events.find((e): e is FollowerAdded => e.type === "FollowerAdded");
  * added?.source; // "manual"
  * ```
@@ -188,7 +209,7 @@ export interface FollowerAdded extends EventMeta {
  *
  * @example
  * ```ts
- * const events = decide(state, { type: "removeFollower", record: { kind: "opportunity", id: "deal-1" }, userId: "ben" });
+ * const events = decide(state, { type: "removeFollower", record: { kind: "opportunity", id: "deal-1" }, userId: "ben" }, context);
  * const removed = events.find((e): e is FollowerRemoved => e.type === "FollowerRemoved");
  * removed?.record; // { kind: "opportunity", id: "deal-1" }
  * ```
@@ -205,7 +226,7 @@ export interface FollowerRemoved extends EventMeta {
  *
  * @example
  * ```ts
- * const result = execute(state, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" });
+ * const result = execute(state, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" }, context);
  * for (const event of result.ok ? result.events : []) {
  *   if (event.type === "FollowerNotAdded") {
  *     const skipped: FollowerNotAdded = event; // the record already has settings.maxFollowers followers
@@ -226,7 +247,7 @@ export interface FollowerNotAdded extends EventMeta {
  *
  * @example
  * ```ts
- * const [event] = decide(state, { type: "setOpportunityStatus", opportunityId: "deal-1", status: "lost" });
+ * const [event] = decide(state, { type: "setOpportunityStatus", opportunityId: "deal-1", status: "lost" }, context);
  * if (event?.type === "OpportunityStatusChanged") {
  *   const e: OpportunityStatusChanged = event;
  *   e.from; // "open"
@@ -246,7 +267,7 @@ export interface OpportunityStatusChanged extends EventMeta {
  *
  * @example
  * ```ts
- * const [first] = decide(state, { type: "deleteContact", contactId: "acme" });
+ * const [first] = decide(state, { type: "deleteContact", contactId: "acme" }, context);
  * if (first?.type === "ContactDeleted") {
  *   const deleted: ContactDeleted = first; // OpportunityDeleted events follow, one per deal
  * }
@@ -262,7 +283,7 @@ export interface ContactDeleted extends EventMeta {
  *
  * @example
  * ```ts
- * const deals = decide(state, { type: "deleteContact", contactId: "acme" })
+ * const deals = decide(state, { type: "deleteContact", contactId: "acme" }, context)
  *   .filter((e): e is OpportunityDeleted => e.type === "OpportunityDeleted")
  *   .map((e) => e.opportunityId); // cause "contact-deleted"
  * ```
@@ -278,7 +299,7 @@ export interface OpportunityDeleted extends EventMeta {
  *
  * @example
  * ```ts
- * const events = decide(state, { type: "deactivateUser", userId: "ana", reassignTo: "ben" });
+ * const events = decide(state, { type: "deactivateUser", userId: "ana", reassignTo: "ben" }, context);
  * const offboarded = events.find((e): e is UserDeactivated => e.type === "UserDeactivated")?.userId; // "ana"
  * ```
  */
@@ -292,7 +313,7 @@ export interface UserDeactivated extends EventMeta {
  *
  * @example
  * ```ts
- * const events = decide(state, { type: "reactivateUser", userId: "ana" });
+ * const events = decide(state, { type: "reactivateUser", userId: "ana" }, context);
  * const back = events.find((e): e is UserReactivated => e.type === "UserReactivated")?.userId; // "ana"
  * ```
  */
@@ -306,7 +327,7 @@ export interface UserReactivated extends EventMeta {
  *
  * @example
  * ```ts
- * const events = decide(state, { type: "assignUser", contactId: "lead-7", rotationId: "inbound", users: [{ userId: "ana" }, { userId: "ben" }] });
+ * const events = decide(state, { type: "assignUser", contactId: "lead-7", rotationId: "inbound", users: [{ userId: "ana" }, { userId: "ben" }] }, context);
  * const advanced = events.find((e): e is RotationAdvanced => e.type === "RotationAdvanced");
  * advanced?.picks; // the rotation's count of picks, stored with the rotation
  * ```
@@ -334,7 +355,7 @@ export interface RotationAdvanced extends EventMeta {
  *       return event.type;
  *   }
  * }
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, context);
  * if (result.ok) result.events.map(timeline);
  * ```
  */
@@ -360,11 +381,11 @@ export type CrmEvent =
  * @example
  * ```ts
  * const audited: ReadonlySet<CrmEventType> = new Set(["ContactOwnerChanged", "OpportunityOwnerChanged", "UserDeactivated"]);
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, context);
  * const toAudit = result.ok ? result.events.filter((e) => audited.has(e.type)) : [];
  * ```
  */
 export type CrmEventType = CrmEvent["type"];
 
-/** An event without the fields the command context adds (`version`, `commandId`, `at`). */
+/** An event without the fields the command context adds (`version`, `actor`, `schemaVersion`, `commandId`, `at`). */
 export type EventBody<E extends CrmEvent = CrmEvent> = E extends CrmEvent ? Omit<E, keyof EventMeta> & { readonly cause: Cause } : never;

@@ -4,6 +4,8 @@
 import type { CrmEvent } from "./events.js";
 import type { Draft } from "immer";
 import type { Contact, Opportunity, RecordRef } from "./model/records.js";
+import { line, quote } from "./errors.js";
+import { parseEvent } from "./eventShape.js";
 import { immer } from "./state/immer.js";
 import { Overlay } from "./state/overlay.js";
 import type { CrmState } from "./state/state.js";
@@ -12,19 +14,26 @@ import type { CrmState } from "./state/state.js";
  * The snapshot after one event. Folding `evolve` over the events of `decide` gives exactly the
  * snapshot `execute` returns.
  *
+ * The event is checked first, since it may come from storage or another service: one the
+ * library could not have emitted (an unknown `type`, a missing or mistyped field, an over-long
+ * id) throws `InvalidEventError` naming the field, and nothing is applied. Fields the library
+ * does not know are ignored. Nothing of the event is kept or frozen: the snapshot holds copies.
+ *
  * @example
  * ```ts
- * const events = decide(state, { type: "assignContactOwner", contactId: "c1", ownerId: "u2" });
+ * const events = decide(state, { type: "assignContactOwner", contactId: "c1", ownerId: "u2" }, context);
  * const next = events.reduce(evolve, state);
  * ```
  */
 export function evolve(state: CrmState, event: CrmEvent): CrmState {
+  // Checked and copied here only: `decide` and `execute` apply their own events unchecked.
+  const checked = parseEvent(event);
   const overlay = new Overlay(state);
-  applyEvent(overlay, event);
+  applyEvent(overlay, checked);
   return overlay.commit();
 }
 
-/** Applies one event to a working copy. @internal */
+/** Applies one event, trusted (made by `decide`, or checked by `evolve`), to a working copy. @internal */
 export function applyEvent(s: Overlay, event: CrmEvent): void {
   // An event without a version (hand-written, or stored before versions) leaves it as it is:
   // the snapshot's version stays a whole number whatever is replayed.
@@ -131,5 +140,11 @@ function updateRecord(s: Overlay, record: RecordRef, recipe: (draft: Draft<Conta
 
 /** Compile-time exhaustiveness for `switch` over a union. @internal */
 export function assertNever(value: never): never {
-  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = "(unreadable)";
+  }
+  throw new Error(line(`Unexpected value: ${quote(text)}`));
 }

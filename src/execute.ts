@@ -6,7 +6,9 @@ import { CommandRejectedError, errors, type CrmError } from "./errors.js";
 import type { CrmEvent } from "./events.js";
 import { LIMITS } from "./limits.js";
 import { decideCommand, parseCommand, type Command } from "./commands/command.js";
-import { createContext } from "./commands/context.js";
+import { ChangeRefused, createContext } from "./commands/context.js";
+import { parseContext } from "./commands/commandContext.js";
+import type { CommandContext } from "./model/actor.js";
 import { authorize } from "./rules/permissions.js";
 import { Overlay } from "./state/overlay.js";
 import type { CrmState } from "./state/state.js";
@@ -16,7 +18,7 @@ import type { CrmState } from "./state/state.js";
  *
  * @example
  * ```ts
- * const result: ExecuteResult = execute(state, { type: "removeAssignedUser", contactId: "acme" });
+ * const result: ExecuteResult = execute(state, { type: "removeAssignedUser", contactId: "acme" }, context);
  * const next = result.ok ? result.state : state; // a rejected command returns no state at all
  * ```
  */
@@ -25,7 +27,7 @@ export type ExecuteResult =
   | { readonly ok: false; readonly error: CrmError };
 
 /** Runs one command on a working copy; the refusal, or nothing when its events were applied. */
-function run(overlay: Overlay, input: Command | unknown, events: CrmEvent[]): CrmError | undefined {
+function run(overlay: Overlay, input: Command | unknown, context: CommandContext, events: CrmEvent[]): CrmError | undefined {
   // Typed commands are parsed too: the parse copies them, so nothing of the caller's is kept,
   // and a command built from unchecked data still gets a typed error instead of a crash.
   const parsed = parseCommand(input);
@@ -35,14 +37,21 @@ function run(overlay: Overlay, input: Command | unknown, events: CrmEvent[]): Cr
   if (expectedVersion !== undefined && expectedVersion !== overlay.version) {
     return errors.versionConflict(expectedVersion, overlay.version);
   }
-  const forbidden = authorize(overlay, command);
-  if (forbidden) return forbidden;
-  // Every event carries the new version, so applying them moves the working copy's version on.
-  return decideCommand(createContext(overlay, command, events), command);
+  const access = authorize(overlay, command.type, context.actor);
+  if (access.refusal) return access.refusal;
+  const mark = events.length;
+  try {
+    // Every event carries the new version, so applying them moves the working copy's version on.
+    return decideCommand(createContext(overlay, command, context, events, access.guard), command);
+  } catch (refused) {
+    if (!(refused instanceof ChangeRefused)) throw refused;
+    events.length = mark;
+    return refused.error;
+  }
 }
 
 /**
- * Runs one command: the new snapshot and the events that say what changed and why, or the
+ * Runs one command as the context's actor: the new snapshot and the events that say what changed and why, or the
  * error. Never throws and never changes `state`; a rejected command returns no state, and a
  * command with no effect returns the very same `state` with no events.
  *
@@ -51,7 +60,8 @@ function run(overlay: Overlay, input: Command | unknown, events: CrmEvent[]): Cr
  * declare function save(state: CrmState): void; // the host's storage
  * declare function publish(event: CrmEvent): void; // the host's messaging
  *
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * const context: CommandContext = { actor: { userId: "ana" }, at: new Date().toISOString() }; // from the session
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, context);
  * if (result.ok) {
  *   save(result.state);
  *   for (const event of result.events) publish(event); // ContactOwnerChanged, OpportunityOwnerChanged…
@@ -60,8 +70,8 @@ function run(overlay: Overlay, input: Command | unknown, events: CrmEvent[]): Cr
  * }
  * ```
  */
-export function execute(state: CrmState, command: Command): ExecuteResult {
-  return runAll(state, [command], false);
+export function execute(state: CrmState, command: Command, context: CommandContext): ExecuteResult {
+  return runAll(state, [command], context, false);
 }
 
 /**
@@ -74,22 +84,25 @@ export function execute(state: CrmState, command: Command): ExecuteResult {
  * const result = executeAll(state, [
  *   { type: "createContact", contactId: "acme", ownerId: "ana" },
  *   { type: "createOpportunity", opportunityId: "deal-1", contactId: "acme" },
- * ]);
+ * ], { actor: { system: "import:hubspot" } });
  * ```
  */
-export function executeAll(state: CrmState, commands: readonly Command[]): ExecuteResult {
-  return runAll(state, commands, true);
+export function executeAll(state: CrmState, commands: readonly Command[], context: CommandContext): ExecuteResult {
+  return runAll(state, commands, context, true);
 }
 
 /** executeAll's body; `indexed`: name the failing command's position (a batch, even of one). */
-function runAll(state: CrmState, commands: readonly Command[], indexed: boolean): ExecuteResult {
+function runAll(state: CrmState, commands: readonly Command[], input: CommandContext, indexed: boolean): ExecuteResult {
   try {
+    const parsed = parseContext(input);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
+    const { context } = parsed;
     if (!Array.isArray(commands)) return { ok: false, error: errors.invalid("commands", "an array of commands") };
     if (commands.length > LIMITS.batch) return { ok: false, error: errors.invalid("commands", `an array of at most ${LIMITS.batch} commands`) };
     const overlay = new Overlay(state);
     const events: CrmEvent[] = [];
     for (let index = 0; index < commands.length; index++) {
-      const error = run(overlay, commands[index], events);
+      const error = run(overlay, commands[index], context, events);
       if (error) return { ok: false, error: indexed ? { ...error, index } : error };
     }
     return { ok: true, state: overlay.commit(), events };
@@ -106,14 +119,16 @@ function runAll(state: CrmState, commands: readonly Command[], indexed: boolean)
  *
  * @example
  * ```ts
- * const events = decide(state, { type: "updateSettings", allowDifferentOwners: false });
+ * const events = decide(state, { type: "updateSettings", allowDifferentOwners: false }, { actor: { userId: "ana" } });
  * // preview: which opportunities would move back to their contact's owner?
  * events.filter((e) => e.cause === "owners-recoupled");
  * ```
  */
-export function decide(state: CrmState, command: Command): readonly CrmEvent[] {
+export function decide(state: CrmState, command: Command, context: CommandContext): readonly CrmEvent[] {
+  const parsed = parseContext(context);
+  if (!parsed.ok) throw new CommandRejectedError(parsed.error);
   const events: CrmEvent[] = [];
-  const error = run(new Overlay(state), command, events);
+  const error = run(new Overlay(state), command, parsed.context, events);
   if (error) throw new CommandRejectedError(error);
   return events;
 }

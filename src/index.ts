@@ -25,6 +25,9 @@ export { canView, visibleContacts, visibleOpportunities } from "./state/visibili
 export type { CrmState } from "./state/state.js";
 export type { Table, Bucket } from "./state/table.js";
 
+// Who acts
+export type { Actor, CommandContext } from "./model/actor.js";
+
 // Operations
 export { execute, executeAll, decide, type ExecuteResult } from "./execute.js";
 export { evolve } from "./evolve.js";
@@ -32,7 +35,7 @@ export { parseCommand, commandSchemas, COMMAND_TYPES, type ParseResult } from ".
 export { checkInvariants, type InvariantViolation } from "./invariants.js";
 
 // Hosts: what to load before a command, what to write after it
-export { recordsNeeded, type RecordsNeeded } from "./host/recordsNeeded.js";
+export { recordsNeeded, type RecordsNeeded, type NeededIds } from "./host/recordsNeeded.js";
 export { changedRecords, type RecordChanges, type TableChanges, type ResultLike } from "./host/changedRecords.js";
 
 // Records
@@ -73,6 +76,7 @@ export type { Transfer } from "./rules/owners.js";
 export type { JsonSchema } from "./commands/fields.js";
 
 // Events
+export { EVENT_SCHEMA_VERSION } from "./events.js";
 export type {
   Cause,
   CrmEvent,
@@ -98,9 +102,11 @@ export type {
 // Errors
 export {
   InvalidSnapshotError,
+  InvalidEventError,
   CommandRejectedError,
   type CrmError,
   type ErrorCode,
   type SnapshotProblem,
 } from "./errors.js";
+export { HTTP_STATUS, httpStatus, type HttpErrorStatus } from "./httpStatus.js";
 export { LIMITS } from "./limits.js";

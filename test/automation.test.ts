@@ -18,6 +18,7 @@ import {
   type ExecuteResult,
   type Settings,
 } from "../src/index.js";
+import { SYSTEM } from "./helpers.js";
 
 const USERS = [{ id: "ana" }, { id: "ben" }, { id: "cy" }, { id: "gone", active: false }];
 
@@ -64,7 +65,7 @@ const brief = (events: readonly CrmEvent[]) =>
 describe("assignUser", () => {
   it("sets a contact's owner to the rotation's pick; with coupled owners the opportunities follow", () => {
     const state = account(COUPLED, { contacts: [{ id: "acme", ownerId: null }], opportunities: [{ id: "d1", contactId: "acme" }, { id: "d2", contactId: "acme" }] });
-    const result = ok(execute(state, { type: "assignUser", contactId: "acme", users: [{ userId: "ben" }, { userId: "cy" }], rotationId: "r" }));
+    const result = ok(execute(state, { type: "assignUser", contactId: "acme", users: [{ userId: "ben" }, { userId: "cy" }], rotationId: "r" }, SYSTEM));
     expect(owners(result.state)).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
     expect(brief(result.events)).toEqual([
       "ContactOwnerChanged acme null→ben command",
@@ -75,19 +76,19 @@ describe("assignUser", () => {
   });
 
   it("with separate owners it changes the contact only", () => {
-    const result = ok(execute(account(SEPARATE), { type: "assignUser", contactId: "acme", users: [{ userId: "ben" }], rotationId: "r" }));
+    const result = ok(execute(account(SEPARATE), { type: "assignUser", contactId: "acme", users: [{ userId: "ben" }], rotationId: "r" }, SYSTEM));
     expect(owners(result.state)).toEqual({ acme: "ben", d1: "ana", d2: "ana" });
   });
 
   it("refuses an unknown contact with CONTACT_NOT_FOUND", () => {
-    const result = execute(account(SEPARATE), { type: "assignUser", contactId: "nope", users: [{ userId: "ben" }], rotationId: "r" });
+    const result = execute(account(SEPARATE), { type: "assignUser", contactId: "nope", users: [{ userId: "ben" }], rotationId: "r" }, SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "CONTACT_NOT_FOUND", id: "nope" });
   });
 
   it("applies the opportunity-follower subsetting as a person's assignment would", () => {
     const state = account({ ...SEPARATE, updateOpportunityFollowersOnContactOwnerChange: true });
-    const result = ok(execute(state, { type: "assignUser", contactId: "acme", users: [{ userId: "ben" }], rotationId: "r" }));
-    const byPerson = ok(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }));
+    const result = ok(execute(state, { type: "assignUser", contactId: "acme", users: [{ userId: "ben" }], rotationId: "r" }, SYSTEM));
+    const byPerson = ok(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM));
     expect(getOpportunity(result.state, "d1")?.followers).toEqual([{ userId: "ben", source: "automation" }]);
     expect(getOpportunity(result.state, "d2")?.followers).toEqual([{ userId: "ben", source: "automation" }]);
     // Same changes as assignContactOwner, plus the rotation's own event after the owner change.
@@ -98,7 +99,7 @@ describe("assignUser", () => {
 
 describe("addOpportunityOwner", () => {
   it("by userId with coupled owners sets the whole group's owner", () => {
-    const result = ok(execute(account(COUPLED), { type: "addOpportunityOwner", opportunityId: "d2", userId: "ben" }));
+    const result = ok(execute(account(COUPLED), { type: "addOpportunityOwner", opportunityId: "d2", userId: "ben" }, SYSTEM));
     expect(owners(result.state)).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
     expect(brief(result.events)).toEqual([
       "OpportunityOwnerChanged d2 ana→ben command",
@@ -108,26 +109,26 @@ describe("addOpportunityOwner", () => {
   });
 
   it("by userId with separate owners sets that opportunity's owner only", () => {
-    const result = ok(execute(account(SEPARATE), { type: "addOpportunityOwner", opportunityId: "d2", userId: "ben" }));
+    const result = ok(execute(account(SEPARATE), { type: "addOpportunityOwner", opportunityId: "d2", userId: "ben" }, SYSTEM));
     expect(owners(result.state)).toEqual({ acme: "ana", d1: "ana", d2: "ben" });
   });
 
   it("by rotation picks the next user of the rotation", () => {
     let state = account(SEPARATE, { opportunities: [{ id: "d1", contactId: "acme" }, { id: "d2", contactId: "acme" }] });
     const users = [{ userId: "cy", weight: 1 }, { userId: "ben", weight: 1 }];
-    state = ok(execute(state, { type: "addOpportunityOwner", opportunityId: "d1", users, rotationId: "deals" })).state;
-    state = ok(execute(state, { type: "addOpportunityOwner", opportunityId: "d2", users, rotationId: "deals" })).state;
+    state = ok(execute(state, { type: "addOpportunityOwner", opportunityId: "d1", users, rotationId: "deals" }, SYSTEM)).state;
+    state = ok(execute(state, { type: "addOpportunityOwner", opportunityId: "d2", users, rotationId: "deals" }, SYSTEM)).state;
     expect(owners(state)).toEqual({ acme: "ana", d1: "cy", d2: "ben" });
   });
 
   it("by rotation with coupled owners moves the group to the pick", () => {
-    const result = ok(execute(account(COUPLED), { type: "addOpportunityOwner", opportunityId: "d1", users: [{ userId: "cy" }], rotationId: "deals" }));
+    const result = ok(execute(account(COUPLED), { type: "addOpportunityOwner", opportunityId: "d1", users: [{ userId: "cy" }], rotationId: "deals" }, SYSTEM));
     expect(owners(result.state)).toEqual({ acme: "cy", d1: "cy", d2: "cy" });
   });
 
   it("applies the contact-follower subsetting as a person's assignment would", () => {
     const state = account({ ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true });
-    const result = ok(execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "ben" }));
+    const result = ok(execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "ben" }, SYSTEM));
     expect(getContact(result.state, "acme")?.followers).toEqual([{ userId: "ben", source: "automation" }]);
     expect(brief(result.events)).toEqual([
       "OpportunityOwnerChanged d1 ana→ben command",
@@ -137,32 +138,32 @@ describe("addOpportunityOwner", () => {
 
   it("the follower subsettings have no effect while owners are coupled", () => {
     const state = account({ ...COUPLED, updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true });
-    const result = ok(execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "ben" }));
+    const result = ok(execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "ben" }, SYSTEM));
     expect(result.events.filter((e) => e.type === "FollowerAdded")).toEqual([]);
   });
 
   it("onlyIfUnassigned with a userId leaves an owned opportunity as it is", () => {
     const state = account(SEPARATE);
-    const result = execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "ben", onlyIfUnassigned: true });
+    const result = execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "ben", onlyIfUnassigned: true }, SYSTEM);
     expect(result).toEqual({ ok: true, state, events: [] });
   });
 
   it("onlyIfUnassigned with a userId assigns an unassigned opportunity", () => {
     const state = account(SEPARATE, { opportunities: [{ id: "d1", contactId: "acme", ownerId: null }] });
-    const result = ok(execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "ben", onlyIfUnassigned: true }));
+    const result = ok(execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "ben", onlyIfUnassigned: true }, SYSTEM));
     expect(getOpportunity(result.state, "d1")?.ownerId).toBe("ben");
   });
 
   it("refuses an unknown user with USER_NOT_FOUND and an inactive one with USER_INACTIVE", () => {
     const state = account(SEPARATE);
-    const unknown = execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "ghost" });
-    const inactive = execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "gone" });
+    const unknown = execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "ghost" }, SYSTEM);
+    const inactive = execute(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "gone" }, SYSTEM);
     expect(unknown.ok ? undefined : unknown.error).toMatchObject({ code: "USER_NOT_FOUND", field: "userId", id: "ghost" });
     expect(inactive.ok ? undefined : inactive.error).toMatchObject({ code: "USER_INACTIVE", field: "userId", id: "gone" });
   });
 
   it("refuses an unknown opportunity with OPPORTUNITY_NOT_FOUND", () => {
-    const result = execute(account(SEPARATE), { type: "addOpportunityOwner", opportunityId: "nope", userId: "ben" });
+    const result = execute(account(SEPARATE), { type: "addOpportunityOwner", opportunityId: "nope", userId: "ben" }, SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "OPPORTUNITY_NOT_FOUND", id: "nope" });
   });
 
@@ -180,7 +181,7 @@ describe("addOpportunityOwner", () => {
         const parsed = parseCommand(input);
         expect(parsed.ok ? undefined : parsed.error.code).toBe("INVALID_COMMAND");
         expect(parsed.ok ? undefined : parsed.error.field).toMatch(/^(userId|users|rotationId)$/);
-        const result = execute(account(SEPARATE), input as unknown as Command);
+        const result = execute(account(SEPARATE), input as unknown as Command, SYSTEM);
         expect(result.ok ? undefined : result.error.code).toBe("INVALID_COMMAND");
       });
     }
@@ -189,24 +190,24 @@ describe("addOpportunityOwner", () => {
 
 describe("removeOpportunityOwner", () => {
   it("with separate owners unassigns the opportunity only", () => {
-    const result = ok(execute(account(SEPARATE), { type: "removeOpportunityOwner", opportunityId: "d1" }));
+    const result = ok(execute(account(SEPARATE), { type: "removeOpportunityOwner", opportunityId: "d1" }, SYSTEM));
     expect(owners(result.state)).toEqual({ acme: "ana", d1: null, d2: "ana" });
     expect(brief(result.events)).toEqual(["OpportunityOwnerChanged d1 ana→null command"]);
   });
 
   it("with coupled owners unassigns the whole group", () => {
-    const result = ok(execute(account(COUPLED), { type: "removeOpportunityOwner", opportunityId: "d1" }));
+    const result = ok(execute(account(COUPLED), { type: "removeOpportunityOwner", opportunityId: "d1" }, SYSTEM));
     expect(owners(result.state)).toEqual({ acme: null, d1: null, d2: null });
   });
 
   it("refuses an unknown opportunity with OPPORTUNITY_NOT_FOUND", () => {
-    const result = execute(account(SEPARATE), { type: "removeOpportunityOwner", opportunityId: "nope" });
+    const result = execute(account(SEPARATE), { type: "removeOpportunityOwner", opportunityId: "nope" }, SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "OPPORTUNITY_NOT_FOUND", field: "opportunityId", id: "nope" });
   });
 
   it("on an unassigned opportunity is a no-op that returns the same state", () => {
     const state = account(SEPARATE, { opportunities: [{ id: "d1", contactId: "acme", ownerId: null }] });
-    expect(execute(state, { type: "removeOpportunityOwner", opportunityId: "d1" })).toEqual({ ok: true, state, events: [] });
+    expect(execute(state, { type: "removeOpportunityOwner", opportunityId: "d1" }, SYSTEM)).toEqual({ ok: true, state, events: [] });
   });
 
   it("removes the previous owner's automatic contact follow when they own no other opportunity", () => {
@@ -217,20 +218,20 @@ describe("removeOpportunityOwner", () => {
         opportunities: [{ id: "d1", contactId: "acme", ownerId: "ben" }, { id: "d2", contactId: "acme", ownerId: "ana" }],
       },
     );
-    const result = ok(execute(state, { type: "removeOpportunityOwner", opportunityId: "d1" }));
+    const result = ok(execute(state, { type: "removeOpportunityOwner", opportunityId: "d1" }, SYSTEM));
     expect(getContact(result.state, "acme")?.followers).toEqual([]);
   });
 });
 
 describe("removeAssignedUser", () => {
   it("with separate owners unassigns the contact only", () => {
-    const result = ok(execute(account(SEPARATE), { type: "removeAssignedUser", contactId: "acme" }));
+    const result = ok(execute(account(SEPARATE), { type: "removeAssignedUser", contactId: "acme" }, SYSTEM));
     expect(owners(result.state)).toEqual({ acme: null, d1: "ana", d2: "ana" });
     expect(brief(result.events)).toEqual(["ContactOwnerChanged acme ana→null command"]);
   });
 
   it("with coupled owners unassigns the whole group", () => {
-    const result = ok(execute(account(COUPLED), { type: "removeAssignedUser", contactId: "acme" }));
+    const result = ok(execute(account(COUPLED), { type: "removeAssignedUser", contactId: "acme" }, SYSTEM));
     expect(owners(result.state)).toEqual({ acme: null, d1: null, d2: null });
     expect(brief(result.events)).toEqual([
       "ContactOwnerChanged acme ana→null command",
@@ -240,7 +241,7 @@ describe("removeAssignedUser", () => {
   });
 
   it("refuses an unknown contact with CONTACT_NOT_FOUND", () => {
-    const result = execute(account(SEPARATE), { type: "removeAssignedUser", contactId: "nope" });
+    const result = execute(account(SEPARATE), { type: "removeAssignedUser", contactId: "nope" }, SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "CONTACT_NOT_FOUND", field: "contactId" });
   });
 });
@@ -259,7 +260,7 @@ describe("assignContactOwner's transfer (separate owners)", () => {
     });
   const dealOwners = (state: CrmState) => ["d1", "d2", "d3", "d4", "d5"].map((id) => getOpportunity(state, id)?.ownerId);
   const to = (transfer?: "none" | "ownedByPreviousOwner" | "all") =>
-    ok(execute(handover(), { type: "assignContactOwner", contactId: "acme", ownerId: "cy", ...(transfer && { transfer }) }));
+    ok(execute(handover(), { type: "assignContactOwner", contactId: "acme", ownerId: "cy", ...(transfer && { transfer }) }, SYSTEM));
 
   it('"none" (the default) moves the contact only', () => {
     expect(dealOwners(to().state)).toEqual(["ana", "ben", "ana", "ana", "cy"]);
@@ -288,7 +289,7 @@ describe("assignContactOwner's transfer (separate owners)", () => {
       ...toRecords(handover()),
       settings: { allowDifferentOwners: true, updateOpportunityFollowersOnContactOwnerChange: true },
     });
-    const result = ok(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "cy", transfer: "ownedByPreviousOwner" }));
+    const result = ok(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "cy", transfer: "ownedByPreviousOwner" }, SYSTEM));
     // cy now owns d1 and d5; d2 (ben), d3, d4 (ana, closed) get cy as an automatic follower.
     expect(["d1", "d2", "d3", "d4", "d5"].map((id) => getOpportunity(result.state, id)?.followers.map((f) => f.userId))).toEqual([
       [],
@@ -301,7 +302,7 @@ describe("assignContactOwner's transfer (separate owners)", () => {
 
   it("with coupled owners the whole group moves anyway, closed opportunities included", () => {
     const state = account(COUPLED, { opportunities: [{ id: "d1", contactId: "acme", ownerId: "ana" }, { id: "d2", contactId: "acme", ownerId: "ana", status: "won" }] });
-    const result = ok(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer: "none" }));
+    const result = ok(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer: "none" }, SYSTEM));
     expect(owners(result.state)).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
   });
 

@@ -19,6 +19,7 @@ import {
   type Follower,
   type OpportunityInit,
 } from "../src/index.js";
+import { SYSTEM } from "./helpers.js";
 
 const USERS = [{ id: "ana" }, { id: "ben" }, { id: "cy" }, { id: "gone", active: false }];
 
@@ -84,7 +85,7 @@ const moves = (events: readonly CrmEvent[]) =>
 
 describe("transferOwnership", () => {
   it('records "all" (the default) moves every contact and open opportunity the user owns, cause "transfer"', () => {
-    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }));
+    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }, SYSTEM));
     expect(ownerMap(result.state)).toEqual({ acme: "cy", bolt: "ben", cove: "cy", a1: "cy", a2: "ben", a3: "ana", b1: "cy", b2: "ana", c1: "cy" });
     // One event per record changed, contact by contact, opportunities in the contact's order.
     expect(moves(result.events)).toEqual(["acme ana→cy transfer", "a1 ana→cy transfer", "b1 ana→cy transfer"]);
@@ -92,55 +93,55 @@ describe("transferOwnership", () => {
   });
 
   it('records "contacts" moves only contacts', () => {
-    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "contacts" }));
+    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "contacts" }, SYSTEM));
     expect(moves(result.events)).toEqual(["acme ana→cy transfer"]);
   });
 
   it('records "opportunities" moves only opportunities', () => {
-    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities" }));
+    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities" }, SYSTEM));
     expect(moves(result.events)).toEqual(["a1 ana→cy transfer", "b1 ana→cy transfer"]);
   });
 
   it("includeClosed moves closed opportunities too", () => {
-    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", includeClosed: true }));
+    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", includeClosed: true }, SYSTEM));
     expect(moves(result.events)).toEqual(["acme ana→cy transfer", "a1 ana→cy transfer", "a3 ana→cy transfer", "b1 ana→cy transfer", "b2 ana→cy transfer"]);
   });
 
   it("toUserId null unassigns what the user owned", () => {
-    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: null }));
+    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: null }, SYSTEM));
     expect(moves(result.events)).toEqual(["acme ana→null transfer", "a1 ana→null transfer", "b1 ana→null transfer"]);
   });
 
   it("moving from null is not a thing: fromUserId must be a user id", () => {
-    const result = execute(separate(), { type: "transferOwnership", fromUserId: null as unknown as string, toUserId: "ana" });
+    const result = execute(separate(), { type: "transferOwnership", fromUserId: null as unknown as string, toUserId: "ana" }, SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "INVALID_COMMAND", field: "fromUserId" });
   });
 
   it("a user who owns nothing, or a transfer to oneself, changes nothing and returns the same state", () => {
     const state = separate();
-    expect(execute(state, { type: "transferOwnership", fromUserId: "gone", toUserId: "ana" })).toEqual({ ok: true, state, events: [] });
-    expect(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "ana" })).toEqual({ ok: true, state, events: [] });
+    expect(execute(state, { type: "transferOwnership", fromUserId: "gone", toUserId: "ana" }, SYSTEM)).toEqual({ ok: true, state, events: [] });
+    expect(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "ana" }, SYSTEM)).toEqual({ ok: true, state, events: [] });
   });
 
   it("refuses an unknown source, and an unknown or inactive target", () => {
     const state = separate();
     const codes = [
-      execute(state, { type: "transferOwnership", fromUserId: "ghost", toUserId: "ana" }),
-      execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "ghost" }),
-      execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "gone" }),
+      execute(state, { type: "transferOwnership", fromUserId: "ghost", toUserId: "ana" }, SYSTEM),
+      execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "ghost" }, SYSTEM),
+      execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "gone" }, SYSTEM),
     ].map((r) => (r.ok ? "ok" : `${r.error.code} ${r.error.field}`));
     expect(codes).toEqual(["USER_NOT_FOUND fromUserId", "USER_NOT_FOUND toUserId", "USER_INACTIVE toUserId"]);
   });
 
   it("an inactive user's leftovers may be transferred away", () => {
     const state = createState({ users: USERS, contacts: [{ id: "acme", ownerId: "gone" }], opportunities: [] });
-    const result = ok(execute(state, { type: "transferOwnership", fromUserId: "gone", toUserId: "ben" }));
+    const result = ok(execute(state, { type: "transferOwnership", fromUserId: "gone", toUserId: "ben" }, SYSTEM));
     expect(getContact(result.state, "acme")?.ownerId).toBe("ben");
   });
 
   describe("with coupled owners", () => {
     it("moves each group whole: contact first, then its opportunities, closed ones included", () => {
-      const result = ok(execute(coupled(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }));
+      const result = ok(execute(coupled(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }, SYSTEM));
       expect(ownerMap(result.state)).toEqual({ acme: "cy", bolt: "ben", a1: "cy", a2: "cy", b1: "ben" });
       expect(moves(result.events)).toEqual(["acme ana→cy transfer", "a1 ana→cy transfer", "a2 ana→cy transfer"]);
       expect(checkInvariants(result.state)).toEqual([]);
@@ -148,7 +149,7 @@ describe("transferOwnership", () => {
 
     for (const records of ["contacts", "opportunities"] as const) {
       it(`records "${records}" still moves the selected groups whole`, () => {
-        const result = ok(execute(coupled(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records }));
+        const result = ok(execute(coupled(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records }, SYSTEM));
         expect(ownerMap(result.state)).toEqual({ acme: "cy", bolt: "ben", a1: "cy", a2: "cy", b1: "ben" });
         expect(checkInvariants(result.state)).toEqual([]);
       });
@@ -160,12 +161,12 @@ describe("transferOwnership", () => {
         contacts: [{ id: "acme", ownerId: "ana" }],
         opportunities: [{ id: "a1", contactId: "acme", ownerId: "ana", status: "won" }],
       });
-      const byContact = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }));
+      const byContact = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }, SYSTEM));
       expect(ownerMap(byContact.state)).toEqual({ acme: "cy", a1: "cy" });
       // Selecting opportunities only, a closed one is not selected without includeClosed: nothing moves.
-      const byOpportunity = execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities" });
+      const byOpportunity = execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities" }, SYSTEM);
       expect(byOpportunity).toEqual({ ok: true, state, events: [] });
-      const withClosed = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities", includeClosed: true }));
+      const withClosed = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities", includeClosed: true }, SYSTEM));
       expect(ownerMap(withClosed.state)).toEqual({ acme: "cy", a1: "cy" });
     });
   });
@@ -177,7 +178,7 @@ describe("transferOwnership", () => {
       contacts: [{ id: "bolt", ownerId: "ben", followers: [{ userId: "ana", source: "automation" }] }],
       opportunities: [{ id: "b1", contactId: "bolt", ownerId: "ana" }],
     });
-    const result = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }));
+    const result = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }, SYSTEM));
     expect(getContact(result.state, "bolt")?.followers).toEqual([{ userId: "cy", source: "automation" }]);
     expect(result.events.map((e) => `${e.type} ${e.cause}`)).toEqual([
       "OpportunityOwnerChanged transfer",
@@ -198,7 +199,7 @@ describe("transferOwnership", () => {
       { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" },
       { type: "deactivateUser", userId: "ana", reassignTo: "cy" },
     ] as const) {
-      const result = execute(state, command);
+      const result = execute(state, command, SYSTEM);
       expect(result.ok ? undefined : result.error, command.type).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", missingIds: ["b2"] });
     }
   });
@@ -210,7 +211,7 @@ describe("transferOwnership", () => {
       contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["a1", "a2"] }],
       opportunities: [{ id: "a1", contactId: "acme", ownerId: "ben" }],
     });
-    const result = execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" });
+    const result = execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }, SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", missingIds: ["a2"] });
   });
 
@@ -226,11 +227,11 @@ describe("transferOwnership", () => {
       { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities" },
       { type: "deactivateUser", userId: "ana", reassignTo: "cy" },
     ] as const) {
-      const result = execute(state, command);
+      const result = execute(state, command, SYSTEM);
       expect(result.ok ? undefined : result.error, JSON.stringify(command)).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", id: "acme", missingIds: ["a2"] });
     }
     // Contacts alone need no opportunity: the contact moves.
-    const contactsOnly = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "contacts" }));
+    const contactsOnly = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "contacts" }, SYSTEM));
     expect(moves(contactsOnly.events)).toEqual(["acme ana→cy transfer"]);
   });
 
@@ -244,7 +245,7 @@ describe("transferOwnership", () => {
         { id: "a2", contactId: "acme", ownerId: "cy", followers: [{ userId: "ana", source: "automation" }] },
       ],
     });
-    const bulk = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "ben" }));
+    const bulk = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "ben" }, SYSTEM));
     expect(bulk.events.map((e) => `${e.type} ${"opportunityId" in e ? e.opportunityId : ""}${"record" in e ? e.record.id : ""} ${e.cause}`)).toEqual([
       "ContactOwnerChanged  transfer",
       "OpportunityOwnerChanged a1 transfer",
@@ -253,7 +254,7 @@ describe("transferOwnership", () => {
     ]);
     // ben owns a1 and does not also follow it by a rule.
     expect(getOpportunity(bulk.state, "a1")?.followers).toEqual([]);
-    const handover = ok(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer: "ownedByPreviousOwner" }));
+    const handover = ok(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer: "ownedByPreviousOwner" }, SYSTEM));
     expect(toRecordsOf(bulk.state)).toEqual(toRecordsOf(handover.state));
   });
 
@@ -263,7 +264,7 @@ describe("transferOwnership", () => {
       contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["a1", "a2"] }],
       opportunities: [{ id: "a1", contactId: "acme", ownerId: "ana" }],
     });
-    const result = execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" });
+    const result = execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }, SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", missingIds: ["a2"] });
   });
 });
@@ -290,7 +291,7 @@ describe("deactivateUser", () => {
   }
 
   it("marks the user inactive, moves what they own, and removes every follow (manual ones too)", () => {
-    const result = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben", commandId: "off-1" }));
+    const result = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben", commandId: "off-1" }, SYSTEM));
     expect(getUser(result.state, "ana")?.active).toBe(false);
     expect(ownerMap(result.state)).toEqual({ acme: "ben", bolt: "ben", a1: "ben", a2: "ben", a3: "ana" });
     expect(follows(result.state, "ana")).toEqual([]);
@@ -307,25 +308,25 @@ describe("deactivateUser", () => {
   });
 
   it("includeClosed moves closed opportunities too, so the user owns nothing", () => {
-    const result = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben", includeClosed: true }));
+    const result = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben", includeClosed: true }, SYSTEM));
     expect(getOpportunity(result.state, "a3")?.ownerId).toBe("ben");
     expect(Object.values(ownerMap(result.state))).not.toContain("ana");
   });
 
   it("reassignTo null unassigns what they owned", () => {
-    const result = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: null }));
+    const result = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: null }, SYSTEM));
     expect(ownerMap(result.state)).toEqual({ acme: null, bolt: "ben", a1: null, a2: "ben", a3: "ana" });
   });
 
   it("with coupled owners moves whole groups, closed opportunities included", () => {
-    const result = ok(execute(coupled(), { type: "deactivateUser", userId: "ana", reassignTo: "cy" }));
+    const result = ok(execute(coupled(), { type: "deactivateUser", userId: "ana", reassignTo: "cy" }, SYSTEM));
     expect(ownerMap(result.state)).toEqual({ acme: "cy", bolt: "ben", a1: "cy", a2: "cy", b1: "ben" });
     expect(moves(result.events)).toEqual(["acme ana→cy user-deactivated", "a1 ana→cy user-deactivated", "a2 ana→cy user-deactivated"]);
   });
 
   it("refuses reassignTo equal to the user being deactivated, and changes nothing", () => {
     const state = offboarding();
-    const result = execute(state, { type: "deactivateUser", userId: "ana", reassignTo: "ana" });
+    const result = execute(state, { type: "deactivateUser", userId: "ana", reassignTo: "ana" }, SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "INVALID_COMMAND", field: "reassignTo" });
     expect(getUser(state, "ana")?.active).toBe(true);
   });
@@ -333,27 +334,27 @@ describe("deactivateUser", () => {
   it("refuses an unknown user, and an unknown or inactive reassignTo", () => {
     const state = offboarding();
     const codes = [
-      execute(state, { type: "deactivateUser", userId: "ghost", reassignTo: null }),
-      execute(state, { type: "deactivateUser", userId: "ana", reassignTo: "ghost" }),
-      execute(state, { type: "deactivateUser", userId: "ana", reassignTo: "gone" }),
+      execute(state, { type: "deactivateUser", userId: "ghost", reassignTo: null }, SYSTEM),
+      execute(state, { type: "deactivateUser", userId: "ana", reassignTo: "ghost" }, SYSTEM),
+      execute(state, { type: "deactivateUser", userId: "ana", reassignTo: "gone" }, SYSTEM),
     ].map((r) => (r.ok ? "ok" : `${r.error.code} ${r.error.field}`));
     expect(codes).toEqual(["USER_NOT_FOUND userId", "USER_NOT_FOUND reassignTo", "USER_INACTIVE reassignTo"]);
   });
 
   it("a deactivated user can no longer be given records", () => {
-    const off = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben" }));
-    const result = execute(off.state, { type: "assignContactOwner", contactId: "bolt", ownerId: "ana" });
+    const off = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben" }, SYSTEM));
+    const result = execute(off.state, { type: "assignContactOwner", contactId: "bolt", ownerId: "ana" }, SYSTEM);
     expect(result.ok ? undefined : result.error.code).toBe("USER_INACTIVE");
   });
 
   it("deactivating an inactive user who owns and follows nothing is a no-op", () => {
     const state = offboarding();
-    expect(execute(state, { type: "deactivateUser", userId: "gone", reassignTo: null })).toEqual({ ok: true, state, events: [] });
+    expect(execute(state, { type: "deactivateUser", userId: "gone", reassignTo: null }, SYSTEM)).toEqual({ ok: true, state, events: [] });
   });
 
   it("deactivating an inactive user again cleans up what they still own, without a second UserDeactivated", () => {
-    const off = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben" }));
-    const again = ok(execute(off.state, { type: "deactivateUser", userId: "ana", reassignTo: "cy", includeClosed: true }));
+    const off = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben" }, SYSTEM));
+    const again = ok(execute(off.state, { type: "deactivateUser", userId: "ana", reassignTo: "cy", includeClosed: true }, SYSTEM));
     expect(again.events.map((e) => `${e.type} ${e.cause}`)).toEqual(["OpportunityOwnerChanged user-deactivated"]);
     expect(getOpportunity(again.state, "a3")?.ownerId).toBe("cy");
   });
@@ -362,18 +363,18 @@ describe("deactivateUser", () => {
 describe("reactivateUser", () => {
   it("makes a deactivated user active again; what they owned stays where it was moved", () => {
     const state = createState({ users: USERS, contacts: [{ id: "acme", ownerId: "ben" }], opportunities: [] });
-    const result = ok(execute(state, { type: "reactivateUser", userId: "gone" }));
+    const result = ok(execute(state, { type: "reactivateUser", userId: "gone" }, SYSTEM));
     expect(getUser(result.state, "gone")?.active).toBe(true);
     expect(result.events.map((e) => `${e.type} ${e.cause}`)).toEqual(["UserReactivated command"]);
     expect(getContact(result.state, "acme")?.ownerId).toBe("ben");
-    const assign = execute(result.state, { type: "assignContactOwner", contactId: "acme", ownerId: "gone" });
+    const assign = execute(result.state, { type: "assignContactOwner", contactId: "acme", ownerId: "gone" }, SYSTEM);
     expect(assign.ok).toBe(true);
   });
 
   it("reactivating an active user is a no-op, and an unknown one is USER_NOT_FOUND", () => {
     const state = createState({ users: USERS, contacts: [], opportunities: [] });
-    expect(execute(state, { type: "reactivateUser", userId: "ana" })).toEqual({ ok: true, state, events: [] });
-    const unknown = execute(state, { type: "reactivateUser", userId: "ghost" });
+    expect(execute(state, { type: "reactivateUser", userId: "ana" }, SYSTEM)).toEqual({ ok: true, state, events: [] });
+    const unknown = execute(state, { type: "reactivateUser", userId: "ghost" }, SYSTEM);
     expect(unknown.ok ? undefined : unknown.error).toMatchObject({ code: "USER_NOT_FOUND", field: "userId" });
   });
 });

@@ -3,8 +3,8 @@
  * the order of events, and events as JSON.
  */
 import { describe, expect, it } from "vitest";
-import { getContact, getOpportunity, listOpportunities, type Cause, type Command, type CrmEvent } from "../src/index.js";
-import { account, brief, COUPLED, run, SEPARATE } from "./helpers.js";
+import { EVENT_SCHEMA_VERSION, getContact, getOpportunity, listOpportunities, type Cause, type Command, type CrmEvent } from "../src/index.js";
+import { account, as, brief, COUPLED, run, runAs, SEPARATE, SYSTEM } from "./helpers.js";
 
 const only = (command: Command, settings = SEPARATE, extra = {}) => run(account(settings, extra), command).events;
 
@@ -12,44 +12,44 @@ describe("every event type carries its fields and a cause (§14)", () => {
   // `version` is the snapshot version the command produced (brief's decision); account() is at 0.
   it("SettingsChanged: setting, from, to — one event per setting that changed", () => {
     expect(only({ type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: false, allowDifferentOwners: true }, COUPLED)).toEqual([
-      { type: "SettingsChanged", setting: "allowDifferentOwners", from: false, to: true, cause: "command", version: 1 },
-      { type: "SettingsChanged", setting: "updateContactFollowersOnOpportunityOwnerChange", from: false, to: true, cause: "command", version: 1 },
+      { type: "SettingsChanged", setting: "allowDifferentOwners", from: false, to: true, cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 },
+      { type: "SettingsChanged", setting: "updateContactFollowersOnOpportunityOwnerChange", from: false, to: true, cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 },
     ]);
   });
 
   it("ContactCreated: contactId, ownerId (null when unassigned)", () => {
-    expect(only({ type: "createContact", contactId: "new", ownerId: "ben" })).toEqual([{ type: "ContactCreated", contactId: "new", ownerId: "ben", cause: "command", version: 1 }]);
-    expect(only({ type: "createContact", contactId: "new" })).toEqual([{ type: "ContactCreated", contactId: "new", ownerId: null, cause: "command", version: 1 }]);
+    expect(only({ type: "createContact", contactId: "new", ownerId: "ben" })).toEqual([{ type: "ContactCreated", contactId: "new", ownerId: "ben", cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 }]);
+    expect(only({ type: "createContact", contactId: "new" })).toEqual([{ type: "ContactCreated", contactId: "new", ownerId: null, cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 }]);
   });
 
   it("OpportunityCreated: opportunityId, contactId, ownerId, ownerDefaulted (and status)", () => {
     expect(only({ type: "createOpportunity", opportunityId: "d3", contactId: "acme", status: "won" })).toEqual([
-      { type: "OpportunityCreated", opportunityId: "d3", contactId: "acme", ownerId: "ana", ownerDefaulted: true, status: "won", cause: "command", version: 1 },
+      { type: "OpportunityCreated", opportunityId: "d3", contactId: "acme", ownerId: "ana", ownerDefaulted: true, status: "won", cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 },
     ]);
   });
 
   it("ContactOwnerChanged: contactId, from, to", () => {
     expect(only({ type: "assignContactOwner", contactId: "acme", ownerId: "ben" })).toEqual([
-      { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", cause: "command", version: 1 },
+      { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 },
     ]);
   });
 
   it("OpportunityOwnerChanged: opportunityId, contactId, from, to", () => {
     expect(only({ type: "assignOpportunityOwner", opportunityId: "d2", ownerId: null })).toEqual([
-      { type: "OpportunityOwnerChanged", opportunityId: "d2", contactId: "acme", from: "ana", to: null, cause: "command", version: 1 },
+      { type: "OpportunityOwnerChanged", opportunityId: "d2", contactId: "acme", from: "ana", to: null, cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 },
     ]);
   });
 
   it("FollowerAdded: record { kind, id }, userId, source", () => {
     expect(only({ type: "addFollower", record: { kind: "opportunity", id: "d1" }, userId: "ben" })).toEqual([
-      { type: "FollowerAdded", record: { kind: "opportunity", id: "d1" }, userId: "ben", source: "manual", cause: "command", version: 1 },
+      { type: "FollowerAdded", record: { kind: "opportunity", id: "d1" }, userId: "ben", source: "manual", cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 },
     ]);
   });
 
   it("FollowerRemoved: record { kind, id }, userId (and the source of the follow that ended)", () => {
     const extra = { contacts: [{ id: "acme", ownerId: "ana", followers: [{ userId: "ben", source: "manual" as const }] }] };
     expect(only({ type: "removeFollower", record: { kind: "contact", id: "acme" }, userId: "ben" }, SEPARATE, extra)).toEqual([
-      { type: "FollowerRemoved", record: { kind: "contact", id: "acme" }, userId: "ben", source: "manual", cause: "command", version: 1 },
+      { type: "FollowerRemoved", record: { kind: "contact", id: "acme" }, userId: "ben", source: "manual", cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 },
     ]);
   });
 
@@ -62,18 +62,20 @@ describe("every event type carries its fields and a cause (§14)", () => {
       reason: "limit",
       cause: "opportunity-owner-followers",
       version: 1,
+      actor: SYSTEM.actor,
+      schemaVersion: 2,
     });
   });
 
   it("OpportunityStatusChanged: opportunityId, from, to (and contactId)", () => {
     expect(only({ type: "setOpportunityStatus", opportunityId: "d1", status: "abandoned" })).toEqual([
-      { type: "OpportunityStatusChanged", opportunityId: "d1", contactId: "acme", from: "open", to: "abandoned", cause: "command", version: 1 },
+      { type: "OpportunityStatusChanged", opportunityId: "d1", contactId: "acme", from: "open", to: "abandoned", cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 },
     ]);
   });
 
   it("OpportunityDeleted: opportunityId, contactId; the contact no longer lists it", () => {
     const { state, events } = run(account(), { type: "deleteOpportunity", opportunityId: "d1" });
-    expect(events).toEqual([{ type: "OpportunityDeleted", opportunityId: "d1", contactId: "acme", cause: "command", version: 1 }]);
+    expect(events).toEqual([{ type: "OpportunityDeleted", opportunityId: "d1", contactId: "acme", cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 }]);
     expect(getOpportunity(state, "d1")).toBeUndefined();
     expect(getContact(state, "acme")?.opportunityIds).toEqual(["d2"]);
   });
@@ -82,9 +84,9 @@ describe("every event type carries its fields and a cause (§14)", () => {
     const state = account(COUPLED, { contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["d2", "d1"] }] });
     const { state: next, events } = run(state, { type: "deleteContact", contactId: "acme" });
     expect(events).toEqual([
-      { type: "ContactDeleted", contactId: "acme", cause: "command", version: 1 },
-      { type: "OpportunityDeleted", opportunityId: "d2", contactId: "acme", cause: "contact-deleted", version: 1 },
-      { type: "OpportunityDeleted", opportunityId: "d1", contactId: "acme", cause: "contact-deleted", version: 1 },
+      { type: "ContactDeleted", contactId: "acme", cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2 },
+      { type: "OpportunityDeleted", opportunityId: "d2", contactId: "acme", cause: "contact-deleted", version: 1, actor: SYSTEM.actor, schemaVersion: 2 },
+      { type: "OpportunityDeleted", opportunityId: "d1", contactId: "acme", cause: "contact-deleted", version: 1, actor: SYSTEM.actor, schemaVersion: 2 },
     ]);
     expect(getContact(next, "acme")).toBeUndefined();
     expect(listOpportunities(next)).toEqual([]);
@@ -116,22 +118,36 @@ describe("causes say why (§14)", () => {
   });
 });
 
-describe("commandId and at are copied onto every event (§14)", () => {
-  const command: Command = { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben", commandId: "req-1", at: "2026-03-01T09:30:00Z", actorId: "ana" };
+describe("the actor, commandId and at are copied onto every event (§14)", () => {
+  const command: Command = { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben", commandId: "req-1" };
 
-  it("every event of the command carries them, rule events included", () => {
-    const events = run(account(COUPLED), command).events;
+  it("every event of the command carries the actor, the time and the command's id, rule events included", () => {
+    const events = runAs(as("ana", "2026-03-01T09:30:00Z"), account(COUPLED), command).events;
     expect(events).toHaveLength(3);
-    for (const event of events) expect(event).toMatchObject({ commandId: "req-1", at: "2026-03-01T09:30:00Z" });
+    for (const event of events) {
+      expect(event).toMatchObject({ actor: { userId: "ana" }, commandId: "req-1", at: "2026-03-01T09:30:00Z", schemaVersion: EVENT_SCHEMA_VERSION });
+    }
   });
 
-  it("events of a command without them have neither field; actorId is not copied", () => {
-    const events = run(account(COUPLED), { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben", at: "2026-03-01" }).events;
+  it("a system actor is named on every event, as the context gave it", () => {
+    const events = runAs({ actor: { system: "workflow:lead-routing" } }, account(COUPLED), command).events;
+    for (const event of events) expect(event.actor).toEqual({ system: "workflow:lead-routing" });
+  });
+
+  it("events of a command without commandId, and a context without at, have neither field", () => {
+    const events = run(account(COUPLED), { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben" }).events;
     for (const event of events) {
       expect(event).not.toHaveProperty("commandId");
-      expect(event).toHaveProperty("at", "2026-03-01");
+      expect(event).not.toHaveProperty("at");
+      expect(event).toHaveProperty("actor", SYSTEM.actor);
     }
-    expect(run(account(COUPLED), command).events[0]).not.toHaveProperty("actorId");
+  });
+
+  it("the event's actor is a copy: changing the context afterwards changes no event", () => {
+    const context = { actor: { userId: "ana" } };
+    const [event] = runAs(context, account(COUPLED), command).events;
+    context.actor.userId = "mallory";
+    expect(event?.actor).toEqual({ userId: "ana" });
   });
 
   it("each command of a batch stamps its own events, and its own version", () => {
@@ -181,7 +197,7 @@ describe("events are JSON (§14)", () => {
     const settings = { ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true, maxFollowers: 1 };
     const { events } = run(
       account(settings, { contacts: [{ id: "acme", ownerId: "ana", followers: [{ userId: "dee", source: "manual" }] }] }),
-      { type: "createContact", contactId: "new", ownerId: "ana", followerIds: ["ben"], commandId: "c1", at: "2026-01-01T00:00:00Z" },
+      { type: "createContact", contactId: "new", ownerId: "ana", followerIds: ["ben"], commandId: "c1" },
       { type: "createOpportunity", opportunityId: "d3", contactId: "acme" },
       { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" },
       { type: "assignContactOwner", contactId: "acme", ownerId: "cy" },

@@ -16,12 +16,12 @@ import {
   type CrmEvent,
   type CrmState,
 } from "../src/index.js";
-import { account, anyFrozen, COUPLED, reject, run, SEPARATE } from "./helpers.js";
+import { account, anyFrozen, COUPLED, reject, run, SEPARATE, SYSTEM } from "./helpers.js";
 
 describe("execute", () => {
   it("returns ok, the new state and the events", () => {
     const state = account();
-    const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+    const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.state).not.toBe(state);
@@ -32,7 +32,7 @@ describe("execute", () => {
   it("a rejected command returns the error and no state, and leaves the state as it was", () => {
     const state = account();
     const before = toRecords(state);
-    const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "nobody" });
+    const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "nobody" }, SYSTEM);
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: "USER_NOT_FOUND" }) });
     expect(result).not.toHaveProperty("state");
     expect(result).not.toHaveProperty("events");
@@ -42,7 +42,7 @@ describe("execute", () => {
   it("never throws, whatever it is given", () => {
     const state = account();
     for (const junk of [null, undefined, 42, "assignContactOwner", [], { type: "nope" }, { type: "deleteContact" }]) {
-      const result = execute(state, junk as unknown as Command);
+      const result = execute(state, junk as unknown as Command, SYSTEM);
       expect(result.ok ? "accepted" : result.error.code).toBe("INVALID_COMMAND");
     }
   });
@@ -71,29 +71,29 @@ describe("executeAll", () => {
       { type: "assignContactOwner", contactId: "acme", ownerId: "ben" },
       { type: "createContact", contactId: "new" },
       { type: "assignOpportunityOwner", opportunityId: "missing", ownerId: "ben" },
-    ]);
+    ], SYSTEM);
     expect(result).toEqual({ ok: false, error: expect.objectContaining({ code: "OPPORTUNITY_NOT_FOUND", index: 2 }) });
     expect(toRecords(state)).toEqual(before);
   });
 
   it("the index is given for a batch of one too", () => {
-    const result = executeAll(account(), [{ type: "deleteContact", contactId: "nope" }]);
+    const result = executeAll(account(), [{ type: "deleteContact", contactId: "nope" }], SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "CONTACT_NOT_FOUND", index: 0 });
   });
 
   it("an invalid command in the batch fails the batch with its index", () => {
-    const result = executeAll(account(), [{ type: "createContact", contactId: "new" }, { type: "createContact" } as unknown as Command]);
+    const result = executeAll(account(), [{ type: "createContact", contactId: "new" }, { type: "createContact" } as unknown as Command], SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "INVALID_COMMAND", field: "contactId", index: 1 });
   });
 
   it("an empty list succeeds with the same state and no events", () => {
     const state = account();
-    expect(executeAll(state, [])).toEqual({ ok: true, state, events: [] });
+    expect(executeAll(state, [], SYSTEM)).toEqual({ ok: true, state, events: [] });
     expect(run(state).state).toBe(state);
   });
 
   it("a list that is not an array is INVALID_COMMAND", () => {
-    const result = executeAll(account(), { type: "createContact", contactId: "x" } as unknown as Command[]);
+    const result = executeAll(account(), { type: "createContact", contactId: "x" } as unknown as Command[], SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "INVALID_COMMAND", field: "commands" });
   });
 
@@ -118,7 +118,7 @@ describe("decide and evolve", () => {
     [
       "separate owners with both follower rules",
       account({ ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true }),
-      { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben", commandId: "x", at: "2026-05-05" },
+      { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben", commandId: "x" },
     ],
     [
       "re-coupling",
@@ -131,7 +131,7 @@ describe("decide and evolve", () => {
   ];
 
   it.each(scenarios)("%s: folding evolve over decide's events gives execute's state and version", (_, state, command) => {
-    const events = decide(state, command);
+    const events = decide(state, command, SYSTEM);
     const folded = events.reduce<CrmState>(evolve, state);
     const executed = run(state, command);
     expect(events).toEqual(executed.events);
@@ -143,15 +143,15 @@ describe("decide and evolve", () => {
   it("decide changes nothing: the state is the same afterwards", () => {
     const state = account();
     const before = toRecords(state);
-    decide(state, { type: "deleteContact", contactId: "acme" });
+    decide(state, { type: "deleteContact", contactId: "acme" }, SYSTEM);
     expect(toRecords(state)).toEqual(before);
   });
 
   it("decide throws CommandRejectedError carrying the error for a rejected command", () => {
     const state = account();
-    expect(() => decide(state, { type: "deleteContact", contactId: "nope" })).toThrow(CommandRejectedError);
+    expect(() => decide(state, { type: "deleteContact", contactId: "nope" }, SYSTEM)).toThrow(CommandRejectedError);
     try {
-      decide(state, { type: "deleteContact", contactId: "nope" });
+      decide(state, { type: "deleteContact", contactId: "nope" }, SYSTEM);
     } catch (error) {
       expect((error as CommandRejectedError).error).toMatchObject({ code: "CONTACT_NOT_FOUND", id: "nope" });
       expect((error as Error).message).toContain("CONTACT_NOT_FOUND");
@@ -159,7 +159,7 @@ describe("decide and evolve", () => {
   });
 
   it("decide of a no-op returns no events", () => {
-    expect(decide(account(), { type: "assignContactOwner", contactId: "acme", ownerId: "ana" })).toEqual([]);
+    expect(decide(account(), { type: "assignContactOwner", contactId: "acme", ownerId: "ana" }, SYSTEM)).toEqual([]);
   });
 });
 
@@ -209,7 +209,7 @@ describe("expectedVersion", () => {
     const result = executeAll(state, [
       { type: "assignContactOwner", contactId: "acme", ownerId: "ben", expectedVersion: 5 },
       { type: "assignContactOwner", contactId: "acme", ownerId: "cy", expectedVersion: 5 },
-    ]);
+    ], SYSTEM);
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "VERSION_CONFLICT", expectedVersion: 5, actualVersion: 6, index: 1 });
   });
 });
@@ -238,8 +238,8 @@ describe("nothing passed in is changed or frozen (§2)", () => {
     const copy = structuredClone(commands);
     const state = account();
     const { state: next, events } = run(state, ...commands);
-    execute(state, commands[0] as Command);
-    decide(state, commands[0] as Command);
+    execute(state, commands[0] as Command, SYSTEM);
+    decide(state, commands[0] as Command, SYSTEM);
     expect(commands).toEqual(copy);
     expect(anyFrozen(commands)).toBe(false);
     expect(Object.isFrozen(commands)).toBe(false);
@@ -253,7 +253,7 @@ describe("nothing passed in is changed or frozen (§2)", () => {
 
   it("evolve leaves the event it is given as it was", () => {
     const state = account();
-    const event: CrmEvent = { type: "FollowerAdded", record: { kind: "contact", id: "acme" }, userId: "ben", source: "manual", cause: "command", version: 1 };
+    const event: CrmEvent = { type: "FollowerAdded", record: { kind: "contact", id: "acme" }, userId: "ben", source: "manual", cause: "command", version: 1, actor: { userId: "ana" }, schemaVersion: 2 };
     const copy = structuredClone(event);
     const next = evolve(state, event);
     expect(event).toEqual(copy);
@@ -263,7 +263,7 @@ describe("nothing passed in is changed or frozen (§2)", () => {
 
   it("evolve takes the version from the event, and keeps the snapshot's when the event has none", () => {
     const state = account();
-    const event = { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", cause: "command", version: 7 } as const;
+    const event = { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", cause: "command", version: 7, actor: { userId: "ana" }, schemaVersion: 2 } as const;
     expect(evolve(state, event).version).toBe(7);
     const { version: _, ...unversioned } = event;
     const next = evolve(state, unversioned as unknown as CrmEvent);

@@ -12,13 +12,14 @@ import { createAccount, handle, loadAccount, openDatabase } from "../examples/sq
 
 it("the database holds, after every command, the snapshot the library computed", () => {
   fc.assert(
-    fc.property(arbScenario({}, { meta: false, maxLength: 12 }), ({ records, commands }) => {
+    fc.property(arbScenario({}, { meta: false, maxLength: 12 }), ({ records, commands, contexts }) => {
       const db = openDatabase(":memory:");
       try {
         createAccount(db, "acme-corp", records);
         runSequence(createState(records), commands, {
-          onStep: ({ before, command, result }) => {
-            const stored = handle(db, "acme-corp", command);
+          context: contexts,
+          onStep: ({ before, command, context, result }) => {
+            const stored = handle(db, "acme-corp", command, context);
             expect(stored.ok).toBe(result.ok);
             const reloaded = loadAccount(db, "acme-corp");
             if (reloaded === undefined) throw new Error("the account is gone");

@@ -10,6 +10,7 @@ import {
   getContact,
   getOpportunity,
   type Command,
+  type CommandContext,
   type CrmError,
   type CrmEvent,
   type CrmRecordsInit,
@@ -43,16 +44,27 @@ export function account(settings: Partial<Settings> = {}, extra: Partial<CrmReco
   });
 }
 
+/** The trusted system actor the tests run commands as, unless a test is about permissions. */
+export const SYSTEM: CommandContext = { actor: { system: "test" } };
+
+/** The context of a command run by user `userId` (checked against the permissions). */
+export const as = (userId: string, at?: string): CommandContext => (at === undefined ? { actor: { userId } } : { actor: { userId }, at });
+
 /** Runs commands that must succeed (atomically), and returns the new state and the events. */
 export function run(state: CrmState, ...commands: Command[]): { state: CrmState; events: readonly CrmEvent[] } {
-  const result = commands.length === 1 ? execute(state, commands[0] as Command) : executeAll(state, commands);
+  return runAs(SYSTEM, state, ...commands);
+}
+
+/** `run`, as the given actor. */
+export function runAs(context: CommandContext, state: CrmState, ...commands: Command[]): { state: CrmState; events: readonly CrmEvent[] } {
+  const result = commands.length === 1 ? execute(state, commands[0] as Command, context) : executeAll(state, commands, context);
   if (!result.ok) throw new Error(`expected success, got ${result.error.code}: ${result.error.message}`);
   return result;
 }
 
 /** Runs a command that must be rejected, and returns its error. */
-export function reject(state: CrmState, command: Command): CrmError {
-  const result = execute(state, command);
+export function reject(state: CrmState, command: Command, context: CommandContext = SYSTEM): CrmError {
+  const result = execute(state, command, context);
   if (result.ok) throw new Error(`expected a rejection, got ${result.events.length} events`);
   return result.error;
 }

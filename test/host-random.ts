@@ -8,11 +8,13 @@
 import {
   recordsNeeded,
   type Command,
+  type CommandContext,
   type CrmRecords,
   type CrmRecordsInit,
   type RecordsNeeded,
   type RotationMember,
 } from "../src/index.js";
+import { SYSTEM } from "./helpers.js";
 
 /** mulberry32: a tiny deterministic PRNG. */
 export function prng(seed: number) {
@@ -69,16 +71,20 @@ const members = (rng: Rng): RotationMember[] =>
 const record = (rng: Rng) =>
   rng.chance(0.5) ? ({ kind: "contact", id: rng.pick(CONTACTS) } as const) : ({ kind: "opportunity", id: rng.pick(OPPORTUNITIES) } as const);
 
+/** Who runs a random command: mostly a system actor, sometimes a user (permissions), with or without a time. */
+export function randomContext(rng: Rng): CommandContext {
+  const actor = rng.chance(0.15) ? { userId: rng.pick(USER_POOL) } : { system: "test" };
+  return rng.chance(0.1) ? { actor, at: "2025-03-03T09:00:00Z" } : { actor };
+}
+
 /**
  * One random command: mostly valid in shape (the domain may still refuse it), now and then
- * malformed (`INVALID_COMMAND`), sometimes with an actor (permissions) or an expected version.
+ * malformed (`INVALID_COMMAND`), sometimes with an expected version.
  */
 export function randomCommand(rng: Rng, version: number): Command {
   const body = randomBody(rng);
   const meta: Record<string, unknown> = {};
-  if (rng.chance(0.15)) meta.actorId = rng.pick(USER_POOL);
   if (rng.chance(0.05)) meta.expectedVersion = rng.chance(0.5) ? version : version + 1;
-  if (rng.chance(0.1)) meta.at = "2025-03-03T09:00:00Z";
   const command = { ...body, ...meta } as Command;
   if (rng.chance(0.02)) return { ...command, unexpected: true } as unknown as Command; // INVALID_COMMAND
   return command;
@@ -147,23 +153,23 @@ function randomBody(rng: Rng): Command {
 
 /**
  * What a host loads for `needed`, done in memory over the whole account's records: the contacts
- * named (directly, through an opportunity, or as records of `recordsOf`'s users) with all of their opportunities and full
+ * named (directly, through an opportunity, or as records of the `users` of a `recordsOfUsers` load) with all of their opportunities and full
  * `opportunityIds`, the users named or referenced, the rotations named, settings and version.
  */
 export function partialRecords(all: CrmRecords, needed: RecordsNeeded): CrmRecordsInit {
-  if (needed.wholeAccount && needed.recordsOf.length === 0) return all;
+  if (needed.load === "wholeAccount") return all;
   const contactIds = new Set(needed.contactIds);
   const wanted = new Set(needed.opportunityIds);
   for (const o of all.opportunities) if (wanted.has(o.id)) contactIds.add(o.contactId);
   // Bulk moves and offboarding: the contacts their users own or follow, directly or by a deal.
-  const theirs = new Set(needed.recordsOf);
+  const theirs = new Set(needed.load === "recordsOfUsers" ? needed.users : []);
   const touches = (r: { ownerId: string | null; followers: readonly { userId: string }[] }) =>
     (r.ownerId !== null && theirs.has(r.ownerId)) || r.followers.some((f) => theirs.has(f.userId));
   for (const c of all.contacts) if (touches(c)) contactIds.add(c.id);
   for (const o of all.opportunities) if (touches(o)) contactIds.add(o.contactId);
   const contacts = all.contacts.filter((c) => contactIds.has(c.id));
   const opportunities = all.opportunities.filter((o) => contactIds.has(o.contactId));
-  const userIds = new Set(needed.userIds);
+  const userIds = new Set(needed.allUsers ? all.users.map((u) => u.id) : needed.userIds);
   for (const r of [...contacts, ...opportunities]) {
     if (r.ownerId !== null) userIds.add(r.ownerId);
     for (const f of r.followers) userIds.add(f.userId);
@@ -179,5 +185,5 @@ export function partialRecords(all: CrmRecords, needed: RecordsNeeded): CrmRecor
   };
 }
 
-/** `partialRecords` for one command. */
-export const partialFor = (all: CrmRecords, command: Command): CrmRecordsInit => partialRecords(all, recordsNeeded(command));
+/** `partialRecords` for one command run with `context`. */
+export const partialFor = (all: CrmRecords, command: Command, context: CommandContext = SYSTEM): CrmRecordsInit => partialRecords(all, recordsNeeded(command, context));

@@ -18,7 +18,8 @@ import {
   type CrmState,
   type RecordChanges,
 } from "../src/index.js";
-import { initialRecords, partialFor, prng, randomCommand } from "./host-random.js";
+import { initialRecords, partialFor, prng, randomCommand, randomContext } from "./host-random.js";
+import { SYSTEM } from "./helpers.js";
 
 const account = (separate = false) =>
   createState({
@@ -36,7 +37,7 @@ const account = (separate = false) =>
   });
 
 const run = (state: CrmState, command: Command) => {
-  const result = execute(state, command);
+  const result = execute(state, command, SYSTEM);
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
   return result;
 };
@@ -44,84 +45,86 @@ const ids = (records: readonly { readonly id: string }[]) => records.map((r) => 
 
 describe("recordsNeeded: what a host loads before a command", () => {
   it("an opportunity command asks for the opportunity (loaded through its contact) and the new owner", () => {
-    expect(recordsNeeded({ type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" })).toEqual({
-      wholeAccount: false,
+    expect(recordsNeeded({ type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" }, SYSTEM)).toEqual({
+      load: "records",
       contactIds: [],
       opportunityIds: ["deal-1"],
       userIds: ["ben"],
       rotationIds: [],
-      recordsOf: [],
+      allUsers: false,
     });
   });
 
   it("creating an opportunity asks for its contact and for the new id, which another contact may already use", () => {
-    const needed = recordsNeeded({ type: "createOpportunity", opportunityId: "deal-9", contactId: "acme" });
+    const needed = recordsNeeded({ type: "createOpportunity", opportunityId: "deal-9", contactId: "acme" }, SYSTEM);
     expect(needed.contactIds).toEqual(["acme"]);
     expect(needed.opportunityIds).toEqual(["deal-9"]);
   });
 
-  it("asks for every user the command names: actor, owner and followers", () => {
-    const needed = recordsNeeded({ type: "createContact", contactId: "acme", ownerId: "ben", followerIds: ["cleo", "dev"], actorId: "ana" });
+  it("asks for every user the command names and the acting user: actor first, then owner and followers", () => {
+    const needed = recordsNeeded({ type: "createContact", contactId: "acme", ownerId: "ben", followerIds: ["cleo", "dev"] }, { actor: { userId: "ana" } });
     expect(needed.userIds).toEqual(["ana", "ben", "cleo", "dev"]);
-    expect(recordsNeeded({ type: "assignContactOwner", contactId: "acme", ownerId: null }).userIds).toEqual([]);
+    expect(recordsNeeded({ type: "createContact", contactId: "acme", ownerId: "ben" }, { actor: { system: "import" } }).userIds).toEqual(["ben"]);
+    expect(recordsNeeded({ type: "assignContactOwner", contactId: "acme", ownerId: null }, SYSTEM).userIds).toEqual([]);
   });
 
   it("a rotation command asks for the rotation and its members", () => {
     const users = [{ userId: "ben", weight: 3 }, { userId: "cleo" }];
-    expect(recordsNeeded({ type: "assignUser", contactId: "lead-1", users, rotationId: "inbound" })).toMatchObject({
+    expect(recordsNeeded({ type: "assignUser", contactId: "lead-1", users, rotationId: "inbound" }, SYSTEM)).toMatchObject({
       contactIds: ["lead-1"],
       userIds: ["ben", "cleo"],
       rotationIds: ["inbound"],
     });
-    expect(recordsNeeded({ type: "addOpportunityOwner", opportunityId: "deal-1", users, rotationId: "deals" })).toMatchObject({
+    expect(recordsNeeded({ type: "addOpportunityOwner", opportunityId: "deal-1", users, rotationId: "deals" }, SYSTEM)).toMatchObject({
       opportunityIds: ["deal-1"],
       userIds: ["ben", "cleo"],
       rotationIds: ["deals"],
     });
-    expect(recordsNeeded({ type: "addOpportunityOwner", opportunityId: "deal-1", userId: "ben" }).rotationIds).toEqual([]);
+    expect(recordsNeeded({ type: "addOpportunityOwner", opportunityId: "deal-1", userId: "ben" }, SYSTEM).rotationIds).toEqual([]);
   });
 
   it("a follower command asks for the record of the kind it names", () => {
-    expect(recordsNeeded({ type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "ben" })).toMatchObject({
+    expect(recordsNeeded({ type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "ben" }, SYSTEM)).toMatchObject({
       contactIds: ["acme"],
       opportunityIds: [],
       userIds: ["ben"],
     });
-    expect(recordsNeeded({ type: "removeFollower", record: { kind: "opportunity", id: "deal-1" }, userId: "ben" })).toMatchObject({
+    expect(recordsNeeded({ type: "removeFollower", record: { kind: "opportunity", id: "deal-1" }, userId: "ben" }, SYSTEM)).toMatchObject({
       contactIds: [],
       opportunityIds: ["deal-1"],
     });
   });
 
   it("turning separate owners off needs the whole account (it re-couples every contact); other setting changes need no record", () => {
-    expect(recordsNeeded({ type: "updateSettings", allowDifferentOwners: false }).wholeAccount).toBe(true);
-    expect(recordsNeeded({ type: "updateSettings", allowDifferentOwners: true }).wholeAccount).toBe(false);
-    expect(recordsNeeded({ type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true })).toEqual({
-      wholeAccount: false,
+    expect(recordsNeeded({ type: "updateSettings", allowDifferentOwners: false }, SYSTEM).load).toBe("wholeAccount");
+    expect(recordsNeeded({ type: "updateSettings", allowDifferentOwners: true }, SYSTEM).load).toBe("records");
+    expect(recordsNeeded({ type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true }, SYSTEM)).toEqual({
+      load: "records",
       contactIds: [],
       opportunityIds: [],
       userIds: [],
       rotationIds: [],
-      recordsOf: [],
+      allUsers: false,
     });
   });
 
-  it("bulk moves and offboarding need the whole account, or just the records of the user they move from", () => {
-    expect(recordsNeeded({ type: "transferOwnership", fromUserId: "ana", toUserId: "ben" })).toMatchObject({
-      wholeAccount: true,
+  it("bulk moves and offboarding need just the records of the user they move from; offboarding also every user (the last-admin rule)", () => {
+    expect(recordsNeeded({ type: "transferOwnership", fromUserId: "ana", toUserId: "ben" }, SYSTEM)).toMatchObject({
+      load: "recordsOfUsers",
       userIds: ["ana", "ben"],
-      recordsOf: ["ana"],
+      users: ["ana"],
+      allUsers: false,
     });
-    expect(recordsNeeded({ type: "deactivateUser", userId: "ana", reassignTo: null })).toMatchObject({ wholeAccount: true, userIds: ["ana"], recordsOf: ["ana"] });
-    expect(recordsNeeded({ type: "reactivateUser", userId: "ana" })).toMatchObject({ wholeAccount: false, userIds: ["ana"] });
+    expect(recordsNeeded({ type: "deactivateUser", userId: "ana", reassignTo: null }, SYSTEM)).toMatchObject({ load: "recordsOfUsers", userIds: ["ana"], users: ["ana"], allUsers: true });
+    expect(recordsNeeded({ type: "reactivateUser", userId: "ana" }, SYSTEM)).toMatchObject({ load: "records", userIds: ["ana"] });
   });
 
   it("deleting, closing or unassigning asks for the record only", () => {
-    expect(recordsNeeded({ type: "deleteContact", contactId: "acme" }).contactIds).toEqual(["acme"]);
-    expect(recordsNeeded({ type: "removeAssignedUser", contactId: "acme" }).contactIds).toEqual(["acme"]);
-    expect(recordsNeeded({ type: "deleteOpportunity", opportunityId: "deal-1" }).opportunityIds).toEqual(["deal-1"]);
-    expect(recordsNeeded({ type: "setOpportunityStatus", opportunityId: "deal-1", status: "won" }).opportunityIds).toEqual(["deal-1"]);
-    expect(recordsNeeded({ type: "removeOpportunityOwner", opportunityId: "deal-1" }).opportunityIds).toEqual(["deal-1"]);
+    expect(recordsNeeded({ type: "deleteContact", contactId: "acme" }, SYSTEM).contactIds).toEqual(["acme"]);
+    expect(recordsNeeded({ type: "removeAssignedUser", contactId: "acme" }, SYSTEM).contactIds).toEqual(["acme"]);
+    expect(recordsNeeded({ type: "deleteOpportunity", opportunityId: "deal-1" }, SYSTEM).opportunityIds).toEqual(["deal-1"]);
+    expect(recordsNeeded({ type: "setOpportunityStatus", opportunityId: "deal-1", status: "won" }, SYSTEM).opportunityIds).toEqual(["deal-1"]);
+    expect(recordsNeeded({ type: "removeOpportunityOwner", opportunityId: "deal-1" }, SYSTEM).opportunityIds).toEqual(["deal-1"]);
   });
 
   it("a batch asks for the union of its commands, each id once, and ids such as __proto__ are ordinary", () => {
@@ -129,14 +132,15 @@ describe("recordsNeeded: what a host loads before a command", () => {
       { type: "assignContactOwner", contactId: "__proto__", ownerId: "constructor" },
       { type: "assignContactOwner", contactId: "__proto__", ownerId: "ben" },
       { type: "deactivateUser", userId: "constructor", reassignTo: "ben" },
-    ]);
+    ], SYSTEM);
     expect(needed).toEqual({
-      wholeAccount: true,
+      load: "recordsOfUsers",
+      users: ["constructor"],
       contactIds: ["__proto__"],
       opportunityIds: [],
       userIds: ["constructor", "ben"],
       rotationIds: [],
-      recordsOf: ["constructor"],
+      allUsers: true,
     });
   });
 
@@ -144,30 +148,31 @@ describe("recordsNeeded: what a host loads before a command", () => {
     const needed = recordsNeeded([
       { type: "deactivateUser", userId: "ana", reassignTo: "ben" },
       { type: "updateSettings", allowDifferentOwners: false },
-    ]);
-    expect(needed).toMatchObject({ wholeAccount: true, recordsOf: [] });
+    ], SYSTEM);
+    expect(needed.load).toBe("wholeAccount");
   });
 
   it("a snapshot loaded without one of a contact's opportunities is refused, not half-applied", () => {
     // What happens if a host ignores the rule "with all of its opportunities".
     const all = toRecords(account());
     const partial = createState({ ...all, opportunities: all.opportunities.filter((o) => o.id !== "deal-2") });
-    const result = execute(partial, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" });
+    const result = execute(partial, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" }, SYSTEM);
     expect(result).toMatchObject({ ok: false, error: { code: "INCOMPLETE_SNAPSHOT", missingIds: ["deal-2"] } });
   });
 
-  it("loading what it names (the records of recordsOf's users included) lets every command decide exactly as on the whole account (2,000 random commands)", () => {
+  it("loading what it names (the records of a recordsOfUsers load included) lets every command decide exactly as on the whole account (2,000 random commands)", () => {
     let checked = 0;
     for (let seed = 1; seed <= 20; seed++) {
       const rng = prng(seed);
       let full = createState(initialRecords(rng));
       for (let step = 0; step < 100; step++) {
         const command = randomCommand(rng, full.version);
+        const actor = randomContext(rng);
         if (!parseCommand(command).ok) continue;
-        const partial = createState(partialFor(toRecords(full), command));
-        const onFull = execute(full, command);
-        const onPartial = execute(partial, command);
-        const context = `seed ${seed}, step ${step}: ${JSON.stringify(command)}`;
+        const partial = createState(partialFor(toRecords(full), command, actor));
+        const onFull = execute(full, command, actor);
+        const onPartial = execute(partial, command, actor);
+        const context = `seed ${seed}, step ${step}: ${JSON.stringify(command)} as ${JSON.stringify(actor)}`;
         expect(onPartial.ok, context).toBe(onFull.ok);
         if (!onFull.ok || !onPartial.ok) {
           expect(onPartial, context).toEqual(onFull);
@@ -307,7 +312,7 @@ describe("changedRecords: what a host writes after a command", () => {
       { type: "deleteContact", contactId: "temp" },
       { type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true },
       { type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: false },
-    ]);
+    ], SYSTEM);
     if (!result.ok) throw new Error(result.error.message);
     const changes = changedRecords(state, result);
     expect(changes.contacts).toEqual({ upserted: [], deleted: [] });
@@ -324,14 +329,14 @@ describe("changedRecords: what a host writes after a command", () => {
       const accepted: Command[] = [];
       for (let step = 0; step < 120; step++) {
         const command = randomCommand(rng, state.version);
-        const result = execute(state, command);
+        const result = execute(state, command, SYSTEM);
         if (!result.ok) continue;
         const changes = changedRecords(state, result);
         expect(applyChanges(toRecords(state), changes, result.state), `seed ${seed}, step ${step}`).toEqual(asMaps(toRecords(result.state)));
         accepted.push(command);
         state = result.state;
       }
-      const batch = executeAll(initial, accepted);
+      const batch = executeAll(initial, accepted, SYSTEM);
       if (!batch.ok) throw new Error(batch.error.message);
       expect(applyChanges(toRecords(initial), changedRecords(initial, batch), batch.state)).toEqual(asMaps(toRecords(state)));
     }

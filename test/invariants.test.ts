@@ -7,11 +7,11 @@
 import { describe, expect, it } from "vitest";
 import { checkInvariants, createState, evolve, type CrmEvent, type CrmState, type Follower } from "../src/index.js";
 import { getRow, putRow, type Table } from "../src/state/table.js";
-import { account, COUPLED, run, SEPARATE, USERS } from "./helpers.js";
+import { account, COUPLED, run, SEPARATE, SYSTEM, USERS } from "./helpers.js";
 
-type Fact = CrmEvent extends infer E ? (E extends CrmEvent ? Omit<E, "version"> : never) : never;
+type Fact = CrmEvent extends infer E ? (E extends CrmEvent ? Omit<E, "version" | "actor" | "schemaVersion"> : never) : never;
 const at = (state: CrmState, ...events: Fact[]) =>
-  events.reduce<CrmState>((s, e) => evolve(s, { ...e, version: s.version + 1 } as CrmEvent), state);
+  events.reduce<CrmState>((s, e) => evolve(s, { ...e, version: s.version + 1, actor: SYSTEM.actor, schemaVersion: 2 } as CrmEvent), state);
 
 describe("a sound snapshot breaks nothing", () => {
   it("createState of sound records, and the states commands produce from it", () => {

@@ -19,7 +19,7 @@ import {
   type CrmState,
 } from "../src/index.js";
 import { hashOf } from "../src/state/table.js";
-import { firstUnfrozen } from "./helpers.js";
+import { firstUnfrozen, SYSTEM } from "./helpers.js";
 
 const USERS = ["ana", "ben", "cy", "dee"].map((id) => ({ id }));
 
@@ -38,7 +38,7 @@ function records(contactIds: readonly string[], k: number, separate = false): Cr
 const ids = (n: number, prefix = "c") => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 function ok(state: CrmState, commands: Command[]): CrmState {
-  const result = executeAll(state, commands);
+  const result = executeAll(state, commands, SYSTEM);
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
   return result.state;
 }
@@ -97,7 +97,7 @@ describe("large accounts (docs/rules.md §1, §7)", () => {
     const commands: Command[] = ids(300).map((_, i) => ({ type: "assignOpportunityOwner", opportunityId: `c${(i * 31) % 3000}/deal-${i % 3}`, ownerId: "ben" }));
     let oneByOne = state;
     for (const command of commands) {
-      const result = execute(oneByOne, command);
+      const result = execute(oneByOne, command, SYSTEM);
       if (!result.ok) throw new Error(result.error.message);
       oneByOne = result.state;
     }

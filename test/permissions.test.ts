@@ -7,7 +7,13 @@ import { describe, expect, it } from "vitest";
 import {
   COMMAND_TYPES,
   canView,
+  CommandRejectedError,
   createState,
+  decide,
+  parseCommand,
+  toRecords,
+  type Command,
+  type CommandContext,
   execute,
   executeAll,
   listContacts,
@@ -31,6 +37,7 @@ import {
   type Owners,
   type Relation,
 } from "./permissions-table.js";
+import { as, owners, reject, run, runAs, SYSTEM } from "./helpers.js";
 
 const ACTOR_ID = "sam";
 
@@ -51,7 +58,7 @@ function actorUsers(actor: Actor): (UserInit | undefined)[] {
         { id: ACTOR_ID, role: "user", scope: "assigned", active: false },
       ];
     case "unknown":
-    case "none":
+    case "system":
       return [undefined];
   }
 }
@@ -107,14 +114,14 @@ describe("commands: every cell of the table holds", () => {
       for (const actor of WRITE_ACTORS) {
         for (const user of actorUsers(actor)) {
           const state = scenario(row.target, row.relation, row.owners, user);
-          const command = actor === "none" ? row.command : { ...row.command, actorId: ACTOR_ID };
-          const result = execute(state, command);
+          const result = execute(state, row.command, actor === "system" ? SYSTEM : as(ACTOR_ID));
           let outcome: Observed;
           if (result.ok) outcome = "allowed";
+          else if (result.error.code === "CONTACT_NOT_FOUND" || result.error.code === "OPPORTUNITY_NOT_FOUND") outcome = "not found";
           else if (result.error.code !== "FORBIDDEN") outcome = `unexpected ${result.error.code}: ${result.error.message}`;
           else {
             // A FORBIDDEN error names the actor and the rule.
-            expect(result.error).toMatchObject({ actorId: ACTOR_ID, field: "actorId" });
+            expect(result.error).toMatchObject({ actorId: ACTOR_ID, field: "context.actor" });
             expect(result.error.message).toContain(`"${ACTOR_ID}"`);
             outcome = result.error.rule as Outcome;
           }
@@ -196,35 +203,35 @@ describe("reads: canView, visibleContacts and visibleOpportunities follow the ta
 describe("FORBIDDEN in practice", () => {
   it("names the actor and the rule, and says why", () => {
     const state = scenario("contact", "follower", "separate", { id: ACTOR_ID, scope: "assigned" });
-    const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "rita", actorId: ACTOR_ID });
+    const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "rita" }, as(ACTOR_ID));
     expect(result).toEqual({
       ok: false,
-      error: expect.objectContaining({ code: "FORBIDDEN", actorId: ACTOR_ID, rule: "owner-only", field: "actorId", message: expect.stringMatching(/sam.*owner/) }),
+      error: expect.objectContaining({ code: "FORBIDDEN", actorId: ACTOR_ID, rule: "owner-only", field: "context.actor", message: expect.stringMatching(/sam.*owner/) }),
     });
   });
 
   it("a command refused for a record that is not there gets the record's error, not FORBIDDEN", () => {
     const state = scenario("contact", "neither", "separate", { id: ACTOR_ID, scope: "assigned" });
-    const result = execute(state, { type: "assignContactOwner", contactId: "elsewhere", ownerId: "rita", actorId: ACTOR_ID });
+    const result = execute(state, { type: "assignContactOwner", contactId: "elsewhere", ownerId: "rita" }, as(ACTOR_ID));
     expect(result.ok ? undefined : result.error.code).toBe("CONTACT_NOT_FOUND");
   });
 
   it("in executeAll a forbidden command refuses the whole batch and says which one", () => {
     const state = scenario("contact", "owner", "separate", { id: ACTOR_ID, scope: "assigned" });
     const result = executeAll(state, [
-      { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "rita", actorId: ACTOR_ID },
-      { type: "updateSettings", allowDifferentOwners: false, actorId: ACTOR_ID },
-    ]);
+      { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "rita" },
+      { type: "updateSettings", allowDifferentOwners: false },
+    ], as(ACTOR_ID));
     expect(result.ok ? undefined : result.error).toMatchObject({ code: "FORBIDDEN", rule: "admin-only", index: 1 });
   });
 
-  it("permissions are checked against the batch so far: after handing a contact away, its old owner may no longer reassign it", () => {
+  it("permissions are checked against the batch so far: after handing a contact away, its old owner no longer sees it", () => {
     const state = scenario("contact", "owner", "separate", { id: ACTOR_ID, scope: "assigned" });
     const result = executeAll(state, [
-      { type: "assignContactOwner", contactId: "acme", ownerId: "rita", actorId: ACTOR_ID },
-      { type: "assignContactOwner", contactId: "acme", ownerId: ACTOR_ID, actorId: ACTOR_ID },
-    ]);
-    expect(result.ok ? undefined : result.error).toMatchObject({ code: "FORBIDDEN", rule: "not-visible", index: 1 });
+      { type: "assignContactOwner", contactId: "acme", ownerId: "rita" },
+      { type: "assignContactOwner", contactId: "acme", ownerId: ACTOR_ID },
+    ], as(ACTOR_ID));
+    expect(result.ok ? undefined : result.error).toMatchObject({ code: "CONTACT_NOT_FOUND", field: "contactId", index: 1 });
   });
 });
 
@@ -241,7 +248,7 @@ describe("a handover (assignContactOwner with transfer) needs the right to reass
       ],
     });
   const run = (state: CrmState, transfer: "all" | "ownedByPreviousOwner", ownerId = "rita") => {
-    const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId, transfer, actorId: ACTOR_ID });
+    const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId, transfer }, as(ACTOR_ID));
     return result.ok ? "allowed" : `${result.error.code} ${result.error.rule}`;
   };
 
@@ -249,8 +256,8 @@ describe("a handover (assignContactOwner with transfer) needs the right to reass
     expect(run(handover("open"), "ownedByPreviousOwner")).toBe("allowed");
   });
 
-  it('"all" is refused while someone else owns an open deal the actor cannot see', () => {
-    expect(run(handover("open"), "all")).toBe("FORBIDDEN not-visible");
+  it('"all" is refused while someone else owns an open deal the handover would move', () => {
+    expect(run(handover("open"), "all")).toBe("FORBIDDEN owner-only");
   });
 
   it('"all" is allowed when the other deals are closed (they do not move)', () => {
@@ -260,6 +267,139 @@ describe("a handover (assignContactOwner with transfer) needs the right to reass
   it("assigning the owner the contact already has is a no-op, even with a transfer", () => {
     const state = handover("open");
     expect(run(state, "all", ACTOR_ID)).toBe("allowed");
-    expect(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: ACTOR_ID, transfer: "all", actorId: ACTOR_ID })).toEqual({ ok: true, state, events: [] });
+    expect(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: ACTOR_ID, transfer: "all" }, as(ACTOR_ID))).toEqual({ ok: true, state, events: [] });
+  });
+});
+
+describe("every record a command changes is authorised, not only the one it names", () => {
+  /**
+   * Coupled owners, but a group split before the rule existed: sam (scope assigned) owns `mine`;
+   * olga owns the contact and `theirs`. Moving `mine` would move the contact and `theirs` too.
+   */
+  const split = () =>
+    createState({
+      settings: { allowDifferentOwners: false },
+      users: [{ id: ACTOR_ID, scope: "assigned" }, { id: "olga" }, { id: "rita" }],
+      contacts: [{ id: "acme", ownerId: "olga" }],
+      opportunities: [
+        { id: "mine", contactId: "acme", ownerId: ACTOR_ID },
+        { id: "theirs", contactId: "acme", ownerId: "olga" },
+      ],
+    });
+
+  it("a scoped user who owns one opportunity of a split group cannot hand the contact (which they cannot see) to anyone", () => {
+    for (const ownerId of ["rita", ACTOR_ID, null]) {
+      const result = execute(split(), { type: "assignOpportunityOwner", opportunityId: "mine", ownerId }, as(ACTOR_ID));
+      expect(result.ok ? "allowed" : result.error).toMatchObject({ code: "FORBIDDEN", rule: "owner-only", actorId: ACTOR_ID });
+    }
+  });
+
+  it("the same move by a user with scope all, or by a system actor, realigns the group", () => {
+    const state = createState({ ...toRecords(split()), users: [{ id: ACTOR_ID, scope: "all" }, { id: "olga" }, { id: "rita" }] });
+    for (const context of [as(ACTOR_ID), SYSTEM]) {
+      const result = execute(state, { type: "assignOpportunityOwner", opportunityId: "mine", ownerId: "rita" }, context);
+      expect(result.ok && owners(result.state, "acme", "mine", "theirs")).toEqual({ acme: "rita", mine: "rita", theirs: "rita" });
+    }
+  });
+
+  it("deleting a contact needs the right to delete each of its opportunities", () => {
+    const state = createState({
+      settings: { allowDifferentOwners: true },
+      users: [{ id: ACTOR_ID, scope: "assigned" }, { id: "olga" }],
+      contacts: [{ id: "acme", ownerId: ACTOR_ID }],
+      opportunities: [{ id: "theirs", contactId: "acme", ownerId: "olga" }],
+    });
+    expect(reject(state, { type: "deleteContact", contactId: "acme" }, as(ACTOR_ID))).toMatchObject({ code: "FORBIDDEN", rule: "owner-only" });
+    const mine = execute(state, { type: "assignOpportunityOwner", opportunityId: "theirs", ownerId: ACTOR_ID }, SYSTEM);
+    expect(mine.ok && execute(mine.state, { type: "deleteContact", contactId: "acme" }, as(ACTOR_ID)).ok).toBe(true);
+  });
+});
+
+describe("no probing: for a scoped user, a record they cannot see is refused exactly as a missing one", () => {
+  const state = createState({
+    settings: { allowDifferentOwners: true },
+    users: [{ id: ACTOR_ID, scope: "assigned" }, { id: "olga" }],
+    contacts: [{ id: "secret", ownerId: "olga" }],
+    opportunities: [{ id: "secret-deal", contactId: "secret", ownerId: "olga" }],
+  });
+  const commands = (contactId: string, opportunityId: string): Command[] => [
+    { type: "assignContactOwner", contactId, ownerId: ACTOR_ID },
+    { type: "assignOpportunityOwner", opportunityId, ownerId: ACTOR_ID },
+    { type: "addFollower", record: { kind: "contact", id: contactId }, userId: ACTOR_ID },
+    { type: "removeFollower", record: { kind: "opportunity", id: opportunityId }, userId: "olga" },
+    { type: "setOpportunityStatus", opportunityId, status: "won" },
+    { type: "deleteContact", contactId },
+    { type: "deleteOpportunity", opportunityId },
+    { type: "createOpportunity", opportunityId: "new-deal", contactId },
+    { type: "assignUser", contactId, users: [{ userId: ACTOR_ID }], rotationId: "r" },
+    { type: "removeAssignedUser", contactId },
+    { type: "addOpportunityOwner", opportunityId, userId: ACTOR_ID },
+    { type: "removeOpportunityOwner", opportunityId },
+  ];
+
+  it("every command naming an invisible record gets the error of a missing one, field and message shape included", () => {
+    const hidden = commands("secret", "secret-deal");
+    const missing = commands("nowhere", "no-deal");
+    hidden.forEach((command, i) => {
+      const a = reject(state, command, as(ACTOR_ID));
+      const b = reject(state, missing[i] as Command, as(ACTOR_ID));
+      expect(a.code).toMatch(/_NOT_FOUND$/);
+      expect({ ...a, id: undefined, message: a.message.replace(/"secret(-deal)?"/, "ID") }).toEqual({ ...b, id: undefined, message: b.message.replace(/"(nowhere|no-deal)"/, "ID") });
+    });
+  });
+});
+
+describe("the context is required, and the body cannot carry the actor", () => {
+  it("execute, executeAll and recordsNeeded name the context field at fault; decide throws it", () => {
+    const state = scenario("contact", "owner", "separate", { id: ACTOR_ID });
+    const command: Command = { type: "assignContactOwner", contactId: "acme", ownerId: "rita" };
+    const bad: [unknown, string][] = [
+      [undefined, "context"],
+      [null, "context"],
+      ["sam", "context"],
+      [{}, "context.actor"],
+      [{ actor: null }, "context.actor"],
+      [{ actor: "sam" }, "context.actor"],
+      [{ actor: {} }, "context.actor"],
+      [{ actor: { userId: 42 } }, "context.actor.userId"],
+      [{ actor: { userId: "" } }, "context.actor.userId"],
+      [{ actor: { system: "" } }, "context.actor.system"],
+      [{ actor: { userId: "sam", role: "admin" } }, "context.actor.role"],
+      [{ actor: { userId: "sam" }, at: "yesterday" }, "context.at"],
+    ];
+    for (const [context, field] of bad) {
+      const expected = { ok: false, error: expect.objectContaining({ code: "INVALID_COMMAND", field }) };
+      expect(execute(state, command, context as CommandContext), JSON.stringify(context)).toEqual(expected);
+      expect(executeAll(state, [command], context as CommandContext)).toEqual(expected);
+      expect(() => decide(state, command, context as CommandContext)).toThrow(CommandRejectedError);
+    }
+  });
+
+  it("parseCommand refuses actorId and at in a body, by name", () => {
+    for (const field of ["actorId", "at"]) {
+      const parsed = parseCommand({ type: "assignContactOwner", contactId: "acme", ownerId: "rita", [field]: field === "at" ? "2026-11-30" : "admin" });
+      expect(parsed).toMatchObject({ ok: false, error: { code: "INVALID_COMMAND", field } });
+    }
+  });
+
+  it("a body that claims to be someone else changes nothing: the context's actor is the one checked", () => {
+    const state = scenario("contact", "follower", "separate", { id: ACTOR_ID, scope: "assigned" });
+    const spoofed = { type: "assignContactOwner", contactId: "acme", ownerId: "rita", actorId: "olga" } as unknown as Command;
+    expect(execute(state, spoofed, as(ACTOR_ID))).toMatchObject({ ok: false, error: { code: "INVALID_COMMAND", field: "actorId" } });
+  });
+});
+
+describe("the last active admin", () => {
+  const state = createState({ users: [{ id: "boss", role: "admin" }, { id: "deputy", role: "admin", active: false }, { id: "ana" }], contacts: [], opportunities: [] });
+
+  it("cannot be deactivated, by anyone, system actors included", () => {
+    for (const context of [as("boss"), SYSTEM]) {
+      expect(reject(state, { type: "deactivateUser", userId: "boss", reassignTo: null }, context)).toMatchObject({ code: "FORBIDDEN", rule: "last-admin", field: "userId", id: "boss" });
+    }
+  });
+
+  it("can be once another admin is active", () => {
+    const next = run(state, { type: "reactivateUser", userId: "deputy" }).state;
+    expect(runAs(as("deputy"), next, { type: "deactivateUser", userId: "boss", reassignTo: null }).events[0]).toMatchObject({ type: "UserDeactivated", userId: "boss" });
   });
 });

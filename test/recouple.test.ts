@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkInvariants, decide, getContact, getOpportunity, toRecords, type CrmState } from "../src/index.js";
-import { account, brief, owners, run, SEPARATE } from "./helpers.js";
+import { account, brief, owners, run, SEPARATE, SYSTEM } from "./helpers.js";
 import { follows, given } from "./spec.js";
 
 const auto = (userId: string) => ({ userId, source: "automation" as const });
@@ -105,7 +105,7 @@ describe("§8 turning the setting off re-couples owners", () => {
   it("a host can preview the moves with decide on the same state, which stays unchanged", () => {
     const state = split();
     const before = toRecords(state);
-    const preview = decide(state, OFF);
+    const preview = decide(state, OFF, SYSTEM);
     expect(preview.flatMap((e) => (e.type === "OpportunityOwnerChanged" ? [e.opportunityId] : []))).toEqual(["d3", "d1", "b1"]);
     expect(toRecords(state)).toEqual(before);
     expect(state.settings.allowDifferentOwners).toBe(true);

@@ -17,6 +17,7 @@ import {
   type UserInit,
 } from "../src/index.js";
 import { given } from "./spec.js";
+import { SYSTEM } from "./helpers.js";
 
 const USERS: UserInit[] = [{ id: "ana" }, { id: "ben" }, { id: "cy" }, { id: "dee" }];
 
@@ -39,7 +40,7 @@ function picks(state: CrmState, users: RotationMember[], n: number): { owners: (
   let current = state;
   const owners: (string | null)[] = [];
   for (let i = 0; i < n; i++) {
-    const result = execute(current, assign(`c${i}`, users));
+    const result = execute(current, assign(`c${i}`, users), SYSTEM);
     if (!result.ok) throw new Error(result.error.message);
     current = result.state;
     owners.push(getContact(current, `c${i}`)?.ownerId ?? null);
@@ -68,7 +69,7 @@ describe("weighted rotation", () => {
 
   it("a batch of assignUser commands in one executeAll picks the same sequence", () => {
     const commands = CYCLE.map((_, i) => assign(`c${i}`, WEIGHTED));
-    const result = executeAll(account(7), commands);
+    const result = executeAll(account(7), commands, SYSTEM);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(CYCLE.map((_, i) => getContact(result.state, `c${i}`)?.ownerId)).toEqual(CYCLE);
@@ -109,7 +110,7 @@ describe("weighted rotation", () => {
   });
 
   it("an empty rotation fails with NO_ELIGIBLE_USER", () => {
-    const result = execute(account(1), assign("c0", []));
+    const result = execute(account(1), assign("c0", []), SYSTEM);
     expect(result.ok ? undefined : result.error.code).toBe("NO_ELIGIBLE_USER");
   });
 
@@ -131,7 +132,7 @@ describe("weighted rotation", () => {
         type === "assignUser"
           ? assign("c0", WEIGHTED)
           : { type: "addOpportunityOwner", opportunityId: "o0", users: WEIGHTED, rotationId: "inbound" };
-      const result = execute(state, command);
+      const result = execute(state, command, SYSTEM);
       expect(result.ok ? undefined : result.error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", missingIds: ["o-missing"] });
       expect(getRotation(state, "inbound")?.picks).toBe(2);
     });
@@ -140,7 +141,7 @@ describe("weighted rotation", () => {
   it("different rotation ids keep separate counters", () => {
     let state = account(4);
     const run = (contactId: string, rotationId: string) => {
-      const result = execute(state, assign(contactId, [{ userId: "ana" }, { userId: "ben" }], { rotationId }));
+      const result = execute(state, assign(contactId, [{ userId: "ana" }, { userId: "ben" }], { rotationId }), SYSTEM);
       if (!result.ok) throw new Error(result.error.message);
       state = result.state;
       return getContact(state, contactId)?.ownerId;
@@ -153,14 +154,14 @@ describe("weighted rotation", () => {
   it("the counter is shared, the cycle comes from the users eligible now: a deactivated user's turns go to the rest", () => {
     // Decision (docs/automation.md): slot = picks mod the cycle of the users eligible at this pick.
     const { state } = picks(account(5), WEIGHTED, 3); // ana, ana, ana: picks = 3
-    const off = execute(state, { type: "deactivateUser", userId: "ben", reassignTo: null });
+    const off = execute(state, { type: "deactivateUser", userId: "ben", reassignTo: null }, SYSTEM);
     expect(off.ok).toBe(true);
     if (!off.ok) return;
     // Eligible cycle is now ana×3, cy (length 4); slot 3 is cy, slot 4 mod 4 = 0 is ana.
-    const next = execute(off.state, assign("c3", WEIGHTED));
+    const next = execute(off.state, assign("c3", WEIGHTED), SYSTEM);
     expect(next.ok && getContact(next.state, "c3")?.ownerId).toBe("cy");
     if (!next.ok) return;
-    const after = execute(next.state, assign("c4", WEIGHTED));
+    const after = execute(next.state, assign("c4", WEIGHTED), SYSTEM);
     expect(after.ok && getContact(after.state, "c4")?.ownerId).toBe("ana");
   });
 });
@@ -168,22 +169,22 @@ describe("weighted rotation", () => {
 describe("onlyIfUnassigned", () => {
   it("on an owned contact changes nothing and does not move the rotation on", () => {
     const { state } = picks(account(3), WEIGHTED, 1); // c0 → ana, picks = 1
-    const owned = execute(state, { type: "assignContactOwner", contactId: "c1", ownerId: "dee" });
+    const owned = execute(state, { type: "assignContactOwner", contactId: "c1", ownerId: "dee" }, SYSTEM);
     if (!owned.ok) throw new Error(owned.error.message);
-    const skipped = execute(owned.state, assign("c1", WEIGHTED, { onlyIfUnassigned: true }));
+    const skipped = execute(owned.state, assign("c1", WEIGHTED, { onlyIfUnassigned: true }), SYSTEM);
     expect(skipped).toEqual({ ok: true, state: owned.state, events: [] });
     if (!skipped.ok) return;
     expect(skipped.state).toBe(owned.state);
     expect(getContact(skipped.state, "c1")?.ownerId).toBe("dee");
     expect(getRotation(skipped.state, "inbound")?.picks).toBe(1);
     // The next pick is the one the skipped command would have made: ana's second turn.
-    const next = execute(skipped.state, assign("c2", WEIGHTED, { onlyIfUnassigned: true }));
+    const next = execute(skipped.state, assign("c2", WEIGHTED, { onlyIfUnassigned: true }), SYSTEM);
     expect(next.ok && getContact(next.state, "c2")?.ownerId).toBe("ana");
     expect(next.ok && getRotation(next.state, "inbound")?.picks).toBe(2);
   });
 
   it("on an unassigned contact assigns as usual", () => {
-    const result = execute(account(1), assign("c0", WEIGHTED, { onlyIfUnassigned: true }));
+    const result = execute(account(1), assign("c0", WEIGHTED, { onlyIfUnassigned: true }), SYSTEM);
     expect(result.ok && getContact(result.state, "c0")?.ownerId).toBe("ana");
   });
 
@@ -195,7 +196,7 @@ describe("onlyIfUnassigned", () => {
       opportunities: [{ id: "o0", contactId: "c0", ownerId: "dee" }],
       rotations: [{ id: "inbound", picks: 4 }],
     });
-    const result = execute(state, { type: "addOpportunityOwner", opportunityId: "o0", users: WEIGHTED, rotationId: "inbound", onlyIfUnassigned: true });
+    const result = execute(state, { type: "addOpportunityOwner", opportunityId: "o0", users: WEIGHTED, rotationId: "inbound", onlyIfUnassigned: true }, SYSTEM);
     expect(result).toEqual({ ok: true, state, events: [] });
     expect(result.ok && result.state).toBe(state);
   });
@@ -210,8 +211,8 @@ describe("rotation state lives in the snapshot", () => {
   it("a snapshot rebuilt with createState(toRecords(s)) continues the rotation where it stood", () => {
     const { state } = picks(account(7), WEIGHTED, 4); // ana, ana, ana, ben
     const rebuilt = createState(toRecords(state));
-    const fromOriginal = execute(state, assign("c4", WEIGHTED));
-    const fromRebuilt = execute(rebuilt, assign("c4", WEIGHTED));
+    const fromOriginal = execute(state, assign("c4", WEIGHTED), SYSTEM);
+    const fromRebuilt = execute(rebuilt, assign("c4", WEIGHTED), SYSTEM);
     expect(fromOriginal.ok && getContact(fromOriginal.state, "c4")?.ownerId).toBe("ben");
     expect(fromRebuilt.ok && getContact(fromRebuilt.state, "c4")?.ownerId).toBe("ben");
   });
@@ -223,7 +224,7 @@ describe("rotation state lives in the snapshot", () => {
       opportunities: [],
       rotations: [{ id: "inbound", picks: 6 }],
     });
-    const result = executeAll(state, [assign("c0", WEIGHTED), assign("c1", WEIGHTED)]);
+    const result = executeAll(state, [assign("c0", WEIGHTED), assign("c1", WEIGHTED)], SYSTEM);
     expect(result.ok && [getContact(result.state, "c0")?.ownerId, getContact(result.state, "c1")?.ownerId]).toEqual(["cy", "ana"]);
     expect(result.ok && getRotation(result.state, "inbound")?.picks).toBe(8);
   });
@@ -239,17 +240,17 @@ describe("rotation events", () => {
     events.filter((e) => e.type === "ContactOwnerChanged" || e.type === "OpportunityOwnerChanged");
 
   it("the contact owner change carries the rotationId, and RotationAdvanced reports the pick", () => {
-    const result = execute(account(1, { separate: true }), assign("c0", WEIGHTED, { commandId: "wf-1" }));
+    const result = execute(account(1, { separate: true }), assign("c0", WEIGHTED, { commandId: "wf-1" }), SYSTEM);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.events).toEqual([
-      { type: "ContactOwnerChanged", contactId: "c0", from: null, to: "ana", cause: "command", rotationId: "inbound", version: 1, commandId: "wf-1" },
-      { type: "RotationAdvanced", rotationId: "inbound", userId: "ana", picks: 1, cause: "command", version: 1, commandId: "wf-1" },
+      { type: "ContactOwnerChanged", contactId: "c0", from: null, to: "ana", cause: "command", rotationId: "inbound", version: 1, actor: SYSTEM.actor, schemaVersion: 2, commandId: "wf-1" },
+      { type: "RotationAdvanced", rotationId: "inbound", userId: "ana", picks: 1, cause: "command", version: 1, actor: SYSTEM.actor, schemaVersion: 2, commandId: "wf-1" },
     ]);
   });
 
   it("with coupled owners the picked record's event carries the rotationId; the group follows with owners-coupled", () => {
-    const result = execute(account(1), assign("c0", WEIGHTED));
+    const result = execute(account(1), assign("c0", WEIGHTED), SYSTEM);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(ownerChanges(result.events)).toEqual([
@@ -260,7 +261,7 @@ describe("rotation events", () => {
   });
 
   it("addOpportunityOwner by rotation reports the rotationId on the opportunity owner change", () => {
-    const result = execute(account(1, { separate: true }), { type: "addOpportunityOwner", opportunityId: "o0", users: WEIGHTED, rotationId: "deals" });
+    const result = execute(account(1, { separate: true }), { type: "addOpportunityOwner", opportunityId: "o0", users: WEIGHTED, rotationId: "deals" }, SYSTEM);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(ownerChanges(result.events)).toEqual([
@@ -271,7 +272,7 @@ describe("rotation events", () => {
 
   it("a pick of the record's current owner changes no owner but still counts as that user's turn", () => {
     const state = createState({ users: USERS, contacts: [{ id: "c0", ownerId: "ana" }, { id: "c1" }], opportunities: [] });
-    const same = execute(state, assign("c0", WEIGHTED));
+    const same = execute(state, assign("c0", WEIGHTED), SYSTEM);
     expect(same.ok).toBe(true);
     if (!same.ok) return;
     expect(ownerChanges(same.events)).toEqual([]);

@@ -3,13 +3,14 @@
  *
  * ```ts
  * given(account(SEPARATE))                       // records, a snapshot, or both plus history
- *   .when({ type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" })
+ *   .when({ type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" })   // as SYSTEM
  *   .then(["OpportunityOwnerChanged d1 ana→ben command"]);   // the events, one line each (`brief`)
- * given(account()).when(command).thenError({ code: "FOLLOWER_LIMIT", field: "userId" });
+ * given(account()).when(command, as("ben")).thenError({ code: "FORBIDDEN", rule: "owner-only" });
  * ```
  *
  * `given` takes a snapshot or plain records, then optionally the commands or events that happened
- * before (events are folded with `evolve`, commands run with `execute`). `then` returns the
+ * before (events are folded with `evolve`, commands run with `execute` as the system actor). The
+ * command under test runs as `SYSTEM` unless `when` is given another context. `then` returns the
  * outcome (state and events) for the checks a line of events cannot say, such as `follows`.
  */
 import { expect } from "vitest";
@@ -20,12 +21,13 @@ import {
   listContacts,
   opportunitiesOfContact,
   type Command,
+  type CommandContext,
   type CrmError,
   type CrmEvent,
   type CrmRecordsInit,
   type CrmState,
 } from "../src/index.js";
-import { brief } from "./helpers.js";
+import { brief, SYSTEM } from "./helpers.js";
 
 /** What a command did: the state after it and its events. */
 export interface Outcome {
@@ -45,7 +47,7 @@ export interface When {
 /** The situation before the command. */
 export interface Given {
   readonly state: CrmState;
-  when(command: Command): When;
+  when(command: Command, context?: CommandContext): When;
 }
 
 type History = Command | CrmEvent;
@@ -59,15 +61,15 @@ export function given(start: CrmState | CrmRecordsInit, ...history: readonly His
       state = evolve(state, item);
       continue;
     }
-    const result = execute(state, item);
+    const result = execute(state, item, SYSTEM);
     if (!result.ok) throw new Error(`given: ${item.type} was refused: ${result.error.code} ${result.error.message}`);
     state = result.state;
   }
   const before = state;
   return {
     state: before,
-    when(command) {
-      const result = execute(before, command);
+    when(command, context = SYSTEM) {
+      const result = execute(before, command, context);
       return {
         then(expected) {
           if (!result.ok) throw new Error(`expected events, got ${result.error.code}: ${result.error.message}`);

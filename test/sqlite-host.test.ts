@@ -35,6 +35,7 @@ import {
   type Db,
 } from "../examples/sqlite-host/index.js";
 import { initialRecords, prng, randomCommand } from "./host-random.js";
+import { SYSTEM } from "./helpers.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "crm-sqlite-host-"));
@@ -43,7 +44,7 @@ let files = 0;
 const newFile = () => join(dir, `account-${++files}.db`);
 
 const ACME: CrmRecordsInit = {
-  users: [{ id: "ana", role: "admin" }, { id: "ben" }, { id: "cleo" }, { id: "dev" }],
+  users: [{ id: "ana", role: "admin" }, { id: "ben", role: "admin" }, { id: "cleo" }, { id: "dev" }],
   contacts: [{ id: "acme", ownerId: "ana", followers: [{ userId: "dev", source: "manual" }] }],
   opportunities: [
     { id: "deal-1", contactId: "acme", ownerId: "ana" },
@@ -79,10 +80,10 @@ describe("SQLite host: optimistic concurrency", () => {
     const second = openDatabase(file);
     let secondResult: ReturnType<typeof handle> | undefined;
     // The first writer loads at version 0; before it commits, the second writer commits version 1.
-    const firstResult = handle(first, "acct", { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "cleo" }, {
+    const firstResult = handle(first, "acct", { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "cleo" }, SYSTEM, {
       hooks: {
         beforeCommit: ({ attempt }) => {
-          if (attempt === 1) secondResult = handle(second, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+          if (attempt === 1) secondResult = handle(second, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM);
         },
       },
     });
@@ -106,13 +107,13 @@ describe("SQLite host: optimistic concurrency", () => {
     const { db, file } = seeded();
     const other = openDatabase(file);
     let competing = 0;
-    const result = handle(db, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "cleo" }, {
+    const result = handle(db, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "cleo" }, SYSTEM, {
       maxAttempts: 3,
       hooks: {
         beforeCommit: () => {
           competing++;
           const type = competing % 2 === 1 ? "addFollower" : "removeFollower";
-          handle(other, "acct", { type, record: { kind: "contact", id: "acme" }, userId: "ben" });
+          handle(other, "acct", { type, record: { kind: "contact", id: "acme" }, userId: "ben" }, SYSTEM);
         },
       },
     });
@@ -150,7 +151,7 @@ describe("SQLite host: one command, one transaction", () => {
     const { db } = seeded();
     const before = dump(db);
     expect(() =>
-      handle(db, "acct", offboard, {
+      handle(db, "acct", offboard, SYSTEM, {
         hooks: {
           beforeWrite: (step) => {
             if (step === failAt) throw new Error(`crash before ${step}`);
@@ -160,9 +161,9 @@ describe("SQLite host: one command, one transaction", () => {
     ).toThrow(`crash before ${failAt}`);
     expect(dump(db)).toEqual(before);
 
-    const result = handle(db, "acct", offboard);
+    const result = handle(db, "acct", offboard, SYSTEM);
     expect(result).toMatchObject({ ok: true, version: 1, attempts: 1 });
-    const expected = execute(createState(ACME), offboard);
+    const expected = execute(createState(ACME), offboard, SYSTEM);
     if (!expected.ok) throw new Error(expected.error.message);
     expect(records(db)).toEqual(toRecords(expected.state));
   });
@@ -171,7 +172,7 @@ describe("SQLite host: one command, one transaction", () => {
     const { db } = seeded({ ...ACME, settings: { allowDifferentOwners: true } });
     const totalChanges = () => (db.prepare("SELECT total_changes() AS n").get() as { n: number }).n;
     const start = totalChanges();
-    const result = handle(db, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+    const result = handle(db, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM);
     expect(result).toMatchObject({ ok: true, events: [{ type: "ContactOwnerChanged" }] });
     // 1 account row + 1 contact row + 1 outbox row; the opportunities and followers are untouched.
     expect(totalChanges() - start).toBe(3);
@@ -179,9 +180,9 @@ describe("SQLite host: one command, one transaction", () => {
 
   it("keeps each contact's opportunity order (the given order, then creation order), renumbered after a delete", () => {
     const { db } = seeded({ ...ACME, contacts: [{ ...ACME.contacts[0]!, opportunityIds: ["deal-2", "deal-1"] }] });
-    handle(db, "acct", { type: "createOpportunity", opportunityId: "deal-3", contactId: "acme" });
-    handle(db, "acct", { type: "deleteOpportunity", opportunityId: "deal-2" });
-    handle(db, "acct", { type: "createOpportunity", opportunityId: "deal-4", contactId: "acme" });
+    handle(db, "acct", { type: "createOpportunity", opportunityId: "deal-3", contactId: "acme" }, SYSTEM);
+    handle(db, "acct", { type: "deleteOpportunity", opportunityId: "deal-2" }, SYSTEM);
+    handle(db, "acct", { type: "createOpportunity", opportunityId: "deal-4", contactId: "acme" }, SYSTEM);
     expect(records(db).contacts[0]?.opportunityIds).toEqual(["deal-1", "deal-3", "deal-4"]);
     const positions = db.prepare("SELECT id, position FROM opportunities ORDER BY position").all();
     expect(positions).toEqual([
@@ -194,7 +195,7 @@ describe("SQLite host: one command, one transaction", () => {
   it("a command with no effect writes nothing and keeps the version", () => {
     const { db } = seeded();
     const before = dump(db);
-    expect(handle(db, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ana" })).toMatchObject({ ok: true, version: 0, events: [] });
+    expect(handle(db, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ana" }, SYSTEM)).toMatchObject({ ok: true, version: 0, events: [] });
     expect(dump(db)).toEqual(before);
   });
 });
@@ -203,7 +204,7 @@ describe("SQLite host: loading and refusing", () => {
   it("a snapshot that lacks one of the contact's opportunities is refused with INCOMPLETE_SNAPSHOT and nothing is written", () => {
     const { db } = seeded();
     const before = dump(db);
-    const result = handle(db, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, {
+    const result = handle(db, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM, {
       hooks: { afterLoad: (loaded) => ({ ...loaded, opportunities: loaded.opportunities.filter((o) => o.id !== "deal-2") }) },
     });
     expect(result).toMatchObject({ ok: false, error: { code: "INCOMPLETE_SNAPSHOT", missingIds: ["deal-2"] } });
@@ -212,15 +213,15 @@ describe("SQLite host: loading and refusing", () => {
 
   it("refuses what the library refuses, with the library's error, and an unknown account with ACCOUNT_NOT_FOUND", () => {
     const { db } = seeded();
-    expect(handle(db, "acct", { type: "assignContactOwner", contactId: "acme" })).toMatchObject({
+    expect(handle(db, "acct", { type: "assignContactOwner", contactId: "acme" }, SYSTEM)).toMatchObject({
       ok: false,
       error: { code: "INVALID_COMMAND", field: "ownerId" },
     });
-    expect(handle(db, "acct", { type: "assignContactOwner", contactId: "nobody", ownerId: "ben" })).toMatchObject({
+    expect(handle(db, "acct", { type: "assignContactOwner", contactId: "nobody", ownerId: "ben" }, SYSTEM)).toMatchObject({
       ok: false,
       error: { code: "CONTACT_NOT_FOUND" },
     });
-    expect(handle(db, "elsewhere", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" })).toMatchObject({
+    expect(handle(db, "elsewhere", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM)).toMatchObject({
       ok: false,
       error: { code: "ACCOUNT_NOT_FOUND", id: "elsewhere" },
     });
@@ -229,9 +230,9 @@ describe("SQLite host: loading and refusing", () => {
   it("a command sent again with the same commandId is not applied twice", () => {
     const { db } = seeded({ ...ACME, settings: { allowDifferentOwners: true } });
     const command: Command = { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben", commandId: "req-42" };
-    const first = handle(db, "acct", command);
-    handle(db, "acct", { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "cleo" });
-    const again = handle(db, "acct", command);
+    const first = handle(db, "acct", command, SYSTEM);
+    handle(db, "acct", { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "cleo" }, SYSTEM);
+    const again = handle(db, "acct", command, SYSTEM);
     expect(again).toMatchObject({ ok: true, duplicate: true, version: 1 });
     expect(again.ok && again.events).toEqual(first.ok && first.events);
     expect(records(db).opportunities.find((o) => o.id === "deal-1")?.ownerId).toBe("cleo");
@@ -239,7 +240,7 @@ describe("SQLite host: loading and refusing", () => {
 
   it("the relay hands each outbox event over once; a failed publish marks nothing", () => {
     const { db } = seeded();
-    handle(db, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+    handle(db, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM);
     expect(() => relay(db, "acct", () => { throw new Error("queue down"); }, "2025-03-03T09:00:00Z")).toThrow("queue down");
     const published: string[] = [];
     expect(relay(db, "acct", (entries) => published.push(...entries.map((e) => e.event.type)), "2025-03-03T09:01:00Z")).toBe(3);
@@ -263,8 +264,8 @@ describe("SQLite host: same records as in memory", () => {
       // Commands of different accounts interleave, as they would on a shared database.
       const account = accounts[n % accounts.length]!;
       const command = randomCommand(account.rng, account.memory.version);
-      const onHost = handle(db, account.id, command);
-      const inMemory = execute(account.memory, command);
+      const onHost = handle(db, account.id, command, SYSTEM);
+      const inMemory = execute(account.memory, command, SYSTEM);
       const context = `${account.id}, command ${n}: ${JSON.stringify(command)}`;
       if (!inMemory.ok) {
         expect(onHost, context).toMatchObject({ ok: false, error: inMemory.error });
@@ -277,7 +278,7 @@ describe("SQLite host: same records as in memory", () => {
     }
     let accepted = 0;
     for (const account of accounts) {
-      const batch = executeAll(createState(account.init), account.accepted);
+      const batch = executeAll(createState(account.init), account.accepted, SYSTEM);
       if (!batch.ok) throw new Error(`${account.id}: ${batch.error.message}`);
       expect(records(db, account.id), account.id).toEqual(toRecords(batch.state));
       expect(readEvents(db, account.id).map((e) => e.event), account.id).toEqual(account.events);

@@ -8,6 +8,7 @@
 import { handle, openDatabase } from "../examples/sqlite-host/index.js";
 import type { Command } from "../src/index.js";
 import { prng } from "./host-random.js";
+import { SYSTEM } from "./helpers.js";
 
 const [file, accountId, name, countText, seedText] = process.argv.slice(2);
 if (file === undefined || accountId === undefined || name === undefined) throw new Error("usage: <db> <account> <name> <count> <seed>");
@@ -29,7 +30,7 @@ for (let i = 0; i < Number(countText ?? "100"); i++) {
         : r === 2
           ? { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: user }
           : { type: "removeFollower", record: { kind: "contact", id: "acme" }, userId: user };
-  const result = handle(db, accountId, { ...command, commandId: `${name}-${i}` }, { maxAttempts: 50 });
+  const result = handle(db, accountId, { ...command, commandId: `${name}-${i}` }, SYSTEM, { maxAttempts: 50 });
   if (!result.ok) {
     failures.push(`${result.error.code}: ${result.error.message}`);
     continue;

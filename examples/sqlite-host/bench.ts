@@ -36,13 +36,13 @@ for (const [label, make] of single) {
   const K = 2_000;
   t = performance.now();
   for (let i = 0; i < K; i++) {
-    const result = handle(db, "big", make(i));
+    const result = handle(db, "big", make(i), { actor: { system: "bench" } });
     if (!result.ok) throw new Error(result.error.message);
   }
   console.log(`${label}: ${((performance.now() - t) / K).toFixed(2)} ms per command`);
 }
 t = performance.now();
-const moved = handle(db, "big", { type: "transferOwnership", fromUserId: "u1", toUserId: "u2" });
+const moved = handle(db, "big", { type: "transferOwnership", fromUserId: "u1", toUserId: "u2" }, { actor: { system: "bench" } });
 if (!moved.ok) throw new Error(moved.error.message);
 console.log(`transferOwnership of one user's ${N / 50} contacts: ${(performance.now() - t).toFixed(0)} ms, ${moved.events.length} events`);
 db.close();

@@ -12,6 +12,7 @@ import {
   execute,
   parseCommand,
   type Command,
+  type CommandContext,
   type CrmError,
   type CrmEvent,
   type CrmRecordsInit,
@@ -70,7 +71,7 @@ const DEFAULT_ATTEMPTS = 5;
  * guarded by the account's version. A command whose `commandId` was already committed is not run
  * again; its stored events are returned with `duplicate: true`.
  */
-export function handle(db: Db, accountId: string, input: Command | unknown, options: HandleOptions = {}): HandleResult {
+export function handle(db: Db, accountId: string, input: Command | unknown, context: CommandContext, options: HandleOptions = {}): HandleResult {
   const parsed = parseCommand(input);
   if (!parsed.ok) return { ok: false, error: parsed.error, attempts: 0 };
   const command = parsed.command;
@@ -85,12 +86,12 @@ export function handle(db: Db, accountId: string, input: Command | unknown, opti
         return { ok: true, version: last.version, events: stored.map((e) => e.event), changes: undefined, attempts: attempt, duplicate: true };
       }
     }
-    const loaded = load(db, accountId, command, hooks.afterLoad);
+    const loaded = load(db, accountId, command, context, hooks.afterLoad);
     if (loaded === undefined) {
       return { ok: false, error: { code: "ACCOUNT_NOT_FOUND", message: `There is no account ${JSON.stringify(accountId)}.`, id: accountId }, attempts: attempt };
     }
     const before = loaded.state;
-    const result = execute(before, command);
+    const result = execute(before, command, context);
     if (!result.ok) return { ok: false, error: result.error, attempts: attempt };
     // No effect: nothing to write, and nothing another writer could conflict with.
     if (result.state === before) {
@@ -100,7 +101,7 @@ export function handle(db: Db, accountId: string, input: Command | unknown, opti
     hooks.beforeCommit?.({ attempt, version: before.version });
     let committed: boolean;
     try {
-      committed = commit(db, { accountId, before, after: result.state, changes, events: result.events, actorId: command.actorId }, hooks.beforeWrite);
+      committed = commit(db, { accountId, before, after: result.state, changes, events: result.events, actorId: "userId" in context.actor ? context.actor.userId : context.actor.system }, hooks.beforeWrite);
     } catch (error) {
       // Another process held the write lock past the busy timeout: treat it as a conflict.
       if (isBusy(error)) continue;

@@ -6,6 +6,7 @@ import {
   createState,
   recordsNeeded,
   type Command,
+  type CommandContext,
   type ContactInit,
   type CrmRecordsInit,
   type CrmState,
@@ -129,8 +130,8 @@ export function readRecords(db: Db, accountId: string, needed: RecordsNeeded): C
   if (account === undefined) return undefined;
   const json = (ids: Iterable<string>) => JSON.stringify([...ids]);
 
-  // Everything, unless the command needs only some users' records (see RecordsNeeded.recordsOf).
-  const everything = needed.wholeAccount && needed.recordsOf.length === 0;
+  // Everything, or only the ids (and, for bulk moves, the records of some users).
+  const everything = needed.load === "wholeAccount";
   let contactRows: ContactRow[];
   let opportunityRows: OpportunityRow[];
   let followerRows: FollowerRow[];
@@ -141,8 +142,8 @@ export function readRecords(db: Db, accountId: string, needed: RecordsNeeded): C
   } else {
     const contactIds = new Set(needed.contactIds);
     const viaOpportunities = new Set(needed.opportunityIds);
-    if (needed.wholeAccount) {
-      const users = json(needed.recordsOf);
+    if (needed.load === "recordsOfUsers") {
+      const users = json(needed.users);
       for (const row of s.some.contactsOwnedBy.all(users, accountId)) contactIds.add(row.id);
       for (const row of s.some.contactsOfOpportunitiesOwnedBy.all(users, accountId)) contactIds.add(row.contact_id);
       for (const row of s.some.followedBy.all(users, accountId)) (row.record_kind === "contact" ? contactIds : viaOpportunities).add(row.record_id);
@@ -161,7 +162,7 @@ export function readRecords(db: Db, accountId: string, needed: RecordsNeeded): C
 
   // Users: those the command names, and those the loaded records name (createState needs them).
   let userRows: UserRow[];
-  if (everything) {
+  if (everything || needed.allUsers) {
     userRows = s.all.users.all(accountId);
   } else {
     const userIds = new Set(needed.userIds);
@@ -247,9 +248,10 @@ export function load(
   db: Db,
   accountId: string,
   command: Command | readonly Command[],
+  context: CommandContext,
   tamper?: (records: CrmRecordsInit) => CrmRecordsInit,
 ): Loaded | undefined {
-  const needed = recordsNeeded(command);
+  const needed = recordsNeeded(command, context);
   const read = db.transaction(() => readRecords(db, accountId, needed));
   const raw = read();
   if (raw === undefined) return undefined;
@@ -259,7 +261,7 @@ export function load(
 
 /** The whole account as a snapshot (for reports, tests and the demo); `undefined` if none. */
 export function loadAccount(db: Db, accountId: string): CrmState | undefined {
-  const whole: RecordsNeeded = { wholeAccount: true, contactIds: [], opportunityIds: [], userIds: [], rotationIds: [], recordsOf: [] };
+  const whole: RecordsNeeded = { load: "wholeAccount", contactIds: [], opportunityIds: [], userIds: [], rotationIds: [], allUsers: true };
   const records = db.transaction(() => readRecords(db, accountId, whole))();
   return records === undefined ? undefined : createState(records);
 }

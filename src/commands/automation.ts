@@ -23,7 +23,7 @@ import type { Context, Refusal } from "./context.js";
  *   users: [{ userId: "ana", weight: 3 }, { userId: "ben", weight: 3 }, { userId: "cleo", weight: 1 }],
  *   onlyIfUnassigned: true,
  * };
- * execute(state, command); // ContactOwnerChanged with rotationId, then RotationAdvanced
+ * execute(state, command, context); // ContactOwnerChanged with rotationId, then RotationAdvanced
  * ```
  */
 export interface AssignUser extends CommandMeta {
@@ -47,7 +47,7 @@ export interface AssignUser extends CommandMeta {
  *   rotationId: "deals",
  *   users: [{ userId: "ana" }, { userId: "ben" }],
  * };
- * executeAll(state, [toOneUser, byRotation]);
+ * executeAll(state, [toOneUser, byRotation], context);
  * ```
  */
 export interface AddOpportunityOwner extends CommandMeta {
@@ -65,7 +65,7 @@ export interface AddOpportunityOwner extends CommandMeta {
  * @example
  * ```ts
  * const command: RemoveOpportunityOwner = { type: "removeOpportunityOwner", opportunityId: "deal-1" };
- * execute(state, command); // OpportunityOwnerChanged to null
+ * execute(state, command, context); // OpportunityOwnerChanged to null
  * ```
  */
 export interface RemoveOpportunityOwner extends CommandMeta {
@@ -79,7 +79,7 @@ export interface RemoveOpportunityOwner extends CommandMeta {
  * @example
  * ```ts
  * const command: RemoveAssignedUser = { type: "removeAssignedUser", contactId: "acme" };
- * execute(state, command); // ContactOwnerChanged to null
+ * execute(state, command, context); // ContactOwnerChanged to null
  * ```
  */
 export interface RemoveAssignedUser extends CommandMeta {
@@ -116,7 +116,7 @@ export function checkAddOpportunityOwner(command: AddOpportunityOwner): Refusal 
 
 /** @internal */
 export function decideAssignUser(ctx: Context, command: AssignUser): Refusal {
-  const contact = ctx.s.contacts.get(command.contactId);
+  const contact = ctx.contact(command.contactId);
   if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
   const members = checkMembers(ctx.s, command.users);
   if (members) return members;
@@ -131,7 +131,7 @@ export function decideAssignUser(ctx: Context, command: AssignUser): Refusal {
 
 /** @internal */
 export function decideAddOpportunityOwner(ctx: Context, command: AddOpportunityOwner): Refusal {
-  const opportunity = ctx.s.opportunities.get(command.opportunityId);
+  const opportunity = ctx.opportunity(command.opportunityId);
   if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
   // The input first, then onlyIfUnassigned: a workflow naming an unknown user fails every time.
   const input = command.userId !== undefined ? checkAssignable(ctx.s, command.userId, "userId") : checkMembers(ctx.s, command.users ?? []);
@@ -151,14 +151,14 @@ export function decideAddOpportunityOwner(ctx: Context, command: AddOpportunityO
 
 /** @internal */
 export function decideRemoveOpportunityOwner(ctx: Context, command: RemoveOpportunityOwner): Refusal {
-  const opportunity = ctx.s.opportunities.get(command.opportunityId);
+  const opportunity = ctx.opportunity(command.opportunityId);
   if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
   return changeOpportunityOwner(ctx, opportunity, null, { cause: "command", field: "opportunityId" });
 }
 
 /** @internal */
 export function decideRemoveAssignedUser(ctx: Context, command: RemoveAssignedUser): Refusal {
-  const contact = ctx.s.contacts.get(command.contactId);
+  const contact = ctx.contact(command.contactId);
   if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
   return changeContactOwner(ctx, contact, null, { cause: "command", field: "contactId" });
 }

@@ -3,7 +3,7 @@
  */
 import { errors, type CrmError } from "../errors.js";
 import { type JsonSchema, objectSchema, readObject, type ShapeOf } from "./fields.js";
-import { metaShape } from "./meta.js";
+import { CONTEXT_FIELDS, metaShape } from "./meta.js";
 import type { Context, Refusal } from "./context.js";
 import { reconciling, watchOwnership } from "../rules/followerSync.js";
 import { decideUpdateSettings, updateSettingsShape, type UpdateSettings } from "./settings.js";
@@ -180,10 +180,12 @@ const TYPE_FIELD = new Set(["type"]);
  *
  * @example
  * ```ts
+ * declare const session: { userId: string };
  * function handle(body: string) {
  *   const parsed = parseCommand(JSON.parse(body));
  *   if (!parsed.ok) return { status: 400, error: parsed.error }; // { code: "INVALID_COMMAND", field: "ownerId", … }
- *   return { status: 200, result: execute(state, parsed.command) };
+ *   // The actor comes from your authenticated session, never from the body.
+ *   return { status: 200, result: execute(state, parsed.command, { actor: { userId: session.userId } }) };
  * }
  * ```
  */
@@ -196,8 +198,13 @@ export function parseCommand(input: unknown): ParseResult {
     if (!isCommandType(type)) {
       return { ok: false, error: errors.invalid("type", `one of ${COMMAND_TYPES.map((t) => `"${t}"`).join(", ")}`) };
     }
+    for (const field of CONTEXT_FIELDS) {
+      if (Object.hasOwn(input, field)) {
+        return { ok: false, error: errors.invalid(field, "absent: who acts and when come from the host's context (execute's third argument), never from the command body") };
+      }
+    }
     const definition = DEFINITIONS[type] as Definition<CommandType>;
-    const parsed = readObject(input, { ...metaShape, ...definition.shape }, "", TYPE_FIELD);
+    const parsed = readObject(input, { ...metaShape, ...definition.shape }, "", { allowed: TYPE_FIELD });
     if (!parsed.ok) return parsed;
     const command = { type, ...parsed.value } as Command;
     const refusal = definition.check?.(command as never);

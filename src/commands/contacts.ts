@@ -14,7 +14,7 @@ import type { Context, Refusal } from "./context.js";
  * @example
  * ```ts
  * const command: CreateContact = { type: "createContact", contactId: "acme", ownerId: "ana", followerIds: ["ben"] };
- * execute(state, command); // ContactCreated, then FollowerAdded (manual) for ben
+ * execute(state, command, context); // ContactCreated, then FollowerAdded (manual) for ben
  * ```
  */
 export interface CreateContact extends CommandMeta {
@@ -34,7 +34,7 @@ export interface CreateContact extends CommandMeta {
  * // Separate owners: hand the contact over with the open deals the previous owner had.
  * const handover: AssignContactOwner = { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer: "ownedByPreviousOwner" };
  * const unassign: AssignContactOwner = { type: "assignContactOwner", contactId: "acme", ownerId: null };
- * executeAll(state, [handover, unassign]);
+ * executeAll(state, [handover, unassign], context);
  * ```
  */
 export interface AssignContactOwner extends CommandMeta {
@@ -50,7 +50,7 @@ export interface AssignContactOwner extends CommandMeta {
  * @example
  * ```ts
  * const command: DeleteContact = { type: "deleteContact", contactId: "acme" };
- * execute(state, command); // ContactDeleted, then OpportunityDeleted (cause "contact-deleted") for each deal
+ * execute(state, command, context); // ContactDeleted, then OpportunityDeleted (cause "contact-deleted") for each deal
  * ```
  */
 export interface DeleteContact extends CommandMeta {
@@ -84,7 +84,7 @@ export function decideCreateContact(ctx: Context, command: CreateContact): Refus
 
 /** @internal */
 export function decideAssignContactOwner(ctx: Context, command: AssignContactOwner): Refusal {
-  const contact = ctx.s.contacts.get(command.contactId);
+  const contact = ctx.contact(command.contactId);
   if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
   const refusal = checkAssignable(ctx.s, command.ownerId, "ownerId");
   if (refusal) return refusal;
@@ -94,7 +94,7 @@ export function decideAssignContactOwner(ctx: Context, command: AssignContactOwn
 
 /** @internal */
 export function decideDeleteContact(ctx: Context, command: DeleteContact): Refusal {
-  const contact = ctx.s.contacts.get(command.contactId);
+  const contact = ctx.contact(command.contactId);
   if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
   const group = completeGroup(ctx.s, contact, "contactId");
   if (group.refusal) return group.refusal;

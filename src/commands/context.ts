@@ -1,35 +1,68 @@
 import type { CrmError } from "../errors.js";
-import type { Cause, CrmEvent, EventBody } from "../events.js";
+import { EVENT_SCHEMA_VERSION, type Cause, type CrmEvent, type EventBody } from "../events.js";
 import { applyEvent } from "../evolve.js";
+import type { Owned } from "../model/access.js";
+import type { CommandContext } from "../model/actor.js";
+import type { Contact, Opportunity } from "../model/records.js";
 import type { Overlay } from "../state/overlay.js";
 import type { CommandMeta } from "./meta.js";
 
 /**
- * What a command's `decide` works with: the working copy to read, and `emit`, which records an
- * event and applies it at once, so every later rule of the same command sees the change.
+ * What a command's `decide` works with: the working copy to read, the records the command names
+ * as the actor may name them, and `emit`, which records an event and applies it at once, so every
+ * later rule of the same command sees the change.
  * @internal
  */
 export interface Context {
   readonly s: Overlay;
   readonly meta: CommandMeta;
+  /** Who acts and when, from the host. */
+  readonly context: CommandContext;
+  /** The contact a command names: undefined when it is missing, or hidden from the actor (no probing). */
+  contact(id: string): Contact | undefined;
+  /** The opportunity a command names: undefined when it is missing, or hidden from the actor. */
+  opportunity(id: string): Opportunity | undefined;
   emit(body: EventBody): void;
 }
 
 /** The outcome of a command's decide: nothing (accepted) or the reason it was refused. @internal */
 export type Refusal = CrmError | undefined;
 
-/** A context that stamps events with the command's version, id and time. @internal */
-export function createContext(s: Overlay, meta: CommandMeta, events: CrmEvent[]): Context {
+/**
+ * How a user's command is held to their rights as it runs (rules/permissions.ts): which records
+ * they may name, and the check of each change before it is applied. @internal
+ */
+export interface Guard {
+  sees(record: Owned): boolean;
+  check(s: Overlay, event: EventBody): Refusal;
+}
+
+/** Thrown by `emit` when the guard refuses a change; `run` turns it back into the refusal. @internal */
+export class ChangeRefused {
+  constructor(readonly error: CrmError) {}
+}
+
+/** A context that stamps events with the command's version, actor, id and time. @internal */
+export function createContext(s: Overlay, meta: CommandMeta, context: CommandContext, events: CrmEvent[], guard?: Guard): Context {
   const version = s.version + 1;
   const stamp = {
     version,
+    actor: context.actor,
+    schemaVersion: EVENT_SCHEMA_VERSION,
     ...(meta.commandId !== undefined && { commandId: meta.commandId }),
-    ...(meta.at !== undefined && { at: meta.at }),
+    ...(context.at !== undefined && { at: context.at }),
   };
+  const named = <T extends Owned>(found: T | undefined): T | undefined => (found === undefined || guard === undefined || guard.sees(found) ? found : undefined);
   return {
     s,
     meta,
+    context,
+    contact: (id) => named(s.contacts.get(id)),
+    opportunity: (id) => named(s.opportunities.get(id)),
     emit(body) {
+      const refusal = guard?.check(s, body);
+      // Stop the command where it stands: the working copy is thrown away with the refusal.
+      if (refusal) throw new ChangeRefused(refusal);
       const event = { ...body, ...stamp } as CrmEvent;
       events.push(event);
       applyEvent(s, event);

@@ -2,7 +2,7 @@
  * Field descriptors: each command's shape is declared once, as data, and that one declaration
  * both parses untrusted input (naming the field at fault) and yields the command's JSON Schema.
  */
-import { errors, type CrmError } from "../errors.js";
+import { errors, pathKey, type CrmError } from "../errors.js";
 import { LIMITS } from "../limits.js";
 
 /**
@@ -30,20 +30,26 @@ const bad = (path: string, expected: string): Parsed<never> => ({ ok: false, err
 
 const field = <T>(schema: JsonSchema, parse: Field<T>["parse"]): Field<T> => ({ optional: false, schema, parse });
 
+/** Why `value` is not an id, or undefined when it is one. */
+function idError(value: unknown, path: string): CrmError | undefined {
+  if (typeof value !== "string" || value.length === 0) return errors.invalid(path, `a non-empty string of at most ${LIMITS.idLength} characters`);
+  // Said so: a long id is refused for its length, not as "not an id".
+  if (value.length > LIMITS.idLength) return errors.idTooLong(path, value.length, LIMITS.idLength);
+  return undefined;
+}
+
 /** A non-empty id of at most `LIMITS.idLength` characters. */
-export const id: Field<string> = field(
-  { type: "string", minLength: 1, maxLength: LIMITS.idLength },
-  (value, path) =>
-    typeof value === "string" && value.length > 0 && value.length <= LIMITS.idLength
-      ? good(value)
-      : bad(path, `a non-empty string of at most ${LIMITS.idLength} characters`),
-);
+export const id: Field<string> = field({ type: "string", minLength: 1, maxLength: LIMITS.idLength }, (value, path) => {
+  const error = idError(value, path);
+  return error ? { ok: false, error } : good(value as string);
+});
 
 /** An id, or `null` for "unassigned". */
-export const idOrNull: Field<string | null> = field(
-  { anyOf: [id.schema, { type: "null" }] },
-  (value, path) => (value === null ? good(null) : id.parse(value, path).ok ? good(value as string) : bad(path, "a user id or null")),
-);
+export const idOrNull: Field<string | null> = field({ anyOf: [id.schema, { type: "null" }] }, (value, path) => {
+  if (value === null) return good(null);
+  if (typeof value === "string" && value.length > LIMITS.idLength) return { ok: false, error: errors.idTooLong(path, value.length, LIMITS.idLength) };
+  return idError(value, path) ? bad(path, "a user id or null") : good(value as string);
+});
 
 /** `true` or `false`. */
 export const boolean: Field<boolean> = field({ type: "boolean" }, (value, path) =>
@@ -97,7 +103,8 @@ export function list<T>(item: Field<T>, max: number): Field<readonly T[]> {
   });
 }
 
-type Shape = { readonly [key: string]: Field<unknown> };
+/** Fields by name: the shape of an object, as data. */
+export type Shape = { readonly [key: string]: Field<unknown> };
 /** The value an object of fields parses to. */
 export type ShapeOf<S extends Shape> = {
   readonly [K in keyof S as S[K]["optional"] extends true ? never : K]: S[K] extends Field<infer T> ? T : never;
@@ -114,14 +121,26 @@ function isObject(value: unknown): value is object {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/**
+ * How `readObject` treats fields the shape does not name: `allowed` lists extra names to let
+ * through unread; `ignoreUnknown` skips every unknown field (events: forward compatible) instead
+ * of refusing it by name (commands); `root` names the whole value in errors.
+ */
+export interface ReadOptions {
+  readonly allowed?: ReadonlySet<string> | undefined;
+  readonly ignoreUnknown?: boolean | undefined;
+  readonly root?: string | undefined;
+}
+
 /** Parses `value` as an object with exactly these fields; unknown fields are refused by name. */
-export function readObject<S extends Shape>(value: unknown, shape: S, path: string, allowed?: ReadonlySet<string>): Parsed<ShapeOf<S>> {
-  if (!isObject(value)) return bad(path || "(command)", "an object");
-  for (const key of Object.keys(value)) {
-    if (!Object.hasOwn(shape, key) && !allowed?.has(key)) {
-      // The key is the caller's: shortened and quoted, so a 1 MB or multi-line key is not echoed.
-      const name = join(path, JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key).slice(1, -1));
-      return { ok: false, error: { ...errors.invalid(name, "absent: it is not a field of this command"), message: `Invalid command: unknown field "${name}".` } };
+export function readObject<S extends Shape>(value: unknown, shape: S, path: string, options: ReadOptions = {}): Parsed<ShapeOf<S>> {
+  if (!isObject(value)) return bad(path || (options.root ?? "(command)"), "an object");
+  if (options.ignoreUnknown !== true) {
+    for (const key of Object.keys(value)) {
+      if (!Object.hasOwn(shape, key) && options.allowed?.has(key) !== true) {
+        // The key is the caller's: escaped and shortened, so a 1 MB or multi-line key is not echoed.
+        return { ok: false, error: errors.unknownField(join(path, pathKey(key))) };
+      }
     }
   }
   const out = Object.create(null) as Record<string, unknown>;
@@ -153,8 +172,8 @@ function schemaText(schema: JsonSchema): string {
 const join = (path: string, key: string): string => (path === "" ? key : `${path}.${key}`);
 
 /** An object field with its own fields. */
-export function object<S extends Shape>(shape: S): Field<ShapeOf<S>> {
-  return field(objectSchema(shape), (value, path) => readObject(value, shape, path));
+export function object<S extends Shape>(shape: S, options: ReadOptions = {}): Field<ShapeOf<S>> {
+  return field(objectSchema(shape), (value, path) => readObject(value, shape, path, options));
 }
 
 /** The JSON Schema of an object with these fields. */

@@ -15,7 +15,7 @@ import type { Context, Refusal } from "./context.js";
  * @example
  * ```ts
  * const command: AddFollower = { type: "addFollower", record: { kind: "opportunity", id: "deal-1" }, userId: "ben" };
- * execute(state, command); // FollowerAdded (manual), or FOLLOWER_LIMIT when the deal is full
+ * execute(state, command, context); // FollowerAdded (manual), or FOLLOWER_LIMIT when the deal is full
  * ```
  */
 export interface AddFollower extends CommandMeta {
@@ -30,7 +30,7 @@ export interface AddFollower extends CommandMeta {
  * @example
  * ```ts
  * const command: RemoveFollower = { type: "removeFollower", record: { kind: "contact", id: "acme" }, userId: "ben" };
- * execute(state, command); // FollowerRemoved, or no event when ben did not follow acme
+ * execute(state, command, context); // FollowerRemoved, or no event when ben did not follow acme
  * ```
  */
 export interface RemoveFollower extends CommandMeta {
@@ -49,8 +49,8 @@ export const followerIds = list(id, LIMITS.followerIds);
 /** The record a command names, or the refusal naming it. @internal */
 export function findRecord(ctx: Context, record: RecordRef) {
   return record.kind === "contact"
-    ? ctx.s.contacts.get(record.id) ?? errors.contactNotFound(record.id, "record.id")
-    : ctx.s.opportunities.get(record.id) ?? errors.opportunityNotFound(record.id, "record.id");
+    ? ctx.contact(record.id) ?? errors.contactNotFound(record.id, "record.id")
+    : ctx.opportunity(record.id) ?? errors.opportunityNotFound(record.id, "record.id");
 }
 
 /** @internal */

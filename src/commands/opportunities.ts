@@ -17,7 +17,7 @@ import type { Context, Refusal } from "./context.js";
  * ```ts
  * const defaulted: CreateOpportunity = { type: "createOpportunity", opportunityId: "deal-1", contactId: "acme" };
  * const closedWon: CreateOpportunity = { type: "createOpportunity", opportunityId: "deal-2", contactId: "acme", ownerId: "ana", status: "won" };
- * executeAll(state, [defaulted, closedWon]); // deal-1: OpportunityCreated with ownerDefaulted: true
+ * executeAll(state, [defaulted, closedWon], context); // deal-1: OpportunityCreated with ownerDefaulted: true
  * ```
  */
 export interface CreateOpportunity extends CommandMeta {
@@ -36,7 +36,7 @@ export interface CreateOpportunity extends CommandMeta {
  * @example
  * ```ts
  * const command: AssignOpportunityOwner = { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" };
- * execute(state, command); // coupled owners: the contact and its other deals move to ben too
+ * execute(state, command, context); // coupled owners: the contact and its other deals move to ben too
  * ```
  */
 export interface AssignOpportunityOwner extends CommandMeta {
@@ -51,7 +51,7 @@ export interface AssignOpportunityOwner extends CommandMeta {
  * @example
  * ```ts
  * const command: SetOpportunityStatus = { type: "setOpportunityStatus", opportunityId: "deal-1", status: "won" };
- * execute(state, command); // OpportunityStatusChanged from "open" to "won"
+ * execute(state, command, context); // OpportunityStatusChanged from "open" to "won"
  * ```
  */
 export interface SetOpportunityStatus extends CommandMeta {
@@ -66,7 +66,7 @@ export interface SetOpportunityStatus extends CommandMeta {
  * @example
  * ```ts
  * const command: DeleteOpportunity = { type: "deleteOpportunity", opportunityId: "deal-1" };
- * execute(state, command); // OpportunityDeleted; the contact no longer lists deal-1
+ * execute(state, command, context); // OpportunityDeleted; the contact no longer lists deal-1
  * ```
  */
 export interface DeleteOpportunity extends CommandMeta {
@@ -95,7 +95,7 @@ export const deleteOpportunityShape = { opportunityId: id } as const;
 export function decideCreateOpportunity(ctx: Context, command: CreateOpportunity): Refusal {
   const { opportunityId, contactId } = command;
   if (ctx.s.opportunities.get(opportunityId)) return errors.alreadyExists("opportunity", opportunityId, "opportunityId");
-  const contact = ctx.s.contacts.get(contactId);
+  const contact = ctx.contact(contactId);
   if (contact === undefined) return errors.contactNotFound(contactId, "contactId");
   // A partial snapshot may list an opportunity it did not load: the id exists all the same.
   if (contact.opportunityIds.includes(opportunityId)) return errors.alreadyExists("opportunity", opportunityId, "opportunityId");
@@ -117,7 +117,7 @@ export function decideCreateOpportunity(ctx: Context, command: CreateOpportunity
 
 /** @internal */
 export function decideAssignOpportunityOwner(ctx: Context, command: AssignOpportunityOwner): Refusal {
-  const opportunity = ctx.s.opportunities.get(command.opportunityId);
+  const opportunity = ctx.opportunity(command.opportunityId);
   if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
   const refusal = checkAssignable(ctx.s, command.ownerId, "ownerId");
   if (refusal) return refusal;
@@ -126,7 +126,7 @@ export function decideAssignOpportunityOwner(ctx: Context, command: AssignOpport
 
 /** @internal */
 export function decideSetOpportunityStatus(ctx: Context, command: SetOpportunityStatus): Refusal {
-  const opportunity = ctx.s.opportunities.get(command.opportunityId);
+  const opportunity = ctx.opportunity(command.opportunityId);
   if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
   if (opportunity.status === command.status) return undefined;
   ctx.emit({
@@ -142,7 +142,7 @@ export function decideSetOpportunityStatus(ctx: Context, command: SetOpportunity
 
 /** @internal */
 export function decideDeleteOpportunity(ctx: Context, command: DeleteOpportunity): Refusal {
-  const opportunity = ctx.s.opportunities.get(command.opportunityId);
+  const opportunity = ctx.opportunity(command.opportunityId);
   if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
   ctx.emit({ type: "OpportunityDeleted", opportunityId: opportunity.id, contactId: opportunity.contactId, cause: "command" });
   return undefined;

@@ -21,7 +21,7 @@ import type { Context, Refusal } from "./context.js";
  *   allowDifferentOwners: true,
  *   updateContactFollowersOnOpportunityOwnerChange: true,
  * };
- * execute(state, separateOwners);
+ * execute(state, separateOwners, context);
  * ```
  */
 export interface UpdateSettings extends CommandMeta {

@@ -3,6 +3,7 @@ import { errors } from "../errors.js";
 import { moveOwnedRecords } from "../rules/bulkMove.js";
 import { checkAssignable, checkKnown } from "../rules/users.js";
 import { boolean, id, idOrNull, oneOf, optional } from "./fields.js";
+import type { User } from "../model/records.js";
 import type { CommandMeta } from "./meta.js";
 import type { Context, Refusal } from "./context.js";
 
@@ -16,7 +17,7 @@ import type { Context, Refusal } from "./context.js";
  * // Separate owners: ana's open deals go to ben and her contacts stay hers. (With coupled
  * // owners a group never splits: the contacts of those deals would move too.)
  * const command: TransferOwnership = { type: "transferOwnership", fromUserId: "ana", toUserId: "ben", records: "opportunities" };
- * execute(state, command); // one OpportunityOwnerChanged per deal, cause "transfer"
+ * execute(state, command, context); // one OpportunityOwnerChanged per deal, cause "transfer"
  * ```
  */
 export interface TransferOwnership extends CommandMeta {
@@ -35,7 +36,7 @@ export interface TransferOwnership extends CommandMeta {
  * @example
  * ```ts
  * const command: DeactivateUser = { type: "deactivateUser", userId: "ana", reassignTo: "ben", includeClosed: true };
- * execute(state, command); // UserDeactivated, owner changes and follower removals with cause "user-deactivated"
+ * execute(state, command, context); // UserDeactivated, owner changes and follower removals with cause "user-deactivated"
  * ```
  */
 export interface DeactivateUser extends CommandMeta {
@@ -51,7 +52,7 @@ export interface DeactivateUser extends CommandMeta {
  * @example
  * ```ts
  * const command: ReactivateUser = { type: "reactivateUser", userId: "ana" };
- * execute(state, command); // UserReactivated; what ana owned stays with its new owners
+ * execute(state, command, context); // UserReactivated; what ana owned stays with its new owners
  * ```
  */
 export interface ReactivateUser extends CommandMeta {
@@ -92,7 +93,7 @@ export function decideDeactivateUser(ctx: Context, command: DeactivateUser): Ref
   const user = ctx.s.users.get(userId);
   if (user === undefined) return errors.userNotFound(userId, "userId");
   if (reassignTo === userId) return errors.invalid("reassignTo", "another user than the one deactivated, or null");
-  const refusal = checkAssignable(ctx.s, reassignTo, "reassignTo");
+  const refusal = checkAssignable(ctx.s, reassignTo, "reassignTo") ?? checkNotLastAdmin(ctx, user);
   if (refusal) return refusal;
 
   if (user.active) ctx.emit({ type: "UserDeactivated", userId, cause: "command" });
@@ -116,6 +117,19 @@ export function decideDeactivateUser(ctx: Context, command: DeactivateUser): Ref
     if (follow) ctx.emit({ type: "FollowerRemoved", record: { kind: "opportunity", id: opportunity.id }, userId, source: follow.source, cause });
   }
   return undefined;
+}
+
+/**
+ * An account always keeps an active admin, whoever asks (a system actor too): without one,
+ * nobody could change its settings or bring anyone back. The host loads every user for it.
+ */
+function checkNotLastAdmin(ctx: Context, user: User): Refusal {
+  if (user.role !== "admin" || !user.active) return undefined;
+  for (const other of ctx.s.users.all()) {
+    if (other.id !== user.id && other.role === "admin" && other.active) return undefined;
+  }
+  const refusal = errors.forbidden(ctx.context.actor, "last-admin", `${errors.quote(user.id)} is the account's last active admin`);
+  return { ...refusal, field: "userId", id: user.id };
 }
 
 /** @internal */

@@ -17,7 +17,7 @@ import { getRow, type Table } from "../state/table.js";
  *
  * @example
  * ```ts
- * const result = execute(state, { type: "deleteOpportunity", opportunityId: "deal-1" });
+ * const result = execute(state, { type: "deleteOpportunity", opportunityId: "deal-1" }, context);
  * if (result.ok) {
  *   const opportunities: TableChanges<Opportunity> = changedRecords(state, result).opportunities;
  *   opportunities.deleted; // ["deal-1"]
@@ -36,7 +36,7 @@ export interface TableChanges<T> {
  *
  * @example
  * ```ts
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, context);
  * if (result.ok) {
  *   const changes: RecordChanges = changedRecords(state, result);
  *   // UPDATE … WHERE version = state.version, then write these rows only:
@@ -61,7 +61,7 @@ export interface RecordChanges {
  *
  * @example
  * ```ts
- * const events = decide(state, { type: "removeAssignedUser", contactId: "acme" });
+ * const events = decide(state, { type: "removeAssignedUser", contactId: "acme" }, context);
  * const replayed: ResultLike = { state: events.reduce(evolve, state), events };
  * changedRecords(state, replayed);
  * ```
@@ -86,7 +86,7 @@ export interface ResultLike {
  * declare function saveContact(contact: Contact): void; // the host's storage
  * declare function deleteOpportunityRow(id: string): void;
  *
- * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+ * const result = execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, context);
  * if (result.ok) {
  *   const changes = changedRecords(state, result);
  *   for (const contact of changes.contacts.upserted) saveContact(contact);

@@ -6,58 +6,69 @@
  * those rows and hand them to `createState`.
  */
 import type { Command } from "../commands/command.js";
+import type { CommandContext } from "../model/actor.js";
 import { assertNever } from "../evolve.js";
 
 /**
- * The records a command (or a batch of commands) reads. Settings and the version are always
- * needed. Ids are listed once each, in the order the commands name them.
- *
- * How to load them:
- * - each of `contactIds`: the contact, **all** of its opportunities, and its full
- *   `opportunityIds` (ids that do not exist are simply not found: a command that creates the
- *   record, or that reports `CONTACT_NOT_FOUND`, needs no row);
- * - each of `opportunityIds`: its contact, loaded as above;
- * - `userIds`: the users the commands name, **plus** every user the loaded records name as owner
- *   or follower (`createState` refuses a record whose owner or follower it does not know);
- * - `rotationIds`: the rotations the commands advance (a rotation not loaded would start again
- *   from its first user);
- * - `wholeAccount: true`: every record of the account (the ids above are then a subset) — or, when
- *   `recordsOf` names users, only the records of those users (see `recordsOf`).
+ * The ids a command (or a batch) names, each listed once, in the order the commands name them.
  *
  * @example
  * ```ts
- * const needed: RecordsNeeded = recordsNeeded({ type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "ben" });
- * needed.contactIds; // ["acme"]: load acme with all of its opportunities
- * needed.userIds; // ["ben"]
- * needed.wholeAccount; // false
+ * const ids: NeededIds = recordsNeeded({ type: "deleteContact", contactId: "acme" }, { actor: { userId: "ben" } });
+ * ids.userIds; // ["ben"]: the acting user, for the permission checks
  * ```
  */
-export interface RecordsNeeded {
-  /** Load every record of the account (turning separate owners off, bulk moves, offboarding). */
-  readonly wholeAccount: boolean;
+export interface NeededIds {
   /** Contacts to load, each with all of its opportunities and its full `opportunityIds`. */
   readonly contactIds: readonly string[];
   /** Opportunities whose contact must be loaded, with all of that contact's opportunities. */
   readonly opportunityIds: readonly string[];
-  /** Users the commands name (actors, owners, followers, rotation members). */
+  /** Users the commands name (the acting user, owners, followers, rotation members). */
   readonly userIds: readonly string[];
   /** Rotations the commands read and advance. */
   readonly rotationIds: readonly string[];
-  /**
-   * With `wholeAccount` from a bulk move or offboarding only: the users whose records are enough
-   * instead of the whole account — every contact one of them owns or follows, or with an
-   * opportunity one of them owns or follows, each loaded with all of its opportunities (plus the
-   * ids above). A host with indexes on owners and followers loads those; one without loads the
-   * whole account. Empty when the whole account is really needed (turning separate owners off).
-   */
-  readonly recordsOf: readonly string[];
+  /** Load every user of the account, not only those named (deactivating a user: the last-admin rule). */
+  readonly allUsers: boolean;
 }
 
 /**
+ * The records a command (or a batch of commands) reads, by how much of the account it needs
+ * (`load`). Settings and the version are always needed.
+ *
+ * How to load them:
+ * - `load: "records"`: just the ids. Each of `contactIds`: the contact, **all** of its
+ *   opportunities, and its full `opportunityIds` (an id that does not exist is simply not found:
+ *   a command that creates the record, or reports `CONTACT_NOT_FOUND`, needs no row); each of
+ *   `opportunityIds`: its contact, loaded the same way; `userIds`: the users named, **plus**
+ *   every user the loaded records name as owner or follower (`createState` refuses a record whose
+ *   owner or follower it does not know); `rotationIds`: the rotations the commands advance (one
+ *   not loaded would start again from its first user).
+ * - `load: "recordsOfUsers"` (bulk moves, offboarding): the ids as above, plus every contact one
+ *   of `users` owns or follows, or with an opportunity one of them owns or follows, each with all
+ *   of its opportunities. A host without indexes on owners and followers may load the whole
+ *   account instead.
+ * - `load: "wholeAccount"` (turning separate owners off): every record of the account.
+ *
+ * @example
+ * ```ts
+ * const needed: RecordsNeeded = recordsNeeded({ type: "transferOwnership", fromUserId: "ana", toUserId: "ben" }, { actor: { userId: "root" } });
+ * switch (needed.load) {
+ *   case "records": break; // needed.contactIds, needed.opportunityIds, …
+ *   case "recordsOfUsers": needed.users; break; // ["ana"]: every contact ana owns or follows, with its opportunities
+ *   case "wholeAccount": break;
+ * }
+ * ```
+ */
+export type RecordsNeeded =
+  | ({ readonly load: "records" } & NeededIds)
+  | ({ readonly load: "recordsOfUsers"; readonly users: readonly string[] } & NeededIds)
+  | ({ readonly load: "wholeAccount" } & NeededIds);
+
+/**
  * Which records a host must load for a command, or for a batch of commands run together with
- * `executeAll`. It reads the command only (not the state), so a host can plan its queries before
- * it touches storage; a record loaded as it says is enough for the command to decide exactly as
- * it would on the whole account.
+ * `executeAll`, run by the context's actor. It reads the commands and the context only (not the
+ * state), so a host can plan its queries before it touches storage; records loaded as it says
+ * are enough for the command to decide exactly as it would on the whole account.
  *
  * Why it matters: a command on a partial snapshot that lacks something it must change is refused
  * (`INCOMPLETE_SNAPSHOT`, `CONTACT_NOT_FOUND`, …), never half-applied; loading what this says
@@ -65,36 +76,35 @@ export interface RecordsNeeded {
  *
  * @example
  * ```ts
- * const needed = recordsNeeded({ type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" });
- * // { wholeAccount: false, contactIds: [], opportunityIds: ["deal-1"], userIds: ["ben"], rotationIds: [], recordsOf: [] }
- * // The host loads deal-1's contact with all of its opportunities, user ben, and the users
- * // those records name, then: execute(createState(rows), command).
+ * const needed = recordsNeeded({ type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" }, { actor: { userId: "ana" } });
+ * // { load: "records", contactIds: [], opportunityIds: ["deal-1"], userIds: ["ana", "ben"], rotationIds: [], allUsers: false }
+ * // The host loads deal-1's contact with all of its opportunities, users ana and ben, and the
+ * // users those records name, then: execute(createState(rows), command, context).
  * ```
  */
-export function recordsNeeded(commands: Command | readonly Command[]): RecordsNeeded {
+export function recordsNeeded(commands: Command | readonly Command[], context: CommandContext): RecordsNeeded {
   const contacts = new Set<string>();
   const opportunities = new Set<string>();
   const users = new Set<string>();
   const rotations = new Set<string>();
   let wholeAccount = false;
-  // Bulk moves and offboarding touch only the records of their users; re-coupling touches all.
-  let narrowable = true;
+  let allUsers = false;
   const recordsOf = new Set<string>();
   const user = (id: string | null | undefined) => {
     if (typeof id === "string") users.add(id);
   };
   const members = (list: readonly { readonly userId: string }[] | undefined) => list?.forEach((m) => users.add(m.userId));
 
+  // The acting user first: the permission checks read them before anything else.
+  if (typeof context === "object" && context !== null && typeof context.actor === "object" && context.actor !== null && "userId" in context.actor) {
+    user(context.actor.userId);
+  }
   const list: readonly Command[] = isCommandList(commands) ? commands : [commands];
   for (const command of list) {
-    user(command.actorId);
     switch (command.type) {
       case "updateSettings":
         // Turning separate owners off re-couples every contact of the account.
-        if (command.allowDifferentOwners === false) {
-          wholeAccount = true;
-          narrowable = false;
-        }
+        if (command.allowDifferentOwners === false) wholeAccount = true;
         break;
       case "createContact":
         contacts.add(command.contactId);
@@ -142,14 +152,13 @@ export function recordsNeeded(commands: Command | readonly Command[]): RecordsNe
         if (command.rotationId !== undefined) rotations.add(command.rotationId);
         break;
       case "transferOwnership":
-        wholeAccount = true;
         recordsOf.add(command.fromUserId);
         user(command.fromUserId);
         user(command.toUserId);
         break;
       case "deactivateUser":
-        wholeAccount = true;
         recordsOf.add(command.userId);
+        allUsers = true;
         user(command.userId);
         user(command.reassignTo);
         break;
@@ -161,14 +170,16 @@ export function recordsNeeded(commands: Command | readonly Command[]): RecordsNe
         return assertNever(command);
     }
   }
-  return {
-    wholeAccount,
+  const ids: NeededIds = {
     contactIds: [...contacts],
     opportunityIds: [...opportunities],
     userIds: [...users],
     rotationIds: [...rotations],
-    recordsOf: wholeAccount && narrowable ? [...recordsOf] : [],
+    allUsers,
   };
+  if (wholeAccount) return { load: "wholeAccount", ...ids };
+  if (recordsOf.size > 0) return { load: "recordsOfUsers", users: [...recordsOf], ...ids };
+  return { load: "records", ...ids };
 }
 
 const isCommandList = (value: Command | readonly Command[]): value is readonly Command[] => Array.isArray(value);

@@ -116,7 +116,7 @@ export interface Opportunity {
  * @example
  * ```ts
  * const members: RotationMember[] = [{ userId: "ana", weight: 2 }, { userId: "ben" }]; // ana, ana, ben, then again
- * execute(state, { type: "assignUser", contactId: "lead-7", rotationId: "inbound", users: members });
+ * execute(state, { type: "assignUser", contactId: "lead-7", rotationId: "inbound", users: members }, context);
  * ```
  */
 export interface RotationMember {
@@ -184,7 +184,7 @@ export type RecordKind = "contact" | "opportunity";
  * @example
  * ```ts
  * const record: RecordRef = { kind: "contact", id: "acme" };
- * execute(state, { type: "addFollower", record, userId: "ben" });
+ * execute(state, { type: "addFollower", record, userId: "ben" }, context);
  * ```
  */
 export interface RecordRef {

@@ -25,7 +25,7 @@ export interface OwnerChange {
  * @example
  * ```ts
  * const transfer: Transfer = "all"; // every open opportunity of the contact moves with it
- * execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer });
+ * execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer }, context);
  * ```
  */
 export type Transfer = "none" | "ownedByPreviousOwner" | "all";

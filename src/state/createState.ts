@@ -1,7 +1,7 @@
 /**
  * Building a snapshot from plain records: validated as a whole, copied, frozen once.
  */
-import { InvalidSnapshotError, type SnapshotProblem } from "../errors.js";
+import { InvalidSnapshotError, MAX_PROBLEMS, pathKey, quote, type SnapshotProblem } from "../errors.js";
 import {
   DEFAULT_SETTINGS,
   type Contact,
@@ -35,8 +35,14 @@ import { emptyTable, freezeTable, getRow, hasRow, putRow } from "./table.js";
  * ```
  */
 export function createState(init: CrmRecordsInit): CrmState {
+  // The first problems are kept, the rest only counted: a 100k-row snapshot of bad rows builds
+  // no 100k-entry list.
   const problems: SnapshotProblem[] = [];
-  const report = (path: string, message: string) => problems.push({ path, message });
+  let moreProblems = 0;
+  const report = (path: string, message: string) => {
+    if (problems.length < MAX_PROBLEMS) problems.push({ path, message });
+    else moreProblems++;
+  };
   let state: CrmState | undefined;
   try {
     state = build(init, report);
@@ -44,7 +50,7 @@ export function createState(init: CrmRecordsInit): CrmState {
     // Getters that throw, proxies, anything hostile: reported, never let through.
     report("(snapshot)", "could not be read as plain JSON records");
   }
-  if (problems.length > 0 || state === undefined) throw new InvalidSnapshotError(problems);
+  if (problems.length > 0 || state === undefined) throw new InvalidSnapshotError(problems, moreProblems);
   return state;
 }
 
@@ -53,6 +59,9 @@ type Report = (path: string, message: string) => void;
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 const isId = (value: unknown): value is string => typeof value === "string" && value.length > 0 && value.length <= LIMITS.idLength;
+/** What is wrong with a value that is not an id: an over-long id is refused for its length. */
+const notAnId = (value: unknown, expected = "must be a non-empty string id"): string =>
+  typeof value === "string" && value.length > LIMITS.idLength ? `must be at most ${LIMITS.idLength} characters (it has ${value.length})` : expected;
 const own = (record: Record<string, unknown>, key: string): unknown => (Object.hasOwn(record, key) ? record[key] : undefined);
 
 function list(value: unknown, path: string, report: Report, required: boolean): readonly unknown[] {
@@ -76,7 +85,7 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
   const users = emptyTable<User>();
   list(own(init, "users"), "users", report, true).forEach((raw, i) => {
     const path = `users[${i}]`;
-    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, "must be a non-empty string id");
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
     const active = own(raw, "active") ?? true;
     const role = own(raw, "role") ?? "user";
@@ -84,7 +93,7 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
     if (typeof active !== "boolean") report(`${path}.active`, "must be true or false");
     if (role !== "admin" && role !== "user") report(`${path}.role`, 'must be "admin" or "user"');
     if (scope !== "all" && scope !== "assigned") report(`${path}.scope`, 'must be "all" or "assigned"');
-    if (hasRow(users, id)) return report(`${path}.id`, `duplicate user id ${JSON.stringify(id)}`);
+    if (hasRow(users, id)) return report(`${path}.id`, `duplicate user id ${quote(id)}`);
     putRow(users, id, Object.freeze({ id, active: active === true, role: role === "admin" ? "admin" : "user", scope: scope === "assigned" ? "assigned" : "all" }));
   });
 
@@ -93,10 +102,10 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
   const userRef = (value: unknown, path: Path): string | null => {
     if (value === undefined || value === null) return null;
     if (!isId(value)) {
-      report(path(), "must be a user id or null");
+      report(path(), notAnId(value, "must be a user id or null"));
       return null;
     }
-    if (!hasRow(users, value)) report(path(), `unknown user ${JSON.stringify(value)} (keep a departed user as an inactive one)`);
+    if (!hasRow(users, value)) report(path(), `unknown user ${quote(value)} (keep a departed user as an inactive one)`);
     return value;
   };
   // One frozen follow object per user and source, shared by every record (they are immutable):
@@ -117,7 +126,7 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
       const source = own(raw, "source");
       if (source !== "manual" && source !== "automation") report(`${at()}.source`, 'must be "manual" or "automation"');
       if (userId === null) return own(raw, "userId") == null ? report(`${at()}.userId`, "must be a user id") : undefined;
-      if (out.some((f) => f.userId === userId)) return report(`${at()}.userId`, `user ${JSON.stringify(userId)} follows twice`);
+      if (out.some((f) => f.userId === userId)) return report(`${at()}.userId`, `user ${quote(userId)} follows twice`);
       out.push(follow(userId, source === "automation" ? "automation" : "manual"));
     });
     return Object.freeze(out) as Follower[];
@@ -131,16 +140,16 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
   const givenIds = new Map<string, { path: string; ids: string[] }>();
   list(own(init, "contacts"), "contacts", report, true).forEach((raw, i) => {
     const path = () => `contacts[${i}]`;
-    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, "must be a non-empty string id");
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
-    if (hasRow(contacts, id)) return report(`${path()}.id`, `duplicate contact id ${JSON.stringify(id)}`);
+    if (hasRow(contacts, id)) return report(`${path()}.id`, `duplicate contact id ${quote(id)}`);
     const ownerId = userRef(own(raw, "ownerId"), () => `${path()}.ownerId`);
     const rawIds = own(raw, "opportunityIds");
     if (rawIds !== undefined) {
       const ids: string[] = [];
       list(rawIds, `${path()}.opportunityIds`, report, true).forEach((oid, j) => {
-        if (!isId(oid)) return report(`${path()}.opportunityIds[${j}]`, "must be a non-empty string id");
-        if (ids.includes(oid)) return report(`${path()}.opportunityIds[${j}]`, `lists ${JSON.stringify(oid)} twice`);
+        if (!isId(oid)) return report(`${path()}.opportunityIds[${j}]`, notAnId(oid));
+        if (ids.includes(oid)) return report(`${path()}.opportunityIds[${j}]`, `lists ${quote(oid)} twice`);
         ids.push(oid);
       });
       givenIds.set(id, { path: `${path()}.opportunityIds`, ids });
@@ -153,19 +162,19 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
   const opportunities = emptyTable<Opportunity>();
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
     const path = () => `opportunities[${i}]`;
-    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, "must be a non-empty string id");
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
-    if (hasRow(opportunities, id)) return report(`${path()}.id`, `duplicate opportunity id ${JSON.stringify(id)}`);
+    if (hasRow(opportunities, id)) return report(`${path()}.id`, `duplicate opportunity id ${quote(id)}`);
     const contactId = own(raw, "contactId");
-    if (!isId(contactId)) return report(`${path()}.contactId`, "must be a non-empty string id");
+    if (!isId(contactId)) return report(`${path()}.contactId`, notAnId(contactId));
     const contact = getRow(contacts, contactId) as { opportunityIds: string[] } | undefined;
-    if (contact === undefined) return report(`${path()}.contactId`, `contact ${JSON.stringify(contactId)} is not in the snapshot`);
+    if (contact === undefined) return report(`${path()}.contactId`, `contact ${quote(contactId)} is not in the snapshot`);
     const status = own(raw, "status") ?? "open";
     if (status !== "open" && status !== "won" && status !== "lost" && status !== "abandoned") {
       report(`${path()}.status`, 'must be "open", "won", "lost" or "abandoned"');
     }
     const given = givenIds.get(contactId);
-    if (given !== undefined && !given.ids.includes(id)) report(given.path, `does not list opportunity ${JSON.stringify(id)} of this contact`);
+    if (given !== undefined && !given.ids.includes(id)) report(given.path, `does not list opportunity ${quote(id)} of this contact`);
     // The list derived from the opportunities' order (replaced at the end when the host gave one).
     contact.opportunityIds.push(id);
     putRow(
@@ -186,7 +195,7 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
     for (const oid of given.ids) {
       const opportunity = getRow(opportunities, oid);
       if (opportunity !== undefined && opportunity.contactId !== contactId) {
-        report(given.path, `lists opportunity ${JSON.stringify(oid)}, which belongs to contact ${JSON.stringify(opportunity.contactId)}`);
+        report(given.path, `lists opportunity ${quote(oid)}, which belongs to contact ${quote(opportunity.contactId)}`);
       }
     }
   }
@@ -198,11 +207,11 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
   const rotations = emptyTable<Rotation>();
   list(own(init, "rotations"), "rotations", report, false).forEach((raw, i) => {
     const path = `rotations[${i}]`;
-    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, "must be a non-empty string id");
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
     const picks = own(raw, "picks") ?? 0;
     if (typeof picks !== "number" || !Number.isSafeInteger(picks) || picks < 0) report(`${path}.picks`, "must be a whole number ≥ 0");
-    if (hasRow(rotations, id)) return report(`${path}.id`, `duplicate rotation id ${JSON.stringify(id)}`);
+    if (hasRow(rotations, id)) return report(`${path}.id`, `duplicate rotation id ${quote(id)}`);
     putRow(rotations, id, Object.freeze({ id, picks: picks as number }));
   });
 
@@ -226,13 +235,13 @@ function readSettings(raw: unknown, report: Report): Settings {
   const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(DEFAULT_SETTINGS, key)) {
-      report(`settings.${key}`, "is not a setting");
+      report(`settings.${pathKey(key)}`, "is not a setting");
       continue;
     }
     const value = raw[key];
     if (value === undefined) continue;
     const valid = key === "maxFollowers" ? typeof value === "number" && Number.isSafeInteger(value) && value >= 0 : typeof value === "boolean";
-    if (!valid) report(`settings.${key}`, key === "maxFollowers" ? "must be a whole number ≥ 0" : "must be true or false");
+    if (!valid) report(`settings.${pathKey(key)}`, key === "maxFollowers" ? "must be a whole number ≥ 0" : "must be true or false");
     else out[key] = value;
   }
   return out as unknown as Settings;

@@ -1,6 +1,6 @@
-/** Read-side permissions: the same rules as commands with an `actorId` (docs/rules.md §13). */
+/** Read-side permissions: the same rules as commands run by a user actor (docs/rules.md §13, docs/permissions.md). */
 import type { Contact, Opportunity, RecordRef } from "../model/records.js";
-import { canSee } from "../rules/permissions.js";
+import { canSee } from "../model/access.js";
 import type { CrmState } from "./state.js";
 import { getRow, rows } from "./table.js";
 

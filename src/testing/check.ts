@@ -1,5 +1,5 @@
 /** Checks for property tests: invariants, running a sequence, comparing snapshots. */
-import { checkInvariants, execute, toRecords, type Command, type CrmState, type ExecuteResult, type InvariantViolation } from "../index.js";
+import { checkInvariants, execute, toRecords, type Command, type CommandContext, type CrmState, type ExecuteResult, type InvariantViolation } from "../index.js";
 
 /**
  * The error `assertInvariants` throws: the message lists every violation, and so does `violations`.
@@ -75,6 +75,8 @@ export interface Step {
   readonly index: number;
   readonly before: CrmState;
   readonly command: Command;
+  /** The context the command ran with. */
+  readonly context: CommandContext;
   readonly result: ExecuteResult;
 }
 
@@ -98,6 +100,11 @@ export interface Step {
  * ```
  */
 export interface RunOptions {
+  /**
+   * Who runs the commands: one context for all, or `context[i]` for `commands[i]` (as
+   * `arbScenario` draws them). Default: the trusted system actor `TEST_CONTEXT`.
+   */
+  readonly context?: CommandContext | readonly CommandContext[] | undefined;
   /** Called after each command, accepted or not: persist, compare, assert there (default: nothing). */
   readonly onStep?: ((step: Step) => void) | undefined;
   /** Assert the invariants after every accepted command (default `true`). */
@@ -143,8 +150,9 @@ export function runSequence(state: CrmState, commands: readonly Command[], optio
   const steps: Step[] = [];
   let current = state;
   commands.forEach((command, index) => {
-    const result = execute(current, command);
-    const step: Step = { index, before: current, command, result };
+    const context = contextAt(options.context, index);
+    const result = execute(current, command, context);
+    const step: Step = { index, before: current, command, context, result };
     steps.push(step);
     if (result.ok) {
       if (options.checkInvariants !== false) assertInvariants(result.state, `after command ${index} (${describe(command)})`);
@@ -154,6 +162,27 @@ export function runSequence(state: CrmState, commands: readonly Command[], optio
   });
   return { state: current, steps };
 }
+
+/**
+ * The context `runSequence` gives commands when none is set: a trusted system actor.
+ *
+ * @example
+ * ```ts
+ * import { createState, execute } from "crm-ownership";
+ * import { TEST_CONTEXT } from "crm-ownership/testing";
+ *
+ * execute(createState({ users: [], contacts: [], opportunities: [] }), { type: "createContact", contactId: "acme" }, TEST_CONTEXT);
+ * ```
+ */
+export const TEST_CONTEXT: CommandContext = Object.freeze({ actor: Object.freeze({ system: "crm-ownership/testing" }) });
+
+function contextAt(context: RunOptions["context"], index: number): CommandContext {
+  if (context === undefined) return TEST_CONTEXT;
+  if (isContextList(context)) return context[index] ?? TEST_CONTEXT;
+  return context;
+}
+
+const isContextList = (value: CommandContext | readonly CommandContext[]): value is readonly CommandContext[] => Array.isArray(value);
 
 function describe(command: unknown): string {
   try {

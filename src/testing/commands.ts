@@ -1,7 +1,9 @@
-/** Arbitraries for single commands, valid in shape, drawing ids from a snapshot (sequences: sequences.ts). */
+/** Arbitraries for single commands, valid in shape, and their contexts (sequences: sequences.ts). */
 import fc from "fast-check";
 import {
   COMMAND_TYPES,
+  type Actor,
+  type CommandContext,
   toRecords,
   type Command,
   type CommandType,
@@ -20,21 +22,39 @@ import { CONTACT_POOL, FRESH_CONTACTS, FRESH_OPPORTUNITIES, HOSTILE_IDS, OPPORTU
  * import fc from "fast-check";
  * import { arbCommand, arbRecords, type CommandOptions } from "crm-ownership/testing";
  *
- * // Trusted owner changes only: no actorId, no commandId/at/expectedVersion.
- * const options: CommandOptions = { types: ["assignContactOwner", "assignOpportunityOwner"], actorRate: 0, meta: false };
+ * // Owner changes only, without commandId or expectedVersion.
+ * const options: CommandOptions = { types: ["assignContactOwner", "assignOpportunityOwner"], meta: false };
  * fc.sample(arbRecords().chain((records) => arbCommand(records, options)), 3);
  * ```
  */
 export interface CommandOptions {
   /** Only these command types (default: every type). */
   readonly types?: readonly CommandType[] | undefined;
+  /** Whether commands may carry `commandId` and `expectedVersion` (default `true`). */
+  readonly meta?: boolean | undefined;
+}
+
+/**
+ * Options of `arbContext`.
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { arbContext, type ContextOptions } from "crm-ownership/testing";
+ *
+ * // Always a user of the snapshot (or a stranger), never a trusted system actor.
+ * const options: ContextOptions = { actorRate: 1 };
+ * fc.sample(arbContext({ users: [{ id: "ana" }], contacts: [], opportunities: [] }, options), 2);
+ * ```
+ */
+export interface ContextOptions {
   /**
-   * How often a command carries an `actorId` and so is authorised (docs/rules.md §13), from 0 to 1.
-   * Default 0.25; 0 for trusted commands only.
+   * How often the actor is a user (checked against the permissions) rather than a trusted
+   * system actor, from 0 to 1. Default 0.25; 0 for trusted commands only.
    */
   readonly actorRate?: number | undefined;
-  /** Whether commands may carry `commandId`, `at` and `expectedVersion` (default `true`). */
-  readonly meta?: boolean | undefined;
+  /** Whether the context may carry `at` (default `true`). */
+  readonly at?: boolean | undefined;
 }
 
 /**
@@ -110,7 +130,7 @@ const isoArb = fc.constantFrom("2026-11-28", "2026-11-28T10:00:00Z", "2026-11-28
  * One command of any type, well-formed, drawing ids mostly from the snapshot
  * and sometimes from a pool of new, unknown and hostile ids (`"__proto__"`, `"constructor"`,
  * `"toString"`…). Many are accepted; many are refused for a reason of the domain (an unknown
- * user, an inactive one, a missing record, `FORBIDDEN` when an `actorId` is drawn): both kinds
+ * user, an inactive one, a missing record, `FORBIDDEN` for a user actor): both kinds
  * belong in a property. Every value passes `parseCommand`.
  *
  * Why the snapshot: commands on ids that exist are the ones that exercise the rules.
@@ -119,12 +139,12 @@ const isoArb = fc.constantFrom("2026-11-28", "2026-11-28T10:00:00Z", "2026-11-28
  * ```ts
  * import fc from "fast-check";
  * import { createState, execute } from "crm-ownership";
- * import { arbCommand, assertInvariants } from "crm-ownership/testing";
+ * import { arbCommand, arbContext, assertInvariants } from "crm-ownership/testing";
  *
  * const state = createState({ users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
  * fc.assert(
- *   fc.property(arbCommand(state), (command) => {
- *     const result = execute(state, command);
+ *   fc.property(arbCommand(state), arbContext(state), (command, context) => {
+ *     const result = execute(state, command, context);
  *     if (result.ok) assertInvariants(result.state);
  *   }),
  * );
@@ -206,14 +226,42 @@ export function arbCommand(source: Source, options: CommandOptions = {}): fc.Arb
   }));
   if (choices.length === 0) throw new RangeError("arbCommand: options.types must name at least one command type");
 
-  const actorRate = Math.max(0, Math.min(1, options.actorRate ?? 0.25));
   const withMeta = options.meta !== false;
   const metaArb = fc.record({
-    actorId: rate(user, actorRate),
     commandId: withMeta ? rate(fc.constantFrom("cmd-1", "cmd-2", "__proto__"), 0.3) : fc.constant(undefined),
-    at: withMeta ? rate(isoArb, 0.3) : fc.constant(undefined),
     // Mostly the snapshot's own version (accepted when the command comes first), else a conflict.
     expectedVersion: withMeta ? rate(fc.constantFrom(ids.version, ids.version, ids.version + 1, 0), 0.1) : fc.constant(undefined),
   });
   return fc.tuple(fc.oneof(...choices), metaArb).map(([command, meta]) => compact({ ...command, ...meta }) as Command);
+}
+
+/**
+ * Who acts and when (`CommandContext`) for commands on a snapshot: mostly a trusted system
+ * actor, sometimes (`actorRate`) a user drawn from the snapshot or a stranger, so properties
+ * cover the permission checks and their refusals (`FORBIDDEN`, and `*_NOT_FOUND` for records a
+ * scoped user cannot see).
+ *
+ * @example
+ * ```ts
+ * import fc from "fast-check";
+ * import { createState, execute } from "crm-ownership";
+ * import { arbCommand, arbContext } from "crm-ownership/testing";
+ *
+ * const state = createState({ users: [{ id: "ana", scope: "assigned" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
+ * fc.assert(
+ *   fc.property(arbCommand(state), arbContext(state, { actorRate: 0.5 }), (command, context) => {
+ *     execute(state, command, context); // a value, accepted or refused; never throws
+ *   }),
+ * );
+ * ```
+ */
+export function arbContext(source: Source, options: ContextOptions = {}): fc.Arbitrary<CommandContext> {
+  const ids = idsOf(source);
+  const user = idArb(ids.users, [...USER_POOL, ...STRANGERS]);
+  const actor: fc.Arbitrary<Actor> = fc.oneof(
+    { weight: 100 - Math.round(Math.max(0, Math.min(1, options.actorRate ?? 0.25)) * 100), arbitrary: fc.constantFrom("test", "workflow:routing").map((system) => ({ system })) },
+    { weight: Math.round(Math.max(0, Math.min(1, options.actorRate ?? 0.25)) * 100), arbitrary: user.map((userId) => ({ userId })) },
+  );
+  const at = options.at === false ? fc.constant(undefined) : rate(isoArb, 0.3);
+  return fc.record({ actor, at }).map(compact);
 }

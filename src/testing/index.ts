@@ -12,7 +12,7 @@
  */
 export { HOSTILE_IDS } from "./ids.js";
 export { arbRecords, arbState, type RecordsOptions, type SettingsMode } from "./records.js";
-export { arbCommand, type CommandOptions, type Source } from "./commands.js";
+export { arbCommand, arbContext, type CommandOptions, type ContextOptions, type Source } from "./commands.js";
 export { arbCommandSequence, arbScenario, type Scenario, type SequenceOptions } from "./sequences.js";
 export { arbInvalidCommand, type InvalidOptions } from "./invalid.js";
 export {
@@ -20,6 +20,7 @@ export {
   assertSameRecords,
   InvariantsBrokenError,
   runSequence,
+  TEST_CONTEXT,
   type RunOptions,
   type SameRecordsOptions,
   type Step,

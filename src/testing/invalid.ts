@@ -212,7 +212,7 @@ function hugePayloads(valid: fc.Arbitrary<Command>): fc.Arbitrary<unknown> {
  * ```
  */
 export function arbInvalidCommand(source: Source = EMPTY, options: InvalidOptions = {}): fc.Arbitrary<unknown> {
-  const valid = arbCommand(source, { actorRate: 0.1 });
+  const valid = arbCommand(source);
   const kinds: fc.Arbitrary<unknown>[] = [notACommand, corrupted(valid), corrupted(valid)];
   if (options.hostile !== false) kinds.push(hostilePayloads(valid));
   if (options.huge === true) kinds.push(hugePayloads(valid));

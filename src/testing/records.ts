@@ -206,7 +206,7 @@ function assemble(d: Draft, settings: Settings, users: UserInit[], splitGroups: 
  *
  * fc.assert(
  *   fc.property(arbState({ settings: "coupled" }), (state) => {
- *     return execute(state, { type: "updateSettings" }).ok;
+ *     return execute(state, { type: "updateSettings" }, { actor: { system: "test" } }).ok;
  *   }),
  * );
  * ```

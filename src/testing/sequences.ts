@@ -1,11 +1,11 @@
 /**
  * Arbitraries for command sequences (with some invalid payloads among them) and scenarios (a
- * snapshot with commands for it). Above commands.ts and invalid.ts, which both build on a single
- * command, so neither imports the other.
+ * snapshot with commands and contexts for it). Above commands.ts and invalid.ts, which both
+ * build on single commands, so neither imports the other.
  */
 import fc from "fast-check";
-import type { Command, CrmRecordsInit } from "../index.js";
-import { arbCommand, type CommandOptions, type Source } from "./commands.js";
+import type { Command, CommandContext, CrmRecordsInit } from "../index.js";
+import { arbCommand, arbContext, type CommandOptions, type ContextOptions, type Source } from "./commands.js";
 import { arbInvalidCommand } from "./invalid.js";
 import { arbRecords, type RecordsOptions } from "./records.js";
 
@@ -23,7 +23,7 @@ import { arbRecords, type RecordsOptions } from "./records.js";
  * fc.sample(arbCommandSequence(records, options), 2);
  * ```
  */
-export interface SequenceOptions extends CommandOptions {
+export interface SequenceOptions extends CommandOptions, ContextOptions {
   /** Fewest commands (default 0). */
   readonly minLength?: number | undefined;
   /** Most commands (default 8). */
@@ -41,6 +41,7 @@ export interface SequenceOptions extends CommandOptions {
  * `invalidRate`, some items are invalid payloads (`arbInvalidCommand`) typed as `Command`.
  *
  * Why: most bugs need several commands in a row (create, reassign, turn a setting off…).
+ * The contexts to run them with come from `arbContext` (or `arbScenario`, which draws both).
  *
  * @example
  * ```ts
@@ -52,7 +53,7 @@ export interface SequenceOptions extends CommandOptions {
  *   fc.property(
  *     arbRecords().chain((records) => fc.tuple(fc.constant(records), arbCommandSequence(records, { maxLength: 5 }))),
  *     ([records, commands]) => {
- *       executeAll(createState(records), commands); // never throws
+ *       executeAll(createState(records), commands, { actor: { system: "test" } }); // never throws
  *     },
  *   ),
  * );
@@ -82,7 +83,7 @@ export function arbCommandSequence(source: Source, options: SequenceOptions = {}
  *
  * fc.assert(
  *   fc.property(arbScenario(), (scenario: Scenario) => {
- *     const result = executeAll(createState(scenario.records), scenario.commands);
+ *     const result = executeAll(createState(scenario.records), scenario.commands, { actor: { system: "test" } });
  *     return !result.ok || checkInvariants(result.state).length === 0; // all or none, and sound
  *   }),
  * );
@@ -91,6 +92,8 @@ export function arbCommandSequence(source: Source, options: SequenceOptions = {}
 export interface Scenario {
   readonly records: CrmRecordsInit;
   readonly commands: Command[];
+  /** Who runs each command: `contexts[i]` for `commands[i]`. */
+  readonly contexts: CommandContext[];
 }
 
 /**
@@ -106,12 +109,16 @@ export interface Scenario {
  * import { arbScenario, runSequence } from "crm-ownership/testing";
  *
  * fc.assert(
- *   fc.property(arbScenario({ settings: "separate" }, { maxLength: 6 }), ({ records, commands }) => {
- *     runSequence(createState(records), commands); // throws if an invariant breaks
+ *   fc.property(arbScenario({ settings: "separate" }, { maxLength: 6 }), ({ records, commands, contexts }) => {
+ *     runSequence(createState(records), commands, { context: contexts }); // throws if an invariant breaks
  *   }),
  * );
  * ```
  */
 export function arbScenario(records: RecordsOptions = {}, commands: SequenceOptions = {}): fc.Arbitrary<Scenario> {
-  return arbRecords(records).chain((init) => arbCommandSequence(init, commands).map((list) => ({ records: init, commands: list })));
+  return arbRecords(records).chain((init) =>
+    arbCommandSequence(init, commands).chain((list) =>
+      fc.array(arbContext(init, commands), { minLength: list.length, maxLength: list.length }).map((contexts) => ({ records: init, commands: list, contexts })),
+    ),
+  );
 }

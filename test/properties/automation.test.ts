@@ -20,6 +20,7 @@ import {
   type Follower,
   type OpportunityStatus,
 } from "../../src/index.js";
+import { SYSTEM } from "../helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Small local arbitraries (a whole account of a few users, contacts and opportunities).
@@ -117,7 +118,7 @@ describe("rotation fairness", () => {
           rotations: [{ id: "r", picks: start }],
         });
         const commands: Command[] = Array.from({ length: picks }, (_, i) => ({ type: "assignUser", contactId: `k${i}`, users: members, rotationId: "r" }));
-        const result = executeAll(state, commands);
+        const result = executeAll(state, commands, SYSTEM);
         if (!result.ok) throw new Error(result.error.message);
         const chosen = Array.from({ length: picks }, (_, i) => getContact(result.state, `k${i}`)?.ownerId);
         for (let c = 0; c < cycles; c++) {
@@ -143,7 +144,7 @@ describe("deactivateUser", () => {
       fc.property(offboarding, ({ init, user, heir }) => {
         const state = createState(init);
         expect(checkInvariants(state)).toEqual([]);
-        const result = execute(state, { type: "deactivateUser", userId: user, reassignTo: heir, includeClosed: true });
+        const result = execute(state, { type: "deactivateUser", userId: user, reassignTo: heir, includeClosed: true }, SYSTEM);
         if (!result.ok) throw new Error(result.error.message);
         const after = result.state;
         expect(getUser(after, user)?.active).toBe(false);
@@ -161,7 +162,7 @@ describe("deactivateUser", () => {
     fc.assert(
       fc.property(offboarding, ({ init, user, heir }) => {
         const state = createState(init);
-        const result = execute(state, { type: "deactivateUser", userId: user, reassignTo: heir });
+        const result = execute(state, { type: "deactivateUser", userId: user, reassignTo: heir }, SYSTEM);
         if (!result.ok) throw new Error(result.error.message);
         const after = result.state;
         const kept = listOpportunities(after).filter((o) => o.ownerId === user);
@@ -203,9 +204,9 @@ describe("transferOwnership", () => {
     fc.assert(
       fc.property(roundTrip, ({ init, from, to, options }) => {
         const state = createState(init);
-        const there = execute(state, transfer(from, to, options));
+        const there = execute(state, transfer(from, to, options), SYSTEM);
         if (!there.ok) throw new Error(there.error.message);
-        const back = execute(there.state, transfer(to, from, options));
+        const back = execute(there.state, transfer(to, from, options), SYSTEM);
         if (!back.ok) throw new Error(back.error.message);
         expect(ownersOf(back.state)).toEqual(ownersOf(state));
         expect(checkInvariants(back.state)).toEqual([]);
@@ -217,7 +218,7 @@ describe("transferOwnership", () => {
     const rulesOn = { allowDifferentOwners: true, updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true };
     fc.assert(
       fc.property(roundTrip, ({ init, from, to, options }) => {
-        const result = execute(createState({ ...init, settings: rulesOn }), transfer(from, to, options));
+        const result = execute(createState({ ...init, settings: rulesOn }), transfer(from, to, options), SYSTEM);
         if (!result.ok) throw new Error(result.error.message);
         const handed = new Set(
           result.events.flatMap((e) => (e.type === "ContactOwnerChanged" && e.to === to ? [`contact ${e.contactId}`] : e.type === "OpportunityOwnerChanged" && e.to === to ? [`opportunity ${e.opportunityId}`] : [])),
@@ -250,7 +251,7 @@ describe("transferOwnership", () => {
       fc.property(partial, ({ init, from, to, options, dropped }) => {
         const state = createState(init);
         for (const command of [transfer(from, to, { ...options, records: options.records === "contacts" ? "all" : options.records }), { type: "deactivateUser", userId: from, reassignTo: to } as const]) {
-          const result = execute(state, command);
+          const result = execute(state, command, SYSTEM);
           expect(result.ok ? undefined : result.error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", id: dropped?.contactId, missingIds: [dropped?.id] });
         }
       }),
@@ -262,9 +263,9 @@ describe("transferOwnership", () => {
       fc.property(roundTrip, ({ init, from, to, options }) => {
         const quiet = { ...init, settings: { ...init.settings, updateContactFollowersOnOpportunityOwnerChange: false, updateOpportunityFollowersOnContactOwnerChange: false } };
         const state = createState(quiet);
-        const there = execute(state, transfer(from, to, options));
+        const there = execute(state, transfer(from, to, options), SYSTEM);
         if (!there.ok) throw new Error(there.error.message);
-        const back = execute(there.state, transfer(to, from, options));
+        const back = execute(there.state, transfer(to, from, options), SYSTEM);
         if (!back.ok) throw new Error(back.error.message);
         const { version: _v1, ...before } = toRecords(state);
         const { version: _v2, ...after } = toRecords(back.state);

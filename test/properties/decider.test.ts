@@ -17,6 +17,7 @@ import {
 } from "../../src/index.js";
 import { arbScenario, runSequence } from "../../src/testing/index.js";
 import { createsUnloadedListedId, ERROR_CODES, runs } from "./helpers.js";
+import { SYSTEM } from "../helpers.js";
 
 
 /** Sequences over whole and partial snapshots, with some invalid payloads among the commands. */
@@ -25,16 +26,17 @@ const scenario = fc.oneof(arbScenario({}, { maxLength: 10, invalidRate: 0.05 }),
 describe("decide + evolve reproduces execute", () => {
   it("folding evolve over decide's events gives execute's records, version and state object", () => {
     fc.assert(
-      fc.property(scenario, ({ records, commands }) => {
+      fc.property(scenario, ({ records, commands, contexts }) => {
         fc.pre(!createsUnloadedListedId(records, commands));
         runSequence(createState(records), commands, {
+          context: contexts,
           checkInvariants: false,
-          onStep: ({ before, command, result }) => {
+          onStep: ({ before, command, context, result }) => {
             if (!result.ok) {
-              expect(() => decide(before, command)).toThrow(CommandRejectedError);
+              expect(() => decide(before, command, context)).toThrow(CommandRejectedError);
               return;
             }
-            const events = decide(before, command);
+            const events = decide(before, command, context);
             expect(events).toEqual(result.events);
             const folded = events.reduce<CrmState>(evolve, before);
             expect(folded.version).toBe(result.state.version);
@@ -49,14 +51,15 @@ describe("decide + evolve reproduces execute", () => {
 
   it("decide refuses with the very error execute returns", () => {
     fc.assert(
-      fc.property(scenario, ({ records, commands }) => {
+      fc.property(scenario, ({ records, commands, contexts }) => {
         runSequence(createState(records), commands, {
+          context: contexts,
           checkInvariants: false,
-          onStep: ({ before, command, result }) => {
+          onStep: ({ before, command, context, result }) => {
             if (result.ok) return;
             let thrown: unknown;
             try {
-              decide(before, command);
+              decide(before, command, context);
             } catch (error) {
               thrown = error;
             }
@@ -73,17 +76,18 @@ describe("decide + evolve reproduces execute", () => {
 describe("rejections, no-ops and versions", () => {
   it("a rejected command returns no state, a typed error, and leaves the state as it was", () => {
     fc.assert(
-      fc.property(scenario, ({ records, commands }) => {
+      fc.property(scenario, ({ records, commands, contexts }) => {
         runSequence(createState(records), commands, {
+          context: contexts,
           checkInvariants: false,
-          onStep: ({ before, command, result }) => {
+          onStep: ({ before, command, context, result }) => {
             if (result.ok) return;
             const json = JSON.stringify(toRecords(before));
             expect(Object.keys(result).sort()).toEqual(["error", "ok"]);
             expect(ERROR_CODES).toContain(result.error.code);
             expect(typeof result.error.message).toBe("string");
             // Again, on the same snapshot: the same refusal, and the snapshot is unchanged.
-            expect(execute(before, command)).toEqual(result);
+            expect(execute(before, command, context)).toEqual(result);
             expect(JSON.stringify(toRecords(before))).toBe(json);
           },
         });
@@ -94,8 +98,9 @@ describe("rejections, no-ops and versions", () => {
 
   it("an accepted command with no events returns the very same state object, version unchanged", () => {
     fc.assert(
-      fc.property(scenario, ({ records, commands }) => {
+      fc.property(scenario, ({ records, commands, contexts }) => {
         runSequence(createState(records), commands, {
+          context: contexts,
           checkInvariants: false,
           onStep: ({ before, result }) => {
             if (!result.ok || result.events.length > 0) return;
@@ -110,8 +115,9 @@ describe("rejections, no-ops and versions", () => {
 
   it("a command that changes anything moves the version on by exactly one, and every event carries it", () => {
     fc.assert(
-      fc.property(scenario, ({ records, commands }) => {
+      fc.property(scenario, ({ records, commands, contexts }) => {
         runSequence(createState(records), commands, {
+          context: contexts,
           checkInvariants: false,
           onStep: ({ before, result }) => {
             if (!result.ok) return;
@@ -129,8 +135,8 @@ describe("rejections, no-ops and versions", () => {
   it("the same snapshot and command always give the same result (no clock, no randomness)", () => {
     fc.assert(
       fc.property(scenario, ({ records, commands }) => {
-        const a = executeAll(createState(records), commands);
-        const b = executeAll(createState(records), commands);
+        const a = executeAll(createState(records), commands, SYSTEM);
+        const b = executeAll(createState(records), commands, SYSTEM);
         expect(a.ok).toBe(b.ok);
         if (a.ok && b.ok) {
           expect(b.events).toEqual(a.events);
@@ -150,13 +156,13 @@ describe("executeAll", () => {
       fc.property(scenario, ({ records, commands }) => {
         fc.pre(!createsUnloadedListedId(records, commands));
         const initial = createState(records);
-        const batch = executeAll(initial, commands);
+        const batch = executeAll(initial, commands, SYSTEM);
         // The fold: stop at the first refusal.
         let state = initial;
         const events = [];
         let failed: { index: number; code: string } | undefined;
         for (const [index, command] of commands.entries()) {
-          const result = execute(state, command);
+          const result = execute(state, command, SYSTEM);
           if (!result.ok) {
             failed = { index, code: result.error.code };
             break;

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { checkInvariants, createState, execute, executeAll, toRecords } from "../../src/index.js";
 import { arbRecords, arbScenario, runSequence } from "../../src/testing/index.js";
 import { createsUnloadedListedId, firstFrozen, firstUnfrozen, runs } from "./helpers.js";
+import { SYSTEM } from "../helpers.js";
 
 describe("docs/rules.md §15 invariants over random command sequences", () => {
   it("the snapshots the kit generates are sound: checkInvariants is empty", () => {
@@ -22,8 +23,8 @@ describe("docs/rules.md §15 invariants over random command sequences", () => {
 
   it("checkInvariants stays empty after every accepted command (whole snapshots)", () => {
     fc.assert(
-      fc.property(arbScenario({}, { maxLength: 12, invalidRate: 0.05 }), ({ records, commands }) => {
-        const { steps } = runSequence(createState(records), commands);
+      fc.property(arbScenario({}, { maxLength: 12, invalidRate: 0.05 }), ({ records, commands, contexts }) => {
+        const { steps } = runSequence(createState(records), commands, { context: contexts });
         for (const step of steps) if (step.result.ok) expect(checkInvariants(step.result.state)).toEqual([]);
       }),
       runs(150),
@@ -32,9 +33,9 @@ describe("docs/rules.md §15 invariants over random command sequences", () => {
 
   it("checkInvariants stays empty after every accepted command (partial snapshots)", () => {
     fc.assert(
-      fc.property(arbScenario({ partial: true }, { maxLength: 12 }), ({ records, commands }) => {
+      fc.property(arbScenario({ partial: true }, { maxLength: 12 }), ({ records, commands, contexts }) => {
         fc.pre(!createsUnloadedListedId(records, commands));
-        runSequence(createState(records), commands);
+        runSequence(createState(records), commands, { context: contexts });
       }),
       runs(150),
     );
@@ -44,7 +45,7 @@ describe("docs/rules.md §15 invariants over random command sequences", () => {
     fc.assert(
       fc.property(arbScenario({ partial: true }, { maxLength: 10, actorRate: 0 }), ({ records, commands }) => {
         fc.pre(!createsUnloadedListedId(records, commands));
-        const result = executeAll(createState(records), commands);
+        const result = executeAll(createState(records), commands, SYSTEM);
         if (result.ok) expect(checkInvariants(result.state)).toEqual([]);
       }),
       runs(150),
@@ -74,8 +75,8 @@ describe("docs/rules.md §15 invariants over random command sequences", () => {
         const commandsBefore = structuredClone(commands);
         const state = createState(records);
         runSequence(state, commands, { checkInvariants: false });
-        executeAll(state, commands);
-        for (const command of commands) execute(state, command);
+        executeAll(state, commands, SYSTEM);
+        for (const command of commands) execute(state, command, SYSTEM);
         expect(records).toEqual(recordsBefore);
         expect(commands).toEqual(commandsBefore);
         expect(firstFrozen(records, "records")).toBeUndefined();

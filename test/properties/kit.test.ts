@@ -14,6 +14,7 @@ import {
   listOpportunities,
   parseCommand,
   toRecords,
+  type CommandContext,
   type CrmRecordsInit,
 } from "../../src/index.js";
 import {
@@ -21,6 +22,7 @@ import {
   InvariantsBrokenError,
   arbCommand,
   arbCommandSequence,
+  arbContext,
   arbInvalidCommand,
   arbRecords,
   arbScenario,
@@ -30,12 +32,19 @@ import {
   runSequence,
 } from "../../src/testing/index.js";
 import { runs } from "./helpers.js";
+import { SYSTEM } from "../helpers.js";
 
 const split: CrmRecordsInit = {
   users: [{ id: "ana" }, { id: "ben" }],
   contacts: [{ id: "acme", ownerId: "ana" }],
   opportunities: [{ id: "deal-1", contactId: "acme", ownerId: "ben" }],
 };
+
+/** Whether execute accepts the context (a refusal, if any, is not about the context). */
+function parseContextOk(context: CommandContext): boolean {
+  const result = execute(createState({ users: [], contacts: [], opportunities: [] }), { type: "createContact", contactId: "x" }, context);
+  return result.ok || result.error.code !== "INVALID_COMMAND";
+}
 
 describe("arbRecords and arbState", () => {
   it("settings modes fix allowDifferentOwners; an object fixes the fields it gives", () => {
@@ -103,13 +112,11 @@ describe("arbCommand and arbCommandSequence", () => {
     );
   });
 
-  it("covers every command type, the workflow options, actorId, and hostile ids", () => {
+  it("covers every command type, the workflow options, and hostile ids", () => {
     const records = fc.sample(arbRecords({ minUsers: 3 }), { numRuns: 1, seed: 3 })[0] as CrmRecordsInit;
     const commands = fc.sample(arbCommand(records), { numRuns: 3000, seed: 11 });
     expect(new Set(commands.map((c) => c.type))).toEqual(new Set(COMMAND_TYPES));
     const some = (predicate: (c: (typeof commands)[number]) => boolean) => expect(commands.some(predicate)).toBe(true);
-    some((c) => c.actorId !== undefined);
-    some((c) => c.actorId === undefined);
     some((c) => c.type === "assignContactOwner" && c.transfer === "ownedByPreviousOwner");
     some((c) => c.type === "assignContactOwner" && c.transfer === "all");
     some((c) => c.type === "addOpportunityOwner" && c.userId !== undefined);
@@ -120,13 +127,34 @@ describe("arbCommand and arbCommandSequence", () => {
     for (const id of HOSTILE_IDS) expect(text).toContain(JSON.stringify(id));
   });
 
-  it("options.types restricts the types; actorRate 0 gives trusted commands only", () => {
+  it("options.types restricts the types, and no command carries actorId or at (they come from the context)", () => {
     fc.assert(
-      fc.property(arbState().chain((state) => arbCommand(state, { types: ["assignUser", "deactivateUser"], actorRate: 0 })), (command) => {
+      fc.property(arbState().chain((state) => arbCommand(state, { types: ["assignUser", "deactivateUser"] })), (command) => {
         expect(["assignUser", "deactivateUser"]).toContain(command.type);
-        expect(command.actorId).toBeUndefined();
+        expect(command).not.toHaveProperty("actorId");
+        expect(command).not.toHaveProperty("at");
       }),
       runs(100),
+    );
+  });
+
+  it("arbContext draws system actors and users of the snapshot; actorRate 0 gives system actors only, 1 users only", () => {
+    const records = fc.sample(arbRecords({ minUsers: 3 }), { numRuns: 1, seed: 3 })[0] as CrmRecordsInit;
+    const contexts = fc.sample(arbContext(records), { numRuns: 500, seed: 7 });
+    expect(contexts.some((c) => "system" in c.actor)).toBe(true);
+    expect(contexts.some((c) => "userId" in c.actor && records.users.some((u) => u.id === (c.actor as { userId: string }).userId))).toBe(true);
+    expect(contexts.some((c) => c.at !== undefined)).toBe(true);
+    for (const c of contexts) expect(parseContextOk(c)).toBe(true);
+    expect(fc.sample(arbContext(records, { actorRate: 0 }), 100).every((c) => "system" in c.actor)).toBe(true);
+    expect(fc.sample(arbContext(records, { actorRate: 1, at: false }), 100).every((c) => "userId" in c.actor && c.at === undefined)).toBe(true);
+  });
+
+  it("arbScenario gives one context per command", () => {
+    fc.assert(
+      fc.property(arbScenario(), ({ commands, contexts }) => {
+        expect(contexts).toHaveLength(commands.length);
+      }),
+      runs(50),
     );
   });
 
@@ -142,7 +170,7 @@ describe("arbCommand and arbCommandSequence", () => {
 
   it("a scenario's commands act on the scenario's records: some are accepted with events", () => {
     const scenarios = fc.sample(arbScenario({ minUsers: 2 }, { minLength: 4, actorRate: 0 }), { numRuns: 100, seed: 12 });
-    const accepted = scenarios.flatMap(({ records, commands }) => runSequence(createState(records), commands).steps.filter((s) => s.result.ok && s.result.events.length > 0));
+    const accepted = scenarios.flatMap(({ records, commands, contexts }) => runSequence(createState(records), commands, { context: contexts }).steps.filter((s) => s.result.ok && s.result.events.length > 0));
     expect(accepted.length).toBeGreaterThan(100);
   });
 });
@@ -155,7 +183,7 @@ describe("arbInvalidCommand", () => {
         const parsed = parseCommand(payload);
         expect(parsed.ok).toBe(false);
         if (!parsed.ok) expect(parsed.error.code).toBe("INVALID_COMMAND");
-        const result = execute(state, payload as never);
+        const result = execute(state, payload as never, SYSTEM);
         expect(result.ok).toBe(false);
         if (!result.ok) expect(result.error.code).toBe("INVALID_COMMAND");
       }),

@@ -24,6 +24,7 @@ import {
 } from "../../src/index.js";
 import { arbScenario, runSequence, type Step } from "../../src/testing/index.js";
 import { allRecords, createsUnloadedListedId, find, followOf, runs } from "./helpers.js";
+import { SYSTEM } from "../helpers.js";
 
 type Accepted = Step & { readonly result: { readonly ok: true; readonly state: CrmState; readonly events: readonly CrmEvent[] } };
 
@@ -58,7 +59,7 @@ describe("§3 coupled owners", () => {
         fc.pre(!createsUnloadedListedId(records, commands));
         let state = createState(records);
         for (const command of commands) {
-          const result = execute(state, command);
+          const result = execute(state, command, SYSTEM);
           if (!result.ok) continue;
           for (const change of ownerChanges(result.events)) {
             const contact = getContact(result.state, change.contactId);
@@ -162,10 +163,10 @@ describe("§8 re-coupling, §7 and §9 owners and followers", () => {
     fc.assert(
       fc.property(
         fc.oneof(arbScenario({ settings: "separate" }, { maxLength: 8, types, actorRate: 0 }), arbScenario({ settings: "separate", partial: true }, { maxLength: 8, types, actorRate: 0 })),
-        ({ records, commands }) => {
+        ({ records, commands, contexts }) => {
           fc.pre(!createsUnloadedListedId(records, commands));
-          const { state: before } = runSequence(createState(records), commands);
-          const result = execute(before, { type: "updateSettings", allowDifferentOwners: false });
+          const { state: before } = runSequence(createState(records), commands, { context: contexts });
+          const result = execute(before, { type: "updateSettings", allowDifferentOwners: false }, SYSTEM);
           const partial = records.contacts.some((c) => (c.opportunityIds ?? []).some((id) => !records.opportunities.some((o) => o.id === id)));
           if (!result.ok) {
             expect(partial).toBe(true);

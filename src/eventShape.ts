@@ -8,7 +8,7 @@ import { errors, invalidEvent, InvalidEventError, type CrmError } from "./errors
 import { EVENT_SCHEMA_VERSION, type Cause, type CrmEvent, type CrmEventType, type EventMeta } from "./events.js";
 import type { Actor } from "./model/actor.js";
 import type { FollowerSource, OpportunityStatus, RecordKind } from "./model/records.js";
-import { boolean, count, id, idOrNull, isoTime, object, oneOf, optional, readObject, type Field, type Shape, type ShapeOf } from "./commands/fields.js";
+import { boolean, count, id, idOrNull, isoTime, object, oneOf, optional, readObject, type Field, type Shape, type ShapeOf } from "./model/fields.js";
 
 const CAUSES = [
   "command",

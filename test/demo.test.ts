@@ -1,6 +1,6 @@
 /**
  * `npm run demo` is the README's main command: it must run on a fresh checkout, twice in a row,
- * and tell the story of docs/rules.md §3–§8 (and §8's offboarding) from the outbox of ./demo.db.
+ * and tell the story of docs/rules.md §3–§9 (offboarding included) from the outbox of ./demo.db.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -24,23 +24,15 @@ import {
   type RecordRef,
 } from "../../src/index.js";
 import { arbScenario, runSequence, type Step } from "../../src/testing/index.js";
-import { createsUnloadedListedId, runs } from "./helpers.js";
+import { createsUnloadedListedId, OWNER_COMMANDS, runs } from "./helpers.js";
 
 type Accepted = Step & { readonly result: { readonly ok: true; readonly state: CrmState; readonly events: readonly CrmEvent[] } };
 
 /** Every command that changes owners, followers or records, and settings (re-coupling, subsettings). */
 const TYPES: readonly CommandType[] = [
-  "assignContactOwner",
-  "assignOpportunityOwner",
-  "assignUser",
-  "addOpportunityOwner",
-  "removeOpportunityOwner",
-  "removeAssignedUser",
-  "transferOwnership",
-  "deactivateUser",
+  ...OWNER_COMMANDS,
   "reactivateUser",
   "createContact",
-  "createOpportunity",
   "deleteContact",
   "deleteOpportunity",
   "addFollower",

@@ -23,7 +23,7 @@ import {
   type RecordRef,
 } from "../../src/index.js";
 import { arbScenario, runSequence, type Step } from "../../src/testing/index.js";
-import { allRecords, createsUnloadedListedId, find, followOf, runs } from "./helpers.js";
+import { allRecords, createsUnloadedListedId, find, followOf, OWNER_COMMANDS, runs } from "./helpers.js";
 import { SYSTEM } from "../helpers.js";
 
 type Accepted = Step & { readonly result: { readonly ok: true; readonly state: CrmState; readonly events: readonly CrmEvent[] } };
@@ -34,17 +34,6 @@ function eachAccepted(records: Parameters<typeof createState>[0], commands: read
   runSequence(createState(records), commands, { onStep: (step) => (step.result.ok ? check(step as Accepted) : undefined) });
 }
 
-const OWNER_COMMANDS: readonly CommandType[] = [
-  "assignContactOwner",
-  "assignOpportunityOwner",
-  "assignUser",
-  "addOpportunityOwner",
-  "removeOpportunityOwner",
-  "removeAssignedUser",
-  "transferOwnership",
-  "deactivateUser",
-  "createOpportunity",
-];
 /** Owner changes plus what moves followers and records around them. */
 const BUSY: readonly CommandType[] = [...OWNER_COMMANDS, "createContact", "addFollower", "removeFollower", "setOpportunityStatus", "reactivateUser", "deleteOpportunity"];
 

@@ -44,7 +44,7 @@ try {
   assert.ok(!existsSync(join(project, "node_modules/immer")), "immer is not installed next to it");
 
   // One scenario, written once, run through every way of loading the package. Expectations come
-  // from SPEC.md §3, §4.1, §5, §6: coupled owners move together, events say why, errors are values.
+  // from docs/rules.md §2, §3, §14: coupled owners move together, events say why, errors are values.
   const scenario = `function scenario(api) {
   const init = {
     users: [{ id: "ana" }, { id: "ben" }],
@@ -159,7 +159,7 @@ try {
   npm(["install", `fast-check@${fastCheckVersion}`], project);
   const testingScenario = `function testingScenario(api, testing, fc) {
     const sound = api.createState({ users: [{ id: "ana" }], contacts: [{ id: "c", ownerId: "ana" }], opportunities: [{ id: "o", contactId: "c", ownerId: "ana" }] });
-    // Coupled owners that differ: createState accepts legacy data, checkInvariants reports it (SPEC §2).
+    // Coupled owners that differ: createState accepts legacy data, checkInvariants reports it (docs/rules.md §1).
     const split = api.createState({ users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "c", ownerId: "ana" }], opportunities: [{ id: "o", contactId: "c", ownerId: "ben" }] });
     testing.assertInvariants(sound);
     let broken = false;

@@ -244,7 +244,7 @@ describe("quote: how a message shows a value", () => {
   });
 });
 
-describe("messages are safe to log (SPEC §6)", () => {
+describe("messages are safe to log (docs/rules.md §14)", () => {
   const hostileId = `evil\u202E\u0000\u001b[31m\r\nINFO forged\u2028\u0085\u{e0001}`;
 
   it("an id with control, bidi and separator characters is escaped in every refusal", () => {

@@ -42,7 +42,7 @@ export function isFull(s: Overlay, record: RecordRef): boolean {
 /**
  * A person follows a record (`manual`). Following again by hand changes nothing; the owner is
  * not added, but an `automation` follow (the owner's too) becomes `manual`: what the person
- * asked for wins (§5.8). A full record refuses a new follower (`FOLLOWER_LIMIT`). @internal
+ * asked for wins (docs/rules.md §5.8). A full record refuses a new follower (`FOLLOWER_LIMIT`). @internal
  */
 export function addFollow(ctx: Context, ref: RecordRef, found: Contact | Opportunity, userId: string): Refusal {
   const follow = found.followers.find((f) => f.userId === userId);

@@ -211,7 +211,7 @@ const TOGGLES: readonly ToggleSetting[] = [
 
 /**
  * Turns settings on or off, one `SettingsChanged` each. Turning `allowDifferentOwners` off
- * re-couples the account (§8): it must see every opportunity of every contact first. @internal
+ * re-couples the account (docs/rules.md §8): it must see every opportunity of every contact first. @internal
  */
 export function changeSettings(ctx: Context, toggles: Toggles, field: string): Refusal {
   const before = ctx.s.settings;

@@ -228,7 +228,7 @@ export function parseCommand(input: unknown): ParseResult {
 
 /**
  * Runs the decide of a parsed command, then the follower rules once over every group whose
- * ownership it changed (docs/rules.md, "Automatic follows"): a command's decide only changes
+ * ownership it changed (docs/rules.md §5): a command's decide only changes
  * owners, and the watch sees each change before it is applied. @internal
  */
 export function decideCommand(ctx: Context, command: Command): Refusal {

@@ -155,12 +155,12 @@ export interface Settings {
   readonly allowDifferentOwners: boolean;
   /**
    * With separate owners: owning one of a contact's opportunities, but not the contact, is a
-   * reason to follow the contact by `automation` (docs/rules.md, "Automatic follows").
+   * reason to follow the contact by `automation` (docs/rules.md §5).
    */
   readonly updateContactFollowersOnOpportunityOwnerChange: boolean;
   /**
    * With separate owners: owning a contact, but not one of its opportunities, is a reason to
-   * follow that opportunity by `automation` (docs/rules.md, "Automatic follows").
+   * follow that opportunity by `automation` (docs/rules.md §5).
    */
   readonly updateOpportunityFollowersOnContactOwnerChange: boolean;
   /** The most followers one record may have (10, as in the original product). */

@@ -15,18 +15,18 @@ import {
   type CrmState,
 } from "../src/index.js";
 import { account, brief, COUPLED, owners, run, SEPARATE, SYSTEM } from "./helpers.js";
+import { given } from "./spec.js";
 
 describe("assignUser", () => {
   it("sets a contact's owner to the rotation's pick; with coupled owners the opportunities follow", () => {
     const state = account(COUPLED, { contacts: [{ id: "acme", ownerId: null }], opportunities: [{ id: "d1", contactId: "acme" }, { id: "d2", contactId: "acme" }] });
-    const result = run(state, { type: "assignUser", contactId: "acme", users: [{ userId: "ben" }, { userId: "cy" }], rotationId: "r" });
-    expect(owners(result.state, "acme", "d1", "d2")).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
-    expect(brief(result.events)).toEqual([
+    const result = given(state).when({ type: "assignUser", contactId: "acme", users: [{ userId: "ben" }, { userId: "cy" }], rotationId: "r" }).then([
       "ContactOwnerChanged acme null→ben command",
       "OpportunityOwnerChanged d1 null→ben owners-coupled",
       "OpportunityOwnerChanged d2 null→ben owners-coupled",
       "RotationAdvanced command",
     ]);
+    expect(owners(result.state, "acme", "d1", "d2")).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
   });
 
   it("with separate owners it changes the contact only", () => {
@@ -53,13 +53,12 @@ describe("assignUser", () => {
 
 describe("addOpportunityOwner", () => {
   it("by userId with coupled owners sets the whole group's owner", () => {
-    const result = run(account(COUPLED), { type: "addOpportunityOwner", opportunityId: "d2", userId: "ben" });
-    expect(owners(result.state, "acme", "d1", "d2")).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
-    expect(brief(result.events)).toEqual([
+    const result = given(account(COUPLED)).when({ type: "addOpportunityOwner", opportunityId: "d2", userId: "ben" }).then([
       "OpportunityOwnerChanged d2 ana→ben command",
       "ContactOwnerChanged acme ana→ben owners-coupled",
       "OpportunityOwnerChanged d1 ana→ben owners-coupled",
     ]);
+    expect(owners(result.state, "acme", "d1", "d2")).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
   });
 
   it("by userId with separate owners sets that opportunity's owner only", () => {
@@ -82,12 +81,11 @@ describe("addOpportunityOwner", () => {
 
   it("applies the contact-follower subsetting as a person's assignment would", () => {
     const state = account({ ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true });
-    const result = run(state, { type: "addOpportunityOwner", opportunityId: "d1", userId: "ben" });
-    expect(getContact(result.state, "acme")?.followers).toEqual([{ userId: "ben", source: "automation" }]);
-    expect(brief(result.events)).toEqual([
+    const result = given(state).when({ type: "addOpportunityOwner", opportunityId: "d1", userId: "ben" }).then([
       "OpportunityOwnerChanged d1 ana→ben command",
       "FollowerAdded contact:acme ben automation opportunity-owner-followers",
     ]);
+    expect(getContact(result.state, "acme")?.followers).toEqual([{ userId: "ben", source: "automation" }]);
   });
 
   it("the follower subsettings have no effect while owners are coupled", () => {
@@ -144,9 +142,8 @@ describe("addOpportunityOwner", () => {
 
 describe("removeOpportunityOwner", () => {
   it("with separate owners unassigns the opportunity only", () => {
-    const result = run(account(SEPARATE), { type: "removeOpportunityOwner", opportunityId: "d1" });
+    const result = given(account(SEPARATE)).when({ type: "removeOpportunityOwner", opportunityId: "d1" }).then(["OpportunityOwnerChanged d1 ana→null command"]);
     expect(owners(result.state, "acme", "d1", "d2")).toEqual({ acme: "ana", d1: null, d2: "ana" });
-    expect(brief(result.events)).toEqual(["OpportunityOwnerChanged d1 ana→null command"]);
   });
 
   it("with coupled owners unassigns the whole group", () => {
@@ -179,19 +176,17 @@ describe("removeOpportunityOwner", () => {
 
 describe("removeAssignedUser", () => {
   it("with separate owners unassigns the contact only", () => {
-    const result = run(account(SEPARATE), { type: "removeAssignedUser", contactId: "acme" });
+    const result = given(account(SEPARATE)).when({ type: "removeAssignedUser", contactId: "acme" }).then(["ContactOwnerChanged acme ana→null command"]);
     expect(owners(result.state, "acme", "d1", "d2")).toEqual({ acme: null, d1: "ana", d2: "ana" });
-    expect(brief(result.events)).toEqual(["ContactOwnerChanged acme ana→null command"]);
   });
 
   it("with coupled owners unassigns the whole group", () => {
-    const result = run(account(COUPLED), { type: "removeAssignedUser", contactId: "acme" });
-    expect(owners(result.state, "acme", "d1", "d2")).toEqual({ acme: null, d1: null, d2: null });
-    expect(brief(result.events)).toEqual([
+    const result = given(account(COUPLED)).when({ type: "removeAssignedUser", contactId: "acme" }).then([
       "ContactOwnerChanged acme ana→null command",
       "OpportunityOwnerChanged d1 ana→null owners-coupled",
       "OpportunityOwnerChanged d2 ana→null owners-coupled",
     ]);
+    expect(owners(result.state, "acme", "d1", "d2")).toEqual({ acme: null, d1: null, d2: null });
   });
 
   it("refuses an unknown contact with CONTACT_NOT_FOUND", () => {

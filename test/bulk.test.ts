@@ -18,8 +18,8 @@ import {
   type Follower,
   type OpportunityInit,
 } from "../src/index.js";
-import { run, SYSTEM, USERS } from "./helpers.js";
-
+import { account, run, SEPARATE, SYSTEM, USERS } from "./helpers.js";
+import { given } from "./spec.js";
 
 /**
  * Separate owners. acme (ana): a1 ana open, a2 ben open, a3 ana won.
@@ -371,3 +371,35 @@ describe("reactivateUser", () => {
     expect(unknown.ok ? undefined : unknown.error).toMatchObject({ code: "USER_NOT_FOUND", field: "userId" });
   });
 });
+
+describe("bulk moves as specifications (docs/rules.md §9, §11)", () => {
+  it("with coupled owners a transfer moves each group of the user whole, closed deals included, cause transfer", () => {
+    given(coupled())
+      .when({ type: "transferOwnership", fromUserId: "ana", toUserId: "cy" })
+      .then(["ContactOwnerChanged acme ana→cy transfer", "OpportunityOwnerChanged a1 ana→cy transfer", "OpportunityOwnerChanged a2 ana→cy transfer"]);
+  });
+
+  it("offboarding: the user leaves, their open deal moves, their follows end, and the new owner's reasons begin", () => {
+    const state = account(
+      { ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true },
+      {
+        contacts: [{ id: "acme", ownerId: "ana", followers: [{ userId: "cy", source: "manual" }] }],
+        opportunities: [{ id: "d1", contactId: "acme", ownerId: "cy" }, { id: "d2", contactId: "acme", ownerId: "cy", status: "won" }],
+      },
+    );
+    given(state)
+      .when({ type: "deactivateUser", userId: "cy", reassignTo: "ben" })
+      .then([
+        "UserDeactivated command",
+        "OpportunityOwnerChanged d1 cy→ben user-deactivated",
+        "FollowerRemoved contact:acme cy user-deactivated",
+        "FollowerAdded contact:acme ben automation opportunity-owner-followers",
+      ]);
+  });
+
+  it("the last active admin cannot be deactivated, even by a system actor", () => {
+    const state = createState({ users: [{ id: "boss", role: "admin" }, { id: "ana" }], contacts: [], opportunities: [] });
+    given(state).when({ type: "deactivateUser", userId: "boss", reassignTo: null }).thenError({ code: "FORBIDDEN", rule: "last-admin", field: "userId" });
+  });
+});
+

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_SCHEMA_VERSION, getContact, getOpportunity, listOpportunities, type Cause, type Command, type CrmEvent } from "../src/index.js";
 import { account, as, brief, COUPLED, run, runAs, SEPARATE, SYSTEM } from "./helpers.js";
+import { given } from "./spec.js";
 
 const only = (command: Command, settings = SEPARATE, extra = {}) => run(account(settings, extra), command).events;
 
@@ -224,5 +225,17 @@ describe("events are JSON (§14)", () => {
     for (const type of expected) expect(types).toContain(type);
     // Strict: no undefined-valued fields, no class instances, nothing JSON would drop.
     expect(JSON.parse(JSON.stringify(events))).toStrictEqual(events);
+  });
+});
+
+describe("events as specifications (docs/rules.md §14)", () => {
+  it("deleting a contact: the asked change first, then what went with it, each with its cause", () => {
+    given(account(COUPLED))
+      .when({ type: "deleteContact", contactId: "acme" })
+      .then(["ContactDeleted command", "OpportunityDeleted contact-deleted", "OpportunityDeleted contact-deleted"]);
+  });
+
+  it("a refusal is a value naming the field at fault", () => {
+    given(account(SEPARATE)).when({ type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "nobody" }).thenError({ code: "USER_NOT_FOUND", field: "ownerId", id: "nobody" });
   });
 });

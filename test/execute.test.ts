@@ -17,6 +17,7 @@ import {
   type CrmState,
 } from "../src/index.js";
 import { account, anyFrozen, COUPLED, reject, run, SEPARATE, SYSTEM } from "./helpers.js";
+import { given } from "./spec.js";
 
 describe("execute", () => {
   it("returns ok, the new state and the events", () => {
@@ -269,5 +270,26 @@ describe("nothing passed in is changed or frozen (§2)", () => {
     const next = evolve(state, unversioned as unknown as CrmEvent);
     expect(next.version).toBe(state.version);
     expect(getContact(next, "acme")?.ownerId).toBe("ben");
+  });
+});
+
+describe("running commands as specifications (docs/rules.md §2)", () => {
+  it("a command with no effect: no events, and the very same snapshot", () => {
+    const state = account(COUPLED);
+    const { state: next } = given(state).when({ type: "assignContactOwner", contactId: "acme", ownerId: "ana" }).then([]);
+    expect(next).toBe(state);
+  });
+
+  it("a command that changes something moves the version on by one, whatever the number of events", () => {
+    const { before, state } = given(account(COUPLED))
+      .when({ type: "assignContactOwner", contactId: "acme", ownerId: "ben" })
+      .then(["ContactOwnerChanged acme ana→ben command", "OpportunityOwnerChanged d1 ana→ben owners-coupled", "OpportunityOwnerChanged d2 ana→ben owners-coupled"]);
+    expect(state.version).toBe(before.version + 1);
+  });
+
+  it("expectedVersion guards against a snapshot that moved on", () => {
+    given(account(COUPLED), { type: "assignContactOwner", contactId: "acme", ownerId: "ben" })
+      .when({ type: "assignContactOwner", contactId: "acme", ownerId: "cy", expectedVersion: 0 })
+      .thenError({ code: "VERSION_CONFLICT" });
   });
 });

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { createState, getContact, type Follower } from "../src/index.js";
-import { account, reject, run, USERS } from "./helpers.js";
+import { account, run, USERS } from "./helpers.js";
+import { given } from "./spec.js";
 
 const many = Array.from({ length: 11 }, (_, i) => ({ id: `u${i}` }));
 const manual = (userId: string): Follower => ({ userId, source: "manual" });
@@ -16,8 +17,7 @@ describe("FOLLOWER_LIMIT when a person adds one too many", () => {
   it("the default limit is 10: the eleventh follower is refused", () => {
     const ten = many.slice(0, 10).map((u) => manual(u.id));
     const state = createState({ users: [...USERS, ...many], contacts: [{ id: "acme", ownerId: "ana", followers: ten }], opportunities: [] });
-    const error = reject(state, { type: "addFollower", record: acme, userId: "u10" });
-    expect(error).toMatchObject({ code: "FOLLOWER_LIMIT", field: "userId", id: "acme" });
+    const error = given(state).when({ type: "addFollower", record: acme, userId: "u10" }).thenError({ code: "FOLLOWER_LIMIT", field: "userId", id: "acme" });
     expect(error.message).toContain("10");
   });
 
@@ -30,7 +30,7 @@ describe("FOLLOWER_LIMIT when a person adds one too many", () => {
 
   it("settings.maxFollowers sets the limit, for opportunities too", () => {
     const state = account({ maxFollowers: 1 }, { opportunities: [{ id: "d1", contactId: "acme", ownerId: "ana", followers: [manual("ben")] }] });
-    expect(reject(state, { type: "addFollower", record: { kind: "opportunity", id: "d1" }, userId: "cy" })).toMatchObject({
+    given(state).when({ type: "addFollower", record: { kind: "opportunity", id: "d1" }, userId: "cy" }).thenError({
       code: "FOLLOWER_LIMIT",
       id: "d1",
     });
@@ -38,13 +38,13 @@ describe("FOLLOWER_LIMIT when a person adds one too many", () => {
 
   it("creating a record with more followerIds than the limit is refused", () => {
     const state = account({ maxFollowers: 2 });
-    expect(reject(state, { type: "createContact", contactId: "new", followerIds: ["ben", "cy", "dee"] })).toMatchObject({
+    given(state).when({ type: "createContact", contactId: "new", followerIds: ["ben", "cy", "dee"] }).thenError({
       code: "FOLLOWER_LIMIT",
       field: "followerIds",
       id: "new",
       message: expect.stringMatching(/new contact "new" would have more followers than allowed \(2\)/),
     });
-    expect(reject(state, { type: "createOpportunity", opportunityId: "d9", contactId: "acme", followerIds: ["ben", "cy", "dee"] })).toMatchObject({
+    given(state).when({ type: "createOpportunity", opportunityId: "d9", contactId: "acme", followerIds: ["ben", "cy", "dee"] }).thenError({
       code: "FOLLOWER_LIMIT",
       id: "d9",
     });

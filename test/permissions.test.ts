@@ -38,6 +38,7 @@ import {
   type Relation,
 } from "./permissions-table.js";
 import { as, owners, reject, run, runAs, SYSTEM } from "./helpers.js";
+import { given } from "./spec.js";
 
 const ACTOR_ID = "sam";
 
@@ -309,7 +310,7 @@ describe("every record a command changes is authorised, not only the one it name
       contacts: [{ id: "acme", ownerId: ACTOR_ID }],
       opportunities: [{ id: "theirs", contactId: "acme", ownerId: "olga" }],
     });
-    expect(reject(state, { type: "deleteContact", contactId: "acme" }, as(ACTOR_ID))).toMatchObject({ code: "FORBIDDEN", rule: "owner-only" });
+    given(state).when({ type: "deleteContact", contactId: "acme" }, as(ACTOR_ID)).thenError({ code: "FORBIDDEN", rule: "owner-only" });
     const mine = execute(state, { type: "assignOpportunityOwner", opportunityId: "theirs", ownerId: ACTOR_ID }, SYSTEM);
     expect(mine.ok && execute(mine.state, { type: "deleteContact", contactId: "acme" }, as(ACTOR_ID)).ok).toBe(true);
   });
@@ -394,7 +395,7 @@ describe("the last active admin", () => {
 
   it("cannot be deactivated, by anyone, system actors included", () => {
     for (const context of [as("boss"), SYSTEM]) {
-      expect(reject(state, { type: "deactivateUser", userId: "boss", reassignTo: null }, context)).toMatchObject({ code: "FORBIDDEN", rule: "last-admin", field: "userId", id: "boss" });
+      given(state).when({ type: "deactivateUser", userId: "boss", reassignTo: null }, context).thenError({ code: "FORBIDDEN", rule: "last-admin", field: "userId", id: "boss" });
     }
   });
 

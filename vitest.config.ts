@@ -1,6 +1,10 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // src/testing imports the main entry by the package name (so the built testing entry shares the
+  // installed main entry instead of a chunk); here that name is the source.
+  resolve: { alias: [{ find: /^crm-ownership$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }] },
   test: {
     include: ["test/**/*.test.ts"],
     coverage: {

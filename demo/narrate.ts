@@ -1,19 +1,20 @@
 /**
- * Every word the demo prints: names for ids, a sentence per event, the reason per cause, and the
- * "who owns what" table. The story (story.ts) only says what happens; this says it in words a
+ * Every word the demo prints: names for ids, a sentence per event (the library's describeEvent),
+ * and the "who owns what" table. The story (story.ts) only says what happens; this says it in words a
  * CRM admin understands.
  */
 import {
+  describeEvent,
+  localeEn,
   getContact,
   getOpportunity,
   getSettings,
   opportunitiesOfContact,
-  type Actor,
-  type Cause,
+  type Catalogue,
   type CrmEvent,
   type CrmState,
   type Follower,
-  type RecordRef,
+  type NameLookup,
   type ToggleSetting,
 } from "../src/index.js";
 import type { OutboxEntry } from "../examples/sqlite-host/index.js";
@@ -55,7 +56,6 @@ export const NAMES: { readonly [id: string]: string } = {
 
 const name = (id: string): string => NAMES[id] ?? id;
 const owner = (id: string | null): string => (id === null ? "nobody" : name(id));
-const record = (ref: RecordRef): string => (ref.kind === "contact" ? `contact ${name(ref.id)}` : `deal “${name(ref.id)}”`);
 
 /** The settings as the product's settings page names them. */
 export const SETTING_NAMES: { readonly [S in ToggleSetting]: string } = {
@@ -64,70 +64,17 @@ export const SETTING_NAMES: { readonly [S in ToggleSetting]: string } = {
   updateOpportunityFollowersOnContactOwnerChange: "“Update the opportunity follower when the contact owner changes”",
 };
 
-/** Why a rule made a change, as the end of a sentence ("" when the command asked for it). */
-export const BECAUSE: { readonly [C in Cause]: string } = {
-  command: "",
-  "owners-coupled": "because owners are coupled",
-  "owners-recoupled": "because owners are coupled again",
-  "opportunity-owner-followers": "because contact followers follow deal owners",
-  "contact-owner-followers": "because deal followers follow the contact owner",
-  "contact-deleted": "because its contact was deleted",
-  transfer: "because of a handover",
-  "user-deactivated": "because of offboarding",
-};
+/**
+ * The demo speaks the library's English (`describeEvent`), with the settings named as the
+ * product's settings page names them.
+ */
+const DEMO_LOCALE: Catalogue = { ...localeEn, settings: SETTING_NAMES };
+const known = (id: string): string | undefined => NAMES[id];
+const DEMO_NAMES: NameLookup = { user: known, contact: known, opportunity: known, rotation: known };
 
-const because = (cause: Cause): string => (BECAUSE[cause] === "" ? "" : `, ${BECAUSE[cause]}`);
-
-/** Who gave the command: a person, or a named automation (a system actor). */
-const who = (actor: Actor): string => ("userId" in actor ? name(actor.userId) : `The automation “${actor.system}”`);
-
-/** One event of the outbox as one sentence. */
+/** One event of the outbox as one sentence, by the library's `describeEvent`. */
 export function sentence(entry: OutboxEntry): string {
-  const e: CrmEvent = entry.event;
-  const actor = who(e.actor);
-  switch (e.type) {
-    case "SettingsChanged":
-      return `${actor} turned ${e.to ? "ON" : "OFF"} ${SETTING_NAMES[e.setting]}.`;
-    case "ContactCreated":
-      return `${actor} created contact ${name(e.contactId)}, ${e.ownerId === null ? "unassigned" : `owned by ${name(e.ownerId)}`}.`;
-    case "OpportunityCreated":
-      return (
-        `${actor} created deal “${name(e.opportunityId)}” for ${name(e.contactId)}, owner ${owner(e.ownerId)}` +
-        (e.ownerDefaulted ? " (by default: the contact's owner)." : " (chosen, not the default).")
-      );
-    case "ContactOwnerChanged":
-      if (e.rotationId !== undefined) return `Round-robin “${name(e.rotationId)}” gave contact ${name(e.contactId)} to ${owner(e.to)}.`;
-      return e.cause === "command"
-        ? `${actor} reassigned contact ${name(e.contactId)}: ${owner(e.from)} → ${owner(e.to)}.`
-        : `Contact ${name(e.contactId)} moved: ${owner(e.from)} → ${owner(e.to)}${because(e.cause)}.`;
-    case "OpportunityOwnerChanged":
-      if (e.rotationId !== undefined) return `Round-robin “${name(e.rotationId)}” gave deal “${name(e.opportunityId)}” to ${owner(e.to)}.`;
-      return e.cause === "command"
-        ? `${actor} reassigned deal “${name(e.opportunityId)}”: ${owner(e.from)} → ${owner(e.to)}.`
-        : `Deal “${name(e.opportunityId)}” moved: ${owner(e.from)} → ${owner(e.to)}${because(e.cause)}.`;
-    case "FollowerAdded":
-      return e.cause === "command"
-        ? `${name(e.userId)} now follows ${record(e.record)} (added by hand${"userId" in e.actor && e.actor.userId === e.userId ? "" : ` by ${actor}`}).`
-        : `${name(e.userId)} now follows ${record(e.record)} automatically${because(e.cause)}.`;
-    case "FollowerRemoved":
-      return e.cause === "command"
-        ? `${actor} removed ${name(e.userId)} from the followers of ${record(e.record)}.`
-        : `${name(e.userId)} no longer follows ${record(e.record)}${because(e.cause)}.`;
-    case "FollowerNotAdded":
-      return `⚠ ${name(e.userId)} could NOT follow ${record(e.record)} automatically: it already has the most followers allowed.`;
-    case "OpportunityStatusChanged":
-      return `${actor} marked deal “${name(e.opportunityId)}” ${e.to}.`;
-    case "ContactDeleted":
-      return `${actor} deleted contact ${name(e.contactId)}.`;
-    case "OpportunityDeleted":
-      return `Deal “${name(e.opportunityId)}” was deleted${because(e.cause)}.`;
-    case "UserDeactivated":
-      return `${actor} deactivated ${name(e.userId)}: they can no longer own or follow anything.`;
-    case "UserReactivated":
-      return `${actor} reactivated ${name(e.userId)}.`;
-    case "RotationAdvanced":
-      return `   (“${name(e.rotationId)}” moves on: ${e.picks} pick${e.picks === 1 ? "" : "s"} so far.)`;
-  }
+  return describeEvent(entry.event, { names: DEMO_NAMES, locale: DEMO_LOCALE });
 }
 
 /** "09:03" from the command's ISO time, when it had one. */

@@ -34,10 +34,22 @@ fi
 node - "$work/publish.json" <<'EOF'
 const report = JSON.parse(require("node:fs").readFileSync(process.argv[2], "utf8"));
 const { files, size } = Object.values(report)[0];
-const allowed = /^(dist\/.+\.(c?js|d\.c?ts|c?js\.map)|docs\/[\w-]+\.md|docs\/schemas\/[\w.-]+\.json|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/;
+const allowed = /^(dist\/(index|testing)\.(c?js|d\.c?ts|c?js\.map)|docs\/[\w-]+\.(md|svg)|docs\/schemas\/[\w.-]+\.json|schemas\/(commands|events|records)\.json|README\.md|CHANGELOG\.md|SECURITY\.md|LICENSE|package\.json)$/;
 const stray = files.map((f) => f.path).filter((p) => !allowed.test(p));
-for (const required of ["LICENSE", "README.md", "CHANGELOG.md", "dist/index.js", "dist/index.cjs", "dist/testing.js", "dist/testing.cjs"]) {
+for (const required of ["LICENSE", "README.md", "CHANGELOG.md", "SECURITY.md", "schemas/commands.json", "schemas/events.json", "schemas/records.json", "dist/index.js", "dist/index.cjs", "dist/testing.js", "dist/testing.cjs"]) {
   if (!files.some((f) => f.path === required)) stray.push(`(missing) ${required}`);
+}
+// Every relative link of a shipped Markdown file points at a shipped file: the docs read the
+// same on npm and in node_modules as in the repository.
+const shipped = new Set(files.map((f) => f.path));
+const path = require("node:path");
+for (const doc of files.map((f) => f.path).filter((p) => p.endsWith(".md"))) {
+  const text = require("node:fs").readFileSync(doc, "utf8");
+  for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (/^(https?:|mailto:|#)/.test(target)) continue;
+    const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(doc), target.split("#")[0]));
+    if (!shipped.has(resolved)) stray.push(`(broken link) ${doc} -> ${target}`);
+  }
 }
 if (stray.length > 0) {
   console.error(`publish would upload unexpected files or miss required ones:\n  ${stray.join("\n  ")}`);

@@ -2,7 +2,9 @@
 // Consumer smoke test: installs the packed tarball into a fresh temporary project and uses it the
 // ways users do: `import` and `require` in Node, TypeScript under moduleResolution node16 (ESM and
 // CJS files) and bundler, a bundle run inside @edge-runtime/vm (a web-standard runtime without Node
-// APIs), and a browser bundle made by esbuild that must not pull in a Node built-in.
+// APIs), and a browser bundle made by esbuild that must not pull in a Node built-in; and as an
+// adopter does: a command validated through the Standard Schema interface, the JSON Schemas
+// imported by their export paths, an async host driven by the testing kit.
 //
 //   node scripts/consumer-smoke.mjs [path/to/crm-ownership-x.y.z.tgz]
 //
@@ -55,9 +57,10 @@ try {
     ],
   };
   const state = api.createState(init);
-  const moved = api.execute(state, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben", commandId: "c-1" });
+  const context = { actor: { system: "consumer-smoke" } };
+  const moved = api.execute(state, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben", commandId: "c-1" }, context);
   const invalid = api.parseCommand({ type: "assignContactOwner", contactId: "acme" });
-  const unknownUser = api.execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "zoe" });
+  const unknownUser = api.execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "zoe" }, context);
   let thrown = "none";
   try { api.createState({ users: [], contacts: [], opportunities: [{ id: "o", contactId: "missing" }] }); }
   catch (error) { thrown = error instanceof api.InvalidSnapshotError ? "InvalidSnapshotError" : String(error); }
@@ -183,17 +186,88 @@ try {
     step(`${label}: ok`);
   }
 
-  // ---- 5. TypeScript consumers: node16 (an ESM .ts and a CJS .cts file) and bundler
+  // ---- 5. adopters: a command validated through the Standard Schema interface, the JSON Schemas
+  // by their export paths, and an async host (a stand-in for PostgreSQL) driven by the kit.
+  const adopterScenario = `async function adopterScenario(api, testing, fc, schemas) {
+    // Only the Standard Schema interface, as a framework uses it.
+    const standard = api.commandSchema["~standard"];
+    const good = await standard.validate({ type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
+    const bad = await standard.validate({ type: "assignUser", contactId: "acme", rotationId: "r", users: [{ userId: "ana", weight: 0 }] });
+    // An async host: every write awaits, as a database driver's does.
+    const db = { rows: [], async write(changes) { await new Promise((r) => setTimeout(r, 1)); this.rows.push(changes); } };
+    const records = { users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] };
+    const commands = [
+      { type: "assignContactOwner", contactId: "acme", ownerId: "ben" },
+      { type: "deleteContact", contactId: "nobody" },
+      { type: "assignContactOwner", contactId: "acme", ownerId: "ana" },
+    ];
+    const order = [];
+    const run = await testing.runSequence(api.createState(records), commands, {
+      onStep: async ({ index, before, result }) => {
+        order.push("start " + index);
+        if (result.ok) await db.write(api.changedRecords(before, result));
+        order.push("end " + index);
+      },
+    });
+    let sampled = 0;
+    await fc.assert(fc.asyncProperty(testing.arbScenario({}, { maxLength: 4 }), async ({ records, commands }) => {
+      await testing.runSequence(api.createState(records), commands, { onStep: async () => { await Promise.resolve(); sampled += 1; } });
+    }), { numRuns: 5 });
+    return {
+      vendor: standard.vendor,
+      version: standard.version,
+      good: good.value && good.value.type,
+      bad: bad.issues.map((i) => i.path),
+      written: db.rows.length,
+      order,
+      version2: run.state.version,
+      sampledSome: sampled >= 0,
+      schemas: schemas.map((s) => s.$schema),
+      schemaTitles: schemas.map((s) => typeof s.title),
+    };
+  }`;
+  const adopterExpected = {
+    vendor: "crm-ownership",
+    version: 1,
+    good: "assignContactOwner",
+    bad: [["users", 0, "weight"]],
+    written: 2,
+    order: ["start 0", "end 0", "start 1", "end 1", "start 2", "end 2"],
+    version2: 2,
+    sampledSome: true,
+    schemas: Array(3).fill("https://json-schema.org/draft/2020-12/schema"),
+    schemaTitles: ["string", "string", "string"],
+  };
+  writeFileSync(
+    join(project, "adopter-esm.mjs"),
+    `import * as api from "crm-ownership";\nimport * as testing from "crm-ownership/testing";\nimport fc from "fast-check";\n` +
+      `import commands from "crm-ownership/schemas/commands.json" with { type: "json" };\n` +
+      `import events from "crm-ownership/schemas/events.json" with { type: "json" };\n` +
+      `import records from "crm-ownership/schemas/records.json" with { type: "json" };\n` +
+      `${adopterScenario}\nconsole.log(JSON.stringify(await adopterScenario(api, testing, fc, [commands, events, records])));\n`,
+  );
+  writeFileSync(
+    join(project, "adopter-cjs.cjs"),
+    `const api = require("crm-ownership");\nconst testing = require("crm-ownership/testing");\nconst fc = require("fast-check");\n` +
+      `const schemas = ["commands", "events", "records"].map((name) => require("crm-ownership/schemas/" + name + ".json"));\n` +
+      `${adopterScenario}\nadopterScenario(api, testing, fc, schemas).then((out) => console.log(JSON.stringify(out)));\n`,
+  );
+  for (const [label, file] of [["adopter (ESM): Standard Schema, schemas by export path, async host", "adopter-esm.mjs"], ["adopter (CJS)", "adopter-cjs.cjs"]]) {
+    assert.deepEqual(JSON.parse(run("node", [file], project)), adopterExpected, label);
+    step(`${label}: ok`);
+  }
+
+  // ---- 6. TypeScript consumers: node16 (an ESM .ts and a CJS .cts file) and bundler
   const consumerTs = (flavour) => `import {
-  createState, execute, parseCommand, getOpportunity,
-  type Command, type CrmEvent, type CrmState, type ExecuteResult, type ErrorCode,
+  createState, execute, parseCommand, getOpportunity, commandSchema,
+  type Command, type CrmEvent, type CrmState, type ExecuteResult, type ErrorCode, type StandardSchemaV1,
 } from "crm-ownership";
 import { assertInvariants } from "crm-ownership/testing";
 
 // ${flavour}
 const state: CrmState = createState({ users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
-const command: Command = { type: "assignContactOwner", contactId: "acme", ownerId: "ben", at: "2026-11-28T10:00:00Z" };
-const result: ExecuteResult = execute(state, command);
+const command: Command = { type: "assignContactOwner", contactId: "acme", ownerId: "ben" };
+const result: ExecuteResult = execute(state, command, { actor: { userId: "ana" }, at: "2026-11-28T10:00:00Z" });
 const owner: string | null | undefined = result.ok ? getOpportunity(result.state, "none")?.ownerId : null;
 const code: ErrorCode | undefined = result.ok ? undefined : result.error.code;
 const why = (event: CrmEvent): string => (event.type === "ContactOwnerChanged" ? \`\${event.from} -> \${event.to} (\${event.cause})\` : event.type);
@@ -201,7 +275,16 @@ const parsed = parseCommand(JSON.parse("{}") as unknown);
 const parsedType: Command["type"] | undefined = parsed.ok ? parsed.command.type : undefined;
 if (result.ok) assertInvariants(result.state);
 
+// commandSchema is a Standard Schema of commands, synchronous when called directly.
+const standard: StandardSchemaV1<unknown, Command> = commandSchema;
+const validated = commandSchema["~standard"].validate({ type: "deleteContact", contactId: "acme" });
+const validatedType: Command["type"] | undefined = validated.issues ? undefined : validated.value.type;
+
 // The types are real, not any: each line below must be a type error.
+// @ts-expect-error the snapshot's storage tables are not part of its public type
+const tables = state.contacts;
+// @ts-expect-error a CrmState comes from the library, not from an object literal
+const forged: CrmState = { version: 0, settings: state.settings };
 // @ts-expect-error ownerId is required by assignContactOwner
 const missingOwner: Command = { type: "assignContactOwner", contactId: "acme" };
 // @ts-expect-error no such command
@@ -209,7 +292,7 @@ const unknownType: Command = { type: "renameContact", contactId: "acme" };
 // @ts-expect-error no such error code
 const wrongCode: ErrorCode = "NOPE";
 
-export const used = [owner, code, why, parsedType, missingOwner, unknownType, wrongCode];
+export const used = [owner, code, why, parsedType, missingOwner, unknownType, wrongCode, standard, validatedType, tables, forged];
 `;
   mkdirSync(join(project, "ts"), { recursive: true });
   writeFileSync(join(project, "ts", "esm.ts"), consumerTs("ESM under node16: import conditions, index.d.ts"));

@@ -108,7 +108,7 @@ function runAll(state: CrmState, commands: readonly Command[], input: CommandCon
     return { ok: true, state: overlay.commit(), events };
   } catch (cause) {
     // Only a bug of the library can land here; still a value, never a half-changed snapshot.
-    return { ok: false, error: { code: "INVALID_COMMAND", message: `Internal error: ${String(cause)}`, field: "(command)" } };
+    return { ok: false, error: errors.internal(cause) };
   }
 }
 

@@ -23,7 +23,6 @@ export {
 } from "./state/selectors.js";
 export { canView, visibleContacts, visibleOpportunities } from "./state/visibility.js";
 export type { CrmState } from "./state/state.js";
-export type { Table, Bucket } from "./state/table.js";
 
 // Who acts
 export type { Actor, CommandContext } from "./model/actor.js";
@@ -33,6 +32,35 @@ export { execute, executeAll, decide, type ExecuteResult } from "./execute.js";
 export { evolve } from "./evolve.js";
 export { parseCommand, commandSchemas, COMMAND_TYPES, type ParseResult } from "./commands/command.js";
 export { checkInvariants, type InvariantViolation } from "./invariants.js";
+export {
+  commandSchema,
+  type CommandSchema,
+  type StandardSchemaV1,
+  type StandardSchemaV1Props,
+  type StandardSchemaV1Result,
+  type StandardSchemaV1Issue,
+} from "./commands/standardSchema.js";
+
+// Reading events: whom to notify, sentences, ownership history, stored events (docs/notifications.md, docs/describing-events.md, docs/history.md)
+export { whoToNotify, whoToNotifyAll, type NotifyReason, type Recipient, type Notification, type NotifyOptions } from "./read/notify.js";
+export { describeEvent, type DescribeOptions, type NameLookup } from "./read/describe.js";
+export type { Catalogue } from "./read/catalogue.js";
+export { localeEn } from "./read/locales/en.js";
+export { localeDe } from "./read/locales/de.js";
+export {
+  ownershipHistory,
+  applyToHistory,
+  ownerAt,
+  handovers,
+  type OwnershipHistory,
+  type RecordOwnership,
+  type OwnershipInterval,
+  type IntervalStart,
+  type OwnershipChange,
+  type HistoryPoint,
+  type HistoryRange,
+} from "./read/history.js";
+export { upcastEvent, UNKNOWN_ACTOR } from "./upcast.js";
 
 // Hosts: what to load before a command, what to write after it
 export { recordsNeeded, type RecordsNeeded, type NeededIds } from "./host/recordsNeeded.js";

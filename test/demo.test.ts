@@ -27,13 +27,15 @@ describe("the demo", () => {
 
     // The scenes of the story, in words (lines are wrapped: compare the text, not the layout).
     const text = first.replace(/\s+/g, " ");
+    // Printed by the library's describeEvent (docs/describing-events.md).
     expect(text).toContain("because owners are coupled");
-    expect(text).toContain("(by default: the contact's owner)");
-    expect(text).toContain("automatically, because contact followers follow deal owners");
-    expect(text).toContain("automatically, because deal followers follow the contact owner");
-    expect(text).toContain("could NOT follow contact Globex");
-    expect(text).toContain("because owners are coupled again");
-    expect(text).toContain("Round-robin “Inbound leads” gave contact Initech to Ben");
+    expect(text).toContain("created deal “Acme services” for contact “Acme Corp”, owned by Dev");
+    expect(text).toContain("Ana made Eve a follower of contact “Acme Corp”, because deal owners follow their contact");
+    expect(text).toContain("Ana made Ben a follower of deal “Acme renewal”, because the contact's owner follows its deals");
+    expect(text).toContain("Dev could not follow contact “Globex”");
+    expect(text).toContain("because owners were coupled again");
+    expect(text).toContain("reassigned contact “Initech”: nobody → Ben (round-robin “Inbound leads”)");
+    expect(text).toContain("Cleo made themselves a follower of contact “Acme Corp”");
     expect(text).toContain("Ana deactivated Eve");
 
     // What it printed is what the outbox of ./demo.db holds.

@@ -342,3 +342,12 @@ describe("changedRecords: what a host writes after a command", () => {
     }
   });
 });
+
+describe("recordsNeeded on what is not a command", () => {
+  it("never throws: a value that is not a command needs no record (execute refuses it before reading anything)", () => {
+    for (const junk of [null, 5, "deleteContact", { type: "bogus" }, { type: "deleteContact", contactId: 42 }, new Proxy({}, { get: () => { throw new Error("trap"); } })]) {
+      expect(recordsNeeded(junk as Command, SYSTEM)).toEqual({ load: "records", contactIds: [], opportunityIds: [], userIds: [], rotationIds: [], allUsers: false });
+    }
+    expect(recordsNeeded([{ type: "bogus" } as unknown as Command, { type: "deleteContact", contactId: "acme" }], SYSTEM).contactIds).toEqual(["acme"]);
+  });
+});

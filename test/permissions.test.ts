@@ -404,3 +404,46 @@ describe("the last active admin", () => {
     expect(runAs(as("deputy"), next, { type: "deactivateUser", userId: "boss", reassignTo: null }).events[0]).toMatchObject({ type: "UserDeactivated", userId: "boss" });
   });
 });
+
+describe("refusals say why, in words a developer reads in a log", () => {
+  const base = (actor: UserInit) =>
+    createState({
+      settings: { allowDifferentOwners: true },
+      users: [actor, { id: "olga", role: "admin" }],
+      contacts: [
+        { id: "acme", ownerId: "olga", followers: [{ userId: ACTOR_ID, source: "manual" }] },
+        { id: "empty", ownerId: "olga", followers: [{ userId: ACTOR_ID, source: "manual" }] },
+      ],
+      opportunities: [{ id: "deal", contactId: "acme", ownerId: "olga", followers: [{ userId: ACTOR_ID, source: "manual" }] }],
+    });
+  const scoped = base({ id: ACTOR_ID, scope: "assigned" });
+  const message = (state: CrmState, command: Command, context: CommandContext = as(ACTOR_ID)) => reject(state, command, context).message;
+
+  it("an unknown, an inactive and a non-admin actor are each told their rule", () => {
+    expect(message(scoped, { type: "createContact", contactId: "x" }, as("nobody"))).toBe('User "nobody" may not do this: they are not a user of this account.');
+    expect(message(base({ id: ACTOR_ID, active: false }), { type: "createContact", contactId: "x" })).toBe('User "sam" may not do this: they are deactivated.');
+    expect(message(scoped, { type: "updateSettings", allowDifferentOwners: false })).toBe('User "sam" may not do this: only an admin may updateSettings.');
+  });
+
+  it("owner-only names the verb and the record, for owner changes and deletions of contacts and opportunities", () => {
+    const rule = (verb: string, what: string) => `User "sam" may not do this: only the owner (or a user with scope "all") may ${verb} ${what}.`;
+    expect(message(scoped, { type: "assignContactOwner", contactId: "acme", ownerId: ACTOR_ID })).toBe(rule("change the owner of", 'contact "acme"'));
+    expect(message(scoped, { type: "assignOpportunityOwner", opportunityId: "deal", ownerId: ACTOR_ID })).toBe(rule("change the owner of", 'opportunity "deal"'));
+    expect(message(scoped, { type: "deleteOpportunity", opportunityId: "deal" })).toBe(rule("delete", 'opportunity "deal"'));
+    // A contact with no opportunity: the refusal is the contact's own.
+    expect(message(scoped, { type: "deleteContact", contactId: "empty" })).toBe(rule("delete", 'contact "empty"'));
+  });
+
+  it("a user with scope all, and an admin with scope assigned, are not held to ownership", () => {
+    for (const actor of [{ id: ACTOR_ID, scope: "all" as const }, { id: ACTOR_ID, role: "admin" as const, scope: "assigned" as const }]) {
+      const state = base(actor);
+      expect(execute(state, { type: "deleteContact", contactId: "empty" }, as(ACTOR_ID)).ok).toBe(true);
+      expect(execute(state, { type: "assignOpportunityOwner", opportunityId: "deal", ownerId: ACTOR_ID }, as(ACTOR_ID)).ok).toBe(true);
+    }
+  });
+
+  it("a malformed context says what a context is", () => {
+    expect(reject(scoped, { type: "createContact", contactId: "x" }, null as unknown as CommandContext).message).toMatch(/\{ actor, at\? \} from the host/);
+    expect(reject(scoped, { type: "createContact", contactId: "x" }, { actor: {} } as unknown as CommandContext).message).toMatch(/\{ userId \}.*\{ system \}/);
+  });
+});

@@ -5,8 +5,9 @@
  * says what that is, from the command alone, so the host can query its own storage for exactly
  * those rows and hand them to `createState`.
  */
-import type { Command } from "../commands/command.js";
+import { parseCommand, type Command } from "../commands/command.js";
 import type { CommandContext } from "../model/actor.js";
+import { parseContext } from "../commands/commandContext.js";
 import { assertNever } from "../evolve.js";
 
 /**
@@ -96,11 +97,15 @@ export function recordsNeeded(commands: Command | readonly Command[], context: C
   const members = (list: readonly { readonly userId: string }[] | undefined) => list?.forEach((m) => users.add(m.userId));
 
   // The acting user first: the permission checks read them before anything else.
-  if (typeof context === "object" && context !== null && typeof context.actor === "object" && context.actor !== null && "userId" in context.actor) {
-    user(context.actor.userId);
-  }
-  const list: readonly Command[] = isCommandList(commands) ? commands : [commands];
-  for (const command of list) {
+  // (A malformed context needs nothing either: execute refuses it first.)
+  const parsedContext = parseContext(context);
+  if (parsedContext.ok && "userId" in parsedContext.value.actor) user(parsedContext.value.actor.userId);
+  const list: readonly unknown[] = isCommandList(commands) ? commands : [commands];
+  for (const input of list) {
+    // What is not a command needs nothing: execute refuses it (INVALID_COMMAND) before reading.
+    const parsed = parseCommand(input);
+    if (!parsed.ok) continue;
+    const command = parsed.command;
     switch (command.type) {
       case "updateSettings":
         // Turning separate owners off re-couples every contact of the account.

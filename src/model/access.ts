@@ -1,11 +1,11 @@
 /**
- * What a user may see and change (docs/permissions.md), as plain predicates over records. One
- * definition for writes (the permission checks of commands) and reads (`canView` and the
+ * What a user may see (docs/permissions.md), as a plain predicate over records. One
+ * definition for writes (the records a command may name) and reads (`canView` and the
  * `visible…` selectors), so a command and a selector never disagree.
  *
- * - Admins and scope `all` see every record; scope `all` may change any owner.
+ * - Admins and scope `all` see every record (and may change any: rules/permissions.ts).
  * - Scope `assigned` sees what they own or follow (owning an opportunity does not reveal its
- *   contact), and may change the owner of, or delete, only what they own.
+ *   contact).
  * - Unknown and inactive users see nothing.
  */
 import type { Contact, Opportunity, User } from "./records.js";
@@ -18,9 +18,4 @@ export function canSee(user: User | undefined, record: Owned | undefined): boole
   if (user === undefined || !user.active || record === undefined) return false;
   if (user.role === "admin" || user.scope === "all") return true;
   return record.ownerId === user.id || record.followers.some((f) => f.userId === user.id);
-}
-
-/** Whether `user` may change a record's owner, or delete it. @internal */
-export function canReassign(user: User, record: Owned): boolean {
-  return user.role === "admin" || user.scope === "all" || record.ownerId === user.id;
 }

@@ -13,7 +13,7 @@
  */
 import { errors, type CrmError, type Result } from "../errors.js";
 import type { EventBody } from "../events.js";
-import { canReassign, canSee, type Owned } from "../model/access.js";
+import { canSee } from "../model/access.js";
 import type { Actor } from "../model/actor.js";
 import type { RecordRef, User } from "../model/records.js";
 import type { Overlay } from "../state/overlay.js";
@@ -42,14 +42,15 @@ export function authorize(s: Overlay, type: string, who: WhoMayRun, actor: Actor
   return { ok: true, value: user.scope === "all" ? undefined : scopedGuard(user, actor) };
 }
 
-/** A scoped user's guard: what they may name, and the right each change needs. */
+/**
+ * A scoped user's guard: they name only what they see, and change an owner of, or delete, only
+ * a record they own (just before the change).
+ */
 function scopedGuard(user: User, actor: Actor): Guard {
-  const record = (s: Overlay, ref: RecordRef): Owned | undefined => (ref.kind === "contact" ? s.contacts.get(ref.id) : s.opportunities.get(ref.id));
-  const name = (ref: RecordRef) => `${ref.kind} ${errors.quote(ref.id)}`;
   const change = (s: Overlay, ref: RecordRef, verb: string): CrmError | undefined => {
-    const found = record(s, ref);
-    if (found !== undefined && canSee(user, found) && canReassign(user, found)) return undefined;
-    return errors.forbidden(actor, "owner-only", `only the owner (or a user with scope "all") may ${verb} ${name(ref)}`);
+    const found = ref.kind === "contact" ? s.contacts.get(ref.id) : s.opportunities.get(ref.id);
+    if (found?.ownerId === user.id) return undefined;
+    return errors.forbidden(actor, "owner-only", `only the owner (or a user with scope "all") may ${verb} ${ref.kind} ${errors.quote(ref.id)}`);
   };
   return {
     sees: (found) => canSee(user, found),

@@ -223,7 +223,7 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
     contacts: freezeTable(contacts),
     opportunities: freezeTable(opportunities),
     rotations: freezeTable(rotations),
-  });
+  }) as CrmState;
 }
 
 function readSettings(raw: unknown, report: Report): Settings {

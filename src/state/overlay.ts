@@ -116,6 +116,6 @@ export class Overlay {
       contacts: this.contacts.commit(),
       opportunities: this.opportunities.commit(),
       rotations: this.rotations.commit(),
-    });
+    }) as CrmState;
   }
 }

@@ -1,5 +1,5 @@
 /** Checks for property tests: invariants, running a sequence, comparing snapshots. */
-import { checkInvariants, execute, toRecords, type Command, type CommandContext, type CrmState, type ExecuteResult, type InvariantViolation } from "../index.js";
+import { checkInvariants, execute, toRecords, type Command, type CommandContext, type CrmState, type ExecuteResult, type InvariantViolation } from "crm-ownership";
 
 /**
  * The error `assertInvariants` throws: the message lists every violation, and so does `violations`.
@@ -105,16 +105,65 @@ export interface RunOptions {
    * `arbScenario` draws them). Default: the trusted system actor `TEST_CONTEXT`.
    */
   readonly context?: CommandContext | readonly CommandContext[] | undefined;
-  /** Called after each command, accepted or not: persist, compare, assert there (default: nothing). */
+  /**
+   * Called after each command, accepted or not: persist, compare, assert there (default:
+   * nothing). It may be async: when it returns a promise, `runSequence` waits for it before the
+   * next command and returns a promise itself.
+   */
   readonly onStep?: ((step: Step) => void) | undefined;
   /** Assert the invariants after every accepted command (default `true`). */
   readonly checkInvariants?: boolean | undefined;
 }
 
 /**
+ * `RunOptions` with an async `onStep`, for a host whose storage is async (PostgreSQL, an HTTP
+ * service): `runSequence` then returns a promise.
+ *
+ * @example
+ * ```ts
+ * import { changedRecords, createState, type RecordChanges } from "crm-ownership";
+ * import { runSequence, type AsyncRunOptions } from "crm-ownership/testing";
+ *
+ * declare const db: { write(changes: RecordChanges): Promise<void> };
+ * const options: AsyncRunOptions = {
+ *   onStep: async ({ before, result }) => {
+ *     if (result.ok) await db.write(changedRecords(before, result));
+ *   },
+ * };
+ * const state = createState({ users: [{ id: "ana" }], contacts: [], opportunities: [] });
+ * const { steps } = await runSequence(state, [{ type: "createContact", contactId: "acme", ownerId: "ana" }], options);
+ * ```
+ */
+export interface AsyncRunOptions extends RunOptions {
+  readonly onStep: (step: Step) => PromiseLike<void>;
+}
+
+/**
+ * What `runSequence` returns: the last snapshot and every step.
+ *
+ * @example
+ * ```ts
+ * import { createState } from "crm-ownership";
+ * import { runSequence, type SequenceRun } from "crm-ownership/testing";
+ *
+ * const run: SequenceRun = runSequence(createState({ users: [], contacts: [], opportunities: [] }), [{ type: "createContact", contactId: "acme" }]);
+ * run.state.version; // 1
+ * run.steps.length; // 1
+ * ```
+ */
+export interface SequenceRun {
+  readonly state: CrmState;
+  readonly steps: Step[];
+}
+
+/**
  * Runs commands one by one with `execute`, as a host does: a rejected command is skipped, an
  * accepted one becomes the next snapshot. After every accepted command it asserts the
  * invariants (docs/rules.md §15), and it hands each step to `onStep`, where a host checks its own code.
+ *
+ * `onStep` may be async (a host on PostgreSQL awaits its writes and reads): when it returns a
+ * promise, the next command waits for it, and `runSequence` returns a promise of the run (an
+ * `async` `onStep` types it so). A synchronous `onStep` keeps the whole run synchronous.
  *
  * Why: the loop every property over command sequences needs, written once; `onStep` is where
  * a host tests its persistence against the library's snapshots.
@@ -125,20 +174,21 @@ export interface RunOptions {
  * import { changedRecords, createState, type CrmRecordsInit, type RecordChanges } from "crm-ownership";
  * import { arbScenario, assertSameRecords, runSequence } from "crm-ownership/testing";
  *
- * // The host's own persistence, under test.
- * declare function openTestDatabase(records: CrmRecordsInit): {
- *   write(changes: RecordChanges): void;
- *   load(): CrmRecordsInit;
- * };
+ * // The host's own persistence, under test: async, as a database driver is.
+ * declare function openTestDatabase(records: CrmRecordsInit): Promise<{
+ *   write(changes: RecordChanges): Promise<void>;
+ *   load(): Promise<CrmRecordsInit>;
+ * }>;
  *
- * fc.assert(
- *   fc.property(arbScenario(), ({ records, commands }) => {
- *     const db = openTestDatabase(records);
- *     runSequence(createState(records), commands, {
- *       onStep: ({ before, result }) => {
+ * await fc.assert(
+ *   fc.asyncProperty(arbScenario(), async ({ records, commands, contexts }) => {
+ *     const db = await openTestDatabase(records);
+ *     await runSequence(createState(records), commands, {
+ *       context: contexts,
+ *       onStep: async ({ before, result }) => {
  *         if (!result.ok) return;
- *         db.write(changedRecords(before, result));
- *         assertSameRecords(createState(db.load()), result.state, { ignoreOrder: true });
+ *         await db.write(changedRecords(before, result));
+ *         assertSameRecords(createState(await db.load()), result.state, { ignoreOrder: true });
  *       },
  *     });
  *   }),
@@ -146,10 +196,14 @@ export interface RunOptions {
  * );
  * ```
  */
-export function runSequence(state: CrmState, commands: readonly Command[], options: RunOptions = {}): { state: CrmState; steps: Step[] } {
+export function runSequence(state: CrmState, commands: readonly Command[], options: AsyncRunOptions): Promise<SequenceRun>;
+export function runSequence(state: CrmState, commands: readonly Command[], options?: RunOptions): SequenceRun;
+export function runSequence(state: CrmState, commands: readonly Command[], options: RunOptions = {}): SequenceRun | Promise<SequenceRun> {
   const steps: Step[] = [];
   let current = state;
-  commands.forEach((command, index) => {
+  // One command: execute, check, hand over; returns what onStep returned.
+  const advance = (index: number): unknown => {
+    const command = commands[index] as Command;
     const context = contextAt(options.context, index);
     const result = execute(current, command, context);
     const step: Step = { index, before: current, command, context, result };
@@ -158,10 +212,27 @@ export function runSequence(state: CrmState, commands: readonly Command[], optio
       if (options.checkInvariants !== false) assertInvariants(result.state, `after command ${index} (${describe(command)})`);
       current = result.state;
     }
-    options.onStep?.(step);
-  });
-  return { state: current, steps };
+    return options.onStep?.(step);
+  };
+  const finish = (): SequenceRun => ({ state: current, steps });
+  // The rest of the run, once a step has returned a promise: every later step is awaited.
+  const continueAsync = async (pending: PromiseLike<unknown>, from: number): Promise<SequenceRun> => {
+    await pending;
+    for (let index = from; index < commands.length; index++) await advance(index);
+    return finish();
+  };
+  for (let index = 0; index < commands.length; index++) {
+    const returned = advance(index);
+    if (isThenable(returned)) return continueAsync(returned, index + 1);
+  }
+  // An async onStep that never ran (no commands) still gets the promise its type promises.
+  return isAsyncFunction(options.onStep) ? Promise.resolve(finish()) : finish();
 }
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function";
+
+const isAsyncFunction = (value: unknown): boolean => typeof value === "function" && value.constructor?.name === "AsyncFunction";
 
 /**
  * The context `runSequence` gives commands when none is set: a trusted system actor.

@@ -1,4 +1,7 @@
-/** Arbitraries for single commands, valid in shape, and their contexts (sequences: sequences.ts). */
+/**
+ * Arbitraries for single commands and their contexts. Sequences and scenarios, which also mix in
+ * invalid payloads, are in sequences.ts: invalid.ts builds on these, so this file imports neither.
+ */
 import fc from "fast-check";
 import {
   COMMAND_TYPES,
@@ -11,7 +14,7 @@ import {
   type CrmState,
   type OpportunityStatus,
   type RotationMember,
-} from "../index.js";
+} from "crm-ownership";
 import { CONTACT_POOL, FRESH_CONTACTS, FRESH_OPPORTUNITIES, HOSTILE_IDS, OPPORTUNITY_POOL, ROTATION_POOL, STRANGERS, USER_POOL } from "./ids.js";
 
 /**
@@ -28,7 +31,7 @@ import { CONTACT_POOL, FRESH_CONTACTS, FRESH_OPPORTUNITIES, HOSTILE_IDS, OPPORTU
  * ```
  */
 export interface CommandOptions {
-  /** Only these command types (default: every type). */
+  /** Only these command types (default: every type, SPEC §5a and §8). */
   readonly types?: readonly CommandType[] | undefined;
   /** Whether commands may carry `commandId` and `expectedVersion` (default `true`). */
   readonly meta?: boolean | undefined;
@@ -127,7 +130,7 @@ const statusArb = fc.constantFrom<OpportunityStatus>("open", "won", "lost", "aba
 const isoArb = fc.constantFrom("2026-11-28", "2026-11-28T10:00:00Z", "2026-11-28T10:00:00.123+01:00");
 
 /**
- * One command of any type, well-formed, drawing ids mostly from the snapshot
+ * One command of any type (SPEC §5a and §8), well-formed, drawing ids mostly from the snapshot
  * and sometimes from a pool of new, unknown and hostile ids (`"__proto__"`, `"constructor"`,
  * `"toString"`…). Many are accepted; many are refused for a reason of the domain (an unknown
  * user, an inactive one, a missing record, `FORBIDDEN` for a user actor): both kinds

@@ -22,6 +22,8 @@ export {
   runSequence,
   TEST_CONTEXT,
   type RunOptions,
+  type AsyncRunOptions,
+  type SequenceRun,
   type SameRecordsOptions,
   type Step,
 } from "./check.js";

@@ -1,6 +1,6 @@
 /** Arbitraries for payloads that are not commands: malformed, mistyped, or hostile. */
 import fc from "fast-check";
-import { COMMAND_TYPES, LIMITS, commandSchemas, type Command, type CommandType } from "../index.js";
+import { COMMAND_TYPES, LIMITS, commandSchemas, type Command, type CommandType } from "crm-ownership";
 import { arbCommand, type Source } from "./commands.js";
 
 /**
@@ -12,36 +12,49 @@ import { arbCommand, type Source } from "./commands.js";
  * import { parseCommand } from "crm-ownership";
  * import { arbInvalidCommand, type InvalidOptions } from "crm-ownership/testing";
  *
- * // Wrong shapes and hostile payloads (throwing getters, proxies, cycles), but no huge ones.
- * const options: InvalidOptions = { hostile: true, huge: false };
- * fc.assert(fc.property(arbInvalidCommand(undefined, options), (payload) => !parseCommand(payload).ok));
+ * // What a gateway receives (the default), then JS-level hostile values too.
+ * const gateway: InvalidOptions = { kind: "json" };
+ * const inProcess: InvalidOptions = { kind: "js", huge: false };
+ * fc.assert(fc.property(arbInvalidCommand(undefined, gateway), (body) => !parseCommand(JSON.parse(JSON.stringify(body))).ok));
+ * fc.assert(fc.property(arbInvalidCommand(undefined, inProcess), (payload) => !parseCommand(payload).ok));
  * ```
  */
 export interface InvalidOptions {
   /**
-   * Include payloads built to hurt the reader, not only to be wrong: getters that throw,
-   * Proxies whose traps throw, revoked Proxies, cycles, sparse arrays, inherited fields
-   * (default `true`).
+   * Which payloads:
+   * - `"json"` (the default): JSON-safe bodies, what an HTTP gateway or a queue hands over. Each
+   *   one is exactly its own JSON round trip (`JSON.parse(JSON.stringify(body))` equals it), so it
+   *   stays invalid after one: no `undefined`, `NaN` or `Infinity` that JSON would turn into an
+   *   absent field or a `null` a field accepts, no inherited fields JSON would drop.
+   * - `"js"`: those, plus values only JavaScript can hand over: getters that throw, Proxies whose
+   *   traps throw, revoked Proxies, cycles, sparse arrays, inherited fields, `undefined`, `NaN`,
+   *   `Infinity`. For code that takes commands from other JavaScript in the same process.
    */
+  readonly kind?: "json" | "js" | undefined;
+  /** Same as `kind: "js"` when `true` (the option of 0.1, where it was the default). */
   readonly hostile?: boolean | undefined;
   /**
    * Include huge payloads: a 1 MB id, a 100,000-item list, an object nested 10,000 deep
-   * (default `false`: they cost time in every run).
+   * (default `false`: they cost time in every run). They are JSON-safe.
    */
   readonly huge?: boolean | undefined;
 }
 
-/** Values no field of any command accepts (ids, booleans, counts, enums, lists, objects). */
-const WRONG: readonly (() => unknown)[] = [
+/**
+ * Values no field of any command accepts (ids, booleans, counts, enums, lists, objects), and that
+ * JSON carries as they are.
+ */
+const WRONG_JSON: readonly (() => unknown)[] = [
   () => ({}),
   () => -1,
   () => 1.5,
-  () => Number.NaN,
-  () => Number.POSITIVE_INFINITY,
   () => "",
   () => "x".repeat(LIMITS.idLength + 1),
   () => [{}],
 ];
+
+/** And those only JavaScript hands over: JSON would turn them into `null` or drop the field. */
+const WRONG_JS: readonly (() => unknown)[] = [...WRONG_JSON, () => Number.NaN, () => Number.POSITIVE_INFINITY, () => Number.NEGATIVE_INFINITY];
 
 /** Own keys that no command has, including the ones that mean something to JavaScript. */
 const UNKNOWN_KEYS = ["owner", "contactid", "isAdmin", "__proto__", "constructor", "prototype", "toString", "hasOwnProperty"] as const;
@@ -64,7 +77,7 @@ function without(command: object, key: string): Record<string, unknown> {
 const schemaOf = (type: CommandType) => commandSchemas()[type] as { properties: Record<string, unknown>; required: string[] };
 
 /** A valid command made invalid in one place: a missing, mistyped or unknown field. */
-function corrupted(valid: fc.Arbitrary<Command>): fc.Arbitrary<unknown> {
+function corrupted(valid: fc.Arbitrary<Command>, WRONG: readonly (() => unknown)[]): fc.Arbitrary<unknown> {
   return fc.tuple(valid, fc.nat(), fc.nat(), fc.constantFrom("drop", "wrong", "unknown", "nested")).map(([command, a, b, how]) => {
     const schema = schemaOf(command.type);
     const required = schema.required.filter((key) => key !== "type");
@@ -109,16 +122,26 @@ function nestedWrong(command: Command, n: number): Record<string, unknown> | und
   return withKey(command, key, value);
 }
 
-/** Payloads that are not objects at all, or objects without a known own `type`. */
-const notACommand: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(null, undefined, 0, -1, Number.NaN, "", "assignContactOwner", true, false, [], [{ type: "createContact", contactId: "c" }]),
+/** JSON payloads that are not objects at all, or objects without a known own `type`. */
+const notACommandJson: fc.Arbitrary<unknown> = fc.oneof(
+  fc.constantFrom<unknown>(null, 0, -1, "", "assignContactOwner", true, false, [], [{ type: "createContact", contactId: "c" }]),
   fc.string({ maxLength: 20 }),
-  fc.double(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map((n) => (Object.is(n, -0) ? 0 : n)),
   fc.record({ type: fc.string({ maxLength: 20 }).filter((t) => !(COMMAND_TYPES as readonly string[]).includes(t)), contactId: fc.constant("acme") }),
   fc.constantFrom<unknown>("__proto__", "constructor", "toString", "hasOwnProperty", "AssignContactOwner", " createContact", 42, null).map((type) => ({ type, contactId: "acme" })),
+);
+
+/** And the ones only JavaScript hands over. */
+const notACommandJs: fc.Arbitrary<unknown> = fc.oneof(
+  notACommandJson,
+  fc.constantFrom<unknown>(undefined, Number.NaN, Number.POSITIVE_INFINITY),
+  fc.double(),
   // An inherited `type` is not the command's own: refused, as a polluted prototype would be.
   fc.constant(null).map(() => Object.assign(Object.create({ type: "createContact" }) as object, { contactId: "acme" })),
 );
+
+/** The value as a JSON gateway would hand it over: parsed from its own serialisation. */
+const roundTrip = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
 
 /** Payloads built to hurt the reader. */
 function hostilePayloads(valid: fc.Arbitrary<Command>): fc.Arbitrary<unknown> {
@@ -190,12 +213,15 @@ function hugePayloads(valid: fc.Arbitrary<Command>): fc.Arbitrary<unknown> {
  * Payloads that are not valid commands: not an object, an unknown `type`, a missing or
  * mistyped field (a number where an id belongs, an empty or over-long id, a bad time), an
  * unknown field (`"__proto__"`, `"constructor"` as own keys), bad nested fields (a record kind,
- * a rotation weight, a list over its limit), and, unless `hostile: false`, getters that throw,
- * Proxies, revoked Proxies, cycles, sparse arrays and inherited fields. `huge: true` adds a 1 MB
- * id, a 100,000-item list and a 10,000-deep object. `parseCommand` refuses every one of them
- * with `INVALID_COMMAND`, and `execute` returns that error; neither throws.
+ * a rotation weight, a list over its limit). By default (`kind: "json"`) each is a JSON-safe
+ * body that stays invalid after a JSON round trip, what a gateway receives; `kind: "js"` adds
+ * getters that throw, Proxies, revoked Proxies, cycles, sparse arrays, inherited fields and
+ * `undefined`/`NaN`/`Infinity` values. `huge: true` adds a 1 MB id, a 100,000-item list and a
+ * 10,000-deep object. `parseCommand` refuses every one of them with `INVALID_COMMAND`, and
+ * `execute` returns that error; neither throws.
  *
- * Why: a host passes whatever reached its API; the library must refuse it as a value.
+ * Why: a host passes whatever reached its API; the library must refuse it as a value. A gateway
+ * only ever sees JSON, so that is the default; in-process callers can hand over worse.
  *
  * @example
  * ```ts
@@ -204,8 +230,8 @@ function hugePayloads(valid: fc.Arbitrary<Command>): fc.Arbitrary<unknown> {
  * import { arbInvalidCommand } from "crm-ownership/testing";
  *
  * fc.assert(
- *   fc.property(arbInvalidCommand(), (payload) => {
- *     const parsed = parseCommand(payload);
+ *   fc.property(arbInvalidCommand(), (body) => {
+ *     const parsed = parseCommand(JSON.parse(JSON.stringify(body))); // as your HTTP layer hands it over
  *     return !parsed.ok && parsed.error.code === "INVALID_COMMAND";
  *   }),
  * );
@@ -213,8 +239,10 @@ function hugePayloads(valid: fc.Arbitrary<Command>): fc.Arbitrary<unknown> {
  */
 export function arbInvalidCommand(source: Source = EMPTY, options: InvalidOptions = {}): fc.Arbitrary<unknown> {
   const valid = arbCommand(source);
-  const kinds: fc.Arbitrary<unknown>[] = [notACommand, corrupted(valid), corrupted(valid)];
-  if (options.hostile !== false) kinds.push(hostilePayloads(valid));
+  const js = options.kind === "js" || (options.kind === undefined && options.hostile === true);
+  const kinds: fc.Arbitrary<unknown>[] = js
+    ? [notACommandJs, corrupted(valid, WRONG_JS), corrupted(valid, WRONG_JS), hostilePayloads(valid)]
+    : [notACommandJson, corrupted(valid, WRONG_JSON), corrupted(valid, WRONG_JSON)].map((arb) => arb.map(roundTrip));
   if (options.huge === true) kinds.push(hugePayloads(valid));
   return fc.oneof(...kinds);
 }

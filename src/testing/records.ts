@@ -11,7 +11,7 @@ import {
   type RotationInit,
   type Settings,
   type UserInit,
-} from "../index.js";
+} from "crm-ownership";
 import { CONTACT_POOL, OPPORTUNITY_POOL, ROTATION_POOL, USER_POOL } from "./ids.js";
 
 /**

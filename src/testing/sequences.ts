@@ -1,10 +1,10 @@
 /**
- * Arbitraries for command sequences (with some invalid payloads among them) and scenarios (a
- * snapshot with commands and contexts for it). Above commands.ts and invalid.ts, which both
- * build on single commands, so neither imports the other.
+ * Arbitraries for command sequences and scenarios: valid commands (commands.ts) with, on request,
+ * invalid payloads (invalid.ts) among them. Kept apart from commands.ts so that the two files do
+ * not import each other.
  */
 import fc from "fast-check";
-import type { Command, CommandContext, CrmRecordsInit } from "../index.js";
+import type { Command, CommandContext, CrmRecordsInit } from "crm-ownership";
 import { arbCommand, arbContext, type CommandOptions, type ContextOptions, type Source } from "./commands.js";
 import { arbInvalidCommand } from "./invalid.js";
 import { arbRecords, type RecordsOptions } from "./records.js";

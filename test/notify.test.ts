@@ -1,0 +1,103 @@
+/** Whom to notify about an event (docs/notifications.md). */
+import { describe, expect, it } from "vitest";
+import { createState, whoToNotify, whoToNotifyAll, type CrmEvent, type CrmState } from "../src/index.js";
+import { act } from "./read-helpers.js";
+
+const users = [
+  { id: "ana" },
+  { id: "ben" },
+  { id: "cy" },
+  { id: "dee" },
+  { id: "boss", role: "admin" as const },
+  { id: "root", role: "admin" as const, active: false },
+  { id: "gone", active: false },
+];
+
+function account(settings = {}): CrmState {
+  return createState({
+    settings,
+    users,
+    contacts: [{ id: "acme", ownerId: "ana", followers: [{ userId: "cy", source: "manual" }, { userId: "gone", source: "manual" }] }],
+    opportunities: [
+      { id: "d1", contactId: "acme", ownerId: "ana", followers: [{ userId: "dee", source: "manual" }] },
+      { id: "d2", contactId: "acme", ownerId: "ana" },
+    ],
+  });
+}
+
+const reasons = (list: readonly { userId: string; reason: string }[]) => list.map((r) => `${r.userId}:${r.reason}`);
+
+describe("whoToNotify", () => {
+  it("an owner change tells the new and previous owner and the record's followers, never the acting user", () => {
+    const { state, events } = act(account(), { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, { userId: "ana" });
+    const contactMoved = events.find((e) => e.type === "ContactOwnerChanged") as CrmEvent;
+    // ana acted: she is not told although she is the previous owner; gone is inactive.
+    expect(reasons(whoToNotify(contactMoved, state))).toEqual(["ben:new-owner", "cy:follower"]);
+  });
+
+  it("a system actor is nobody: the previous owner hears of it too", () => {
+    const { state, events } = act(account(), { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, { system: "workflow:routing" });
+    const contactMoved = events.find((e) => e.type === "ContactOwnerChanged") as CrmEvent;
+    expect(reasons(whoToNotify(contactMoved, state))).toEqual(["ben:new-owner", "ana:previous-owner", "cy:follower"]);
+  });
+
+  it("a deal's owner change also tells its contact's owner and the deal's followers", () => {
+    const { state, events } = act(account({ allowDifferentOwners: true }), { type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "ben" }, { userId: "boss" });
+    const [moved] = events;
+    expect(reasons(whoToNotify(moved as CrmEvent, state))).toEqual(["ben:new-owner", "ana:previous-owner", "dee:follower"]);
+  });
+
+  it("a follower limit notice goes to the active admins only", () => {
+    const event: CrmEvent = { type: "FollowerNotAdded", record: { kind: "contact", id: "acme" }, userId: "ben", reason: "limit", cause: "opportunity-owner-followers", version: 3, actor: { system: "test" }, schemaVersion: 2 };
+    expect(reasons(whoToNotify(event, account()))).toEqual(["boss:admin"]);
+  });
+
+  it("a rule's follow change tells only the user whose follow changed; a manual one also tells the owner", () => {
+    const byRule: CrmEvent = { type: "FollowerAdded", record: { kind: "contact", id: "acme" }, userId: "ben", source: "automation", cause: "opportunity-owner-followers", version: 2, actor: { system: "test" }, schemaVersion: 2 };
+    expect(reasons(whoToNotify(byRule, account()))).toEqual(["ben:now-following"]);
+    const { state, events } = act(account(), { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "ben" }, { userId: "dee" });
+    expect(reasons(whoToNotify(events[0] as CrmEvent, state))).toEqual(["ben:now-following", "ana:owner"]);
+  });
+
+  it("a deleted contact: its owner and followers with options.before, nobody without", () => {
+    const before = account();
+    const { state, events } = act(before, { type: "deleteContact", contactId: "acme" }, { userId: "boss" });
+    const deleted = events[0] as CrmEvent;
+    expect(deleted.type).toBe("ContactDeleted");
+    expect(whoToNotify(deleted, state)).toEqual([]);
+    expect(reasons(whoToNotify(deleted, state, { before }))).toEqual(["ana:previous-owner", "cy:follower"]);
+    expect(reasons(whoToNotify(events[1] as CrmEvent, state, { before }))).toEqual(["ana:previous-owner", "dee:follower"]);
+  });
+
+  it("a status change tells the deal's owner, its contact's owner and its followers", () => {
+    const { state, events } = act(account(), { type: "setOpportunityStatus", opportunityId: "d1", status: "won" }, { userId: "ben" });
+    expect(reasons(whoToNotify(events[0] as CrmEvent, state))).toEqual(["ana:owner", "dee:follower"]);
+  });
+
+  it("settings and deactivations go to the admins; a reactivation also to the user", () => {
+    const { state, events } = act(account(), { type: "updateSettings", allowDifferentOwners: true }, { userId: "boss" });
+    expect(whoToNotify(events[0] as CrmEvent, state)).toEqual([]); // the only active admin acted
+    const reactivated: CrmEvent = { type: "UserReactivated", userId: "ben", cause: "command", version: 9, actor: { system: "test" }, schemaVersion: 2 };
+    expect(reasons(whoToNotify(reactivated, account()))).toEqual(["ben:reactivated", "boss:admin"]);
+  });
+
+  it("created records tell their owner (and a deal's contact owner); rotation picks tell nobody", () => {
+    const { state, events } = act(account({ allowDifferentOwners: true }), { type: "createOpportunity", opportunityId: "d3", contactId: "acme", ownerId: "ben" });
+    expect(reasons(whoToNotify(events[0] as CrmEvent, state))).toEqual(["ben:new-owner", "ana:contact-owner"]);
+    const picked: CrmEvent = { type: "RotationAdvanced", rotationId: "r", userId: "ben", picks: 1, cause: "command", version: 1, actor: { system: "test" }, schemaVersion: 2 };
+    expect(whoToNotify(picked, state)).toEqual([]);
+  });
+});
+
+describe("whoToNotifyAll", () => {
+  it("merges a command's events by user: one notification each, with every reason and event", () => {
+    const { state, events } = act(account(), { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, { system: "import" });
+    const all = whoToNotifyAll(events, state);
+    expect(all.map((n) => n.userId)).toEqual(["ben", "ana", "cy", "dee"]);
+    const ben = all[0];
+    expect(ben?.reasons).toEqual(["new-owner"]);
+    // the contact and both deals moved to ben: three events, one notification
+    expect(ben?.events.map((e) => e.type)).toEqual(["ContactOwnerChanged", "OpportunityOwnerChanged", "OpportunityOwnerChanged"]);
+    expect(new Set(all.map((n) => n.userId)).size).toBe(all.length);
+  });
+});

@@ -1,0 +1,114 @@
+/** The event readers on events a store may hold: without times or versions, of newer releases, out of order. */
+import { describe, expect, it } from "vitest";
+import {
+  applyToHistory,
+  createState,
+  describeEvent,
+  handovers,
+  InvalidEventError,
+  ownerAt,
+  ownershipHistory,
+  upcastEvent,
+  whoToNotify,
+  type CrmEvent,
+} from "../src/index.js";
+
+const meta = { cause: "command", actor: { userId: "ana" }, schemaVersion: 2 } as const;
+const contact = { kind: "contact", id: "acme" } as const;
+const state = createState({ users: [{ id: "ana" }, { id: "ben", role: "admin" }], contacts: [], opportunities: [] });
+
+describe("ownershipHistory on unusual streams", () => {
+  it("an event without a whole version keeps the current one; one without `at` takes the latest earlier one", () => {
+    const events = [
+      { type: "ContactCreated", contactId: "acme", ownerId: "ana", ...meta, version: 1, at: "2026-01-01T00:00:00Z" },
+      { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", ...meta, version: Number.NaN },
+    ] as CrmEvent[];
+    const history = ownershipHistory(events);
+    expect(history.version).toBe(1);
+    expect(history.contacts.get("acme")?.intervals[1]).toMatchObject({ fromVersion: 1, fromAt: "2026-01-01T00:00:00Z", ownerId: "ben" });
+  });
+
+  it("without any `at`, times cannot place changes: the current owner is the owner at any time", () => {
+    const events = [
+      { type: "ContactCreated", contactId: "acme", ownerId: "ana", ...meta, version: 1 },
+      { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", ...meta, version: 2 },
+    ] as CrmEvent[];
+    const history = ownershipHistory(events);
+    expect(ownerAt(history, contact, { at: "2000-01-01T00:00:00Z" })).toBe("ben");
+    expect(handovers(history, "ana", { since: "2000-01-01T00:00:00Z" }).handedOver).toEqual([]); // no time: not in a time range
+    expect(handovers(history, "ana", { until: "2100-01-01T00:00:00Z" }).handedOver).toEqual([]);
+    expect(handovers(history, "ana").handedOver.map((c) => c.to)).toEqual(["ben"]);
+  });
+
+  it("a record created twice without a deletion closes its first interval; a deletion of an unknown record is ignored", () => {
+    const events = [
+      { type: "ContactCreated", contactId: "acme", ownerId: "ana", ...meta, version: 1 },
+      { type: "ContactCreated", contactId: "acme", ownerId: "ben", ...meta, version: 2 },
+      { type: "ContactDeleted", contactId: "ghost", ...meta, version: 3 },
+      { type: "ContactDeleted", contactId: "acme", ...meta, version: 4 },
+      { type: "ContactOwnerChanged", contactId: "acme", from: null, to: "ana", ...meta, version: 5 },
+    ] as CrmEvent[];
+    const history = events.reduce(applyToHistory, ownershipHistory([]));
+    expect(history.contacts.has("ghost")).toBe(false);
+    expect(history.contacts.get("acme")?.intervals.map((i) => [i.ownerId, i.fromVersion, i.toVersion])).toEqual([
+      ["ana", 1, 2],
+      ["ben", 2, 4],
+      ["ana", 5, null],
+    ]);
+    expect(ownerAt(history, contact, { version: 4 })).toBeUndefined();
+    // ben received acme on creation (from nobody), and handed it over to nobody when it was deleted? No: a deletion is no handover.
+    expect(handovers(history, "ben").received.map((c) => [c.from, c.version])).toEqual([[null, 2]]);
+    expect(handovers(history, "ben").handedOver).toEqual([]);
+  });
+
+  it("times that are not ISO instants compare as strings", () => {
+    const events = [
+      { type: "ContactCreated", contactId: "acme", ownerId: "ana", ...meta, version: 1, at: "day-1" },
+      { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", ...meta, version: 2, at: "day-3" },
+    ] as CrmEvent[];
+    const history = ownershipHistory(events);
+    expect(ownerAt(history, contact, { at: "day-2" })).toBe("ana");
+    expect(ownerAt(history, contact, { at: "day-3" })).toBe("ben");
+    expect(ownerAt(history, contact, { at: "day-0" })).toBeUndefined();
+    expect(handovers(history, "ben", { since: "day-2", until: "day-4" }).received.map((c) => c.at)).toEqual(["day-3"]);
+  });
+
+  it("events the history does not read (followers, settings) only move its version on", () => {
+    const before = ownershipHistory([]);
+    const after = applyToHistory(before, { type: "UserDeactivated", userId: "ben", ...meta, version: 9 } as CrmEvent);
+    expect(after.version).toBe(9);
+    expect(after.contacts).toBe(before.contacts);
+  });
+});
+
+describe("readers and events of a newer release", () => {
+  const future = { type: "ContactMerged", contactId: "acme", ...meta, cause: "merge", version: 3 } as unknown as CrmEvent;
+  it("whoToNotify notifies nobody; describeEvent names the type; upcastEvent refuses it", () => {
+    expect(whoToNotify(future, state)).toEqual([]);
+    expect(describeEvent(future)).toBe("Ana: ContactMerged.");
+    expect(() => upcastEvent(future)).toThrow(InvalidEventError);
+  });
+
+  it("an actor of an unknown shape reads as someone, and is nobody to skip", () => {
+    const odd = { type: "UserReactivated", userId: "ana", cause: "command", version: 1, actor: { robot: "r2" } } as unknown as CrmEvent;
+    expect(describeEvent(odd)).toBe("Someone reactivated ana.");
+    expect(whoToNotify(odd, state).map((r) => r.userId)).toEqual(["ana", "ben"]);
+  });
+});
+
+describe("upcastEvent's own checks", () => {
+  const base = { type: "ContactDeleted", contactId: "acme", cause: "command" };
+  it("refuses a stored event without a version", () => {
+    expect(() => upcastEvent(base)).toThrow(expect.objectContaining({ field: "version" }));
+  });
+  it("refuses an actorId that is not an id, or cannot be read", () => {
+    expect(() => upcastEvent({ ...base, version: 1, actorId: "" })).toThrow(expect.objectContaining({ field: "actorId" }));
+    const hostile = Object.defineProperty({ ...base, version: 1 }, "actorId", {
+      enumerable: true,
+      get() {
+        throw new Error("boom");
+      },
+    });
+    expect(() => upcastEvent(hostile)).toThrow(expect.objectContaining({ field: "actorId" }));
+  });
+});

@@ -67,7 +67,7 @@ export interface CrmError {
 /**
  * The outcome of something that may be refused: a value, or the `CrmError` saying why. The one
  * "value or refusal" type inside the library (parsers and rules alike); a decision without a
- * value returns a `Refusal` (kernel/context.ts) instead. @internal
+ * value returns a `Refusal` (kernel/context.ts) instead.
  */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CrmError };
 

@@ -1,6 +1,6 @@
 /**
  * The shape of every event, declared once as data with the field readers commands use
- * (commands/fields.ts), and `parseEvent`, which checks an event from outside the library before
+ * (model/fields.ts), and `parseEvent`, which checks an event from outside the library before
  * `evolve` applies it. Only the public `evolve` pays for this: `decide` and `execute` apply the
  * events they make themselves, unchecked.
  */

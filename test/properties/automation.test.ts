@@ -132,6 +132,30 @@ describe("rotation fairness", () => {
   });
 });
 
+describe("rotation members (docs/rules.md §10)", () => {
+  it("a member who is not a user of the snapshot is refused with USER_NOT_FOUND naming the first such member, whether or not the record is owned (before onlyIfUnassigned)", () => {
+    const members = fc.array(fc.record({ userId: fc.constantFrom("a", "b", "ghost", "nobody"), weight: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) }), { minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(members, fc.option(fc.constantFrom("a", "b"), { nil: null }), fc.boolean(), fc.boolean(), (users, ownerId, onlyIfUnassigned, byContact) => {
+        const unknown = users.findIndex((m) => m.userId === "ghost" || m.userId === "nobody");
+        fc.pre(unknown >= 0);
+        const state = createState({
+          users: [{ id: "a" }, { id: "b", active: false }],
+          contacts: [{ id: "k", ownerId }],
+          opportunities: [{ id: "o", contactId: "k", ownerId }],
+          rotations: [{ id: "r", picks: 2 }],
+        });
+        const command: Command = byContact
+          ? { type: "assignUser", contactId: "k", users, rotationId: "r", onlyIfUnassigned }
+          : { type: "addOpportunityOwner", opportunityId: "o", users, rotationId: "r", onlyIfUnassigned };
+        const result = execute(state, command, SYSTEM);
+        expect(result.ok ? undefined : result.error).toMatchObject({ code: "USER_NOT_FOUND", id: users[unknown]?.userId, field: `users[${unknown}].userId` });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("deactivateUser", () => {
   /** An account, a user to offboard, and an active user (or null) to take their records. */
   const offboarding = fc

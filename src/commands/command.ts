@@ -233,9 +233,10 @@ export function parseCommand(input: unknown): ParseResult {
  */
 export function decideCommand(ctx: Context, command: Command): Refusal {
   const decide = (DEFINITIONS[command.type] as Definition<CommandType>).decide;
-  // No subsetting acts (coupled owners, or both off): nothing to watch. Only updateSettings
-  // changes settings, and it changes no owner but by re-coupling, which the rules skip.
-  if (!reconciling(ctx.s)) return decide(ctx, command as never);
+  // No subsetting acts (coupled owners, or both off), or the command never changes who owns
+  // what: nothing to watch. (updateSettings changes owners only by re-coupling, which ends
+  // automatic follows itself.) A command missing from the list is watched: the safe default.
+  if (!reconciling(ctx.s) || OWNERSHIP_UNCHANGED.has(command.type)) return decide(ctx, command as never);
   const watch = watchOwnership(ctx.s, groupField(command));
   const watched: Context = {
     ...ctx,
@@ -247,6 +248,8 @@ export function decideCommand(ctx: Context, command: Command): Refusal {
   const refusal = decide(watched, command as never);
   return refusal ?? watch.reconcile(ctx);
 }
+
+const OWNERSHIP_UNCHANGED: ReadonlySet<CommandType> = new Set<CommandType>(["addFollower", "removeFollower", "setOpportunityStatus", "createContact", "reactivateUser", "updateSettings"]);
 
 /** The field an INCOMPLETE_SNAPSHOT of a group the command changes names: the record or user it names. */
 function groupField(command: Command): string {

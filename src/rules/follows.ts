@@ -174,17 +174,17 @@ export function watchOwnership(s: Overlay, field: string): OwnershipWatch {
         const contact = ctx.s.contacts.get(contactId);
         if (was !== null && contact !== undefined) planGroup(ctx.s, contact, was, plan);
       }
-      for (const { record, userId, cause } of plan.removals) {
-        ctx.emit({ type: "FollowerRemoved", record, userId, source: "automation", cause });
+      for (const { kind, id, userId, cause } of plan.removals) {
+        ctx.emit({ type: "FollowerRemoved", record: { kind, id }, userId, source: "automation", cause });
       }
-      for (const { record, userId, cause } of plan.additions) addByRule(ctx, record, userId, cause);
+      for (const { kind, id, userId, cause } of plan.additions) addByRule(ctx, { kind, id }, userId, cause);
       return undefined;
     },
   };
 }
 
-interface Change {
-  readonly record: RecordRef;
+/** One follow to end or to add: the record (`kind`, `id`), the user, the rule. */
+interface Change extends RecordRef {
   readonly userId: string;
   readonly cause: Cause;
 }
@@ -202,26 +202,26 @@ function planGroup(s: Overlay, contact: Contact, was: Ownership, plan: Plan): vo
   const now: Ownership = { ownerId: contact.ownerId, opportunities: loadedOpportunities(s, contact) };
   const deals = now.opportunities;
   if (s.settings.updateContactFollowersOnOpportunityOwnerChange) {
-    const record: RecordRef = { kind: "contact", id: contact.id };
+    const id = contact.id;
     for (const follower of contact.followers) {
-      if (follower.source === "automation" && !followsContact(now, follower.userId)) plan.removals.push({ record, userId: follower.userId, cause: CONTACT_RULE });
+      if (follower.source === "automation" && !followsContact(now, follower.userId)) plan.removals.push({ kind: "contact", id, userId: follower.userId, cause: CONTACT_RULE });
     }
     for (let i = 0; i < deals.length; i++) {
       const ownerId = (deals[i] as Opportunity).ownerId;
       if (ownerId === null || ownerId === now.ownerId || ownedEarlier(deals, i, ownerId)) continue;
-      if (!followsContact(was, ownerId)) plan.additions.push({ record, userId: ownerId, cause: CONTACT_RULE });
+      if (!followsContact(was, ownerId)) plan.additions.push({ kind: "contact", id, userId: ownerId, cause: CONTACT_RULE });
     }
   }
   if (s.settings.updateOpportunityFollowersOnContactOwnerChange) {
     for (let i = 0; i < deals.length; i++) {
       const opportunity = deals[i] as Opportunity;
-      const record: RecordRef = { kind: "opportunity", id: opportunity.id };
+      const { id } = opportunity;
       const reason = followsOpportunity(now.ownerId, opportunity);
       for (const follower of opportunity.followers) {
-        if (follower.source === "automation" && follower.userId !== reason) plan.removals.push({ record, userId: follower.userId, cause: OPPORTUNITY_RULE });
+        if (follower.source === "automation" && follower.userId !== reason) plan.removals.push({ kind: "opportunity", id, userId: follower.userId, cause: OPPORTUNITY_RULE });
       }
-      if (reason !== undefined && followsOpportunity(was.ownerId, find(was, opportunity.id, i)) !== reason) {
-        plan.additions.push({ record, userId: reason, cause: OPPORTUNITY_RULE });
+      if (reason !== undefined && followsOpportunity(was.ownerId, find(was, id, i)) !== reason) {
+        plan.additions.push({ kind: "opportunity", id, userId: reason, cause: OPPORTUNITY_RULE });
       }
     }
   }

@@ -83,31 +83,52 @@ export function endFollowsOf(ctx: Context, userId: string, cause: Cause): void {
 // Automatic follows follow ownership.
 
 /**
- * A group's ownership at one moment: its contact's owner and its opportunities. Records are
- * immutable, so keeping them is enough to read the owners of that moment later.
+ * A group as it was before the command's first change to it, kept as cheaply as the events
+ * allow: the contact's owner then, and for each opportunity the command changed, its owner
+ * then (`CREATED` for one the command created). An opportunity the command did not change had
+ * the owner it has now.
  */
-interface Ownership {
+interface Before {
   readonly ownerId: string | null;
-  readonly opportunities: readonly Opportunity[];
+  readonly changed: Map<string, string | null | typeof CREATED>;
 }
 
+const CREATED = Symbol("created");
 const CONTACT_RULE: Cause = "opportunity-owner-followers";
 const OPPORTUNITY_RULE: Cause = "contact-owner-followers";
 
-/** Whether `userId` has a reason to follow the contact: they own a deal of it, not the contact. */
-function followsContact(group: Ownership, userId: string): boolean {
-  return userId !== group.ownerId && group.opportunities.some((o) => o.ownerId === userId);
+/** The owner an opportunity of the group had before the command (`CREATED`: it did not exist). */
+function ownerBefore(was: Before, opportunity: Opportunity): string | null | typeof CREATED {
+  const changed = was.changed.get(opportunity.id);
+  return changed === undefined && !was.changed.has(opportunity.id) ? opportunity.ownerId : (changed as string | null | typeof CREATED);
 }
 
-/** Who has a reason to follow the opportunity: the contact's owner, when not its owner. */
-function followsOpportunity(ownerId: string | null, opportunity: Opportunity | undefined): string | undefined {
-  return opportunity !== undefined && ownerId !== null && ownerId !== opportunity.ownerId ? ownerId : undefined;
+/**
+ * The owners of the group's opportunities before the command: those there now (as they were)
+ * and those it deleted.
+ */
+function ownersBefore(was: Before, deals: readonly Opportunity[]): (string | null)[] {
+  const owners: (string | null)[] = [];
+  for (const deal of deals) {
+    const owner = ownerBefore(was, deal);
+    if (owner !== CREATED) owners.push(owner);
+  }
+  if (was.changed.size > 0) {
+    for (const [id, owner] of was.changed) {
+      if (owner !== CREATED && !deals.some((d) => d.id === id)) owners.push(owner);
+    }
+  }
+  return owners;
 }
 
-/** The opportunity `id` of a group; `at` is where to look first (the order rarely changes). */
-function find(group: Ownership, id: string, at: number): Opportunity | undefined {
-  const guess = group.opportunities[at];
-  return guess?.id === id ? guess : group.opportunities.find((o) => o.id === id);
+/** Whether `userId` has a reason to follow the contact: they own one of `owners`, not the contact. */
+function followsContact(contactOwner: string | null, owners: readonly (string | null)[], userId: string): boolean {
+  return userId !== contactOwner && owners.includes(userId);
+}
+
+/** Who has a reason to follow an opportunity owned by `owner`: the contact's owner, when not its owner. */
+function followsOpportunity(contactOwner: string | null, owner: string | null | typeof CREATED): string | undefined {
+  return owner !== CREATED && contactOwner !== null && contactOwner !== owner ? contactOwner : undefined;
 }
 
 /** Whether any follower subsetting acts: owners separate and at least one subsetting on. @internal */
@@ -134,7 +155,7 @@ function groupOf(body: EventBody): string | undefined {
 
 /** What a command's decide reports to the watch, and how the watch ends. @internal */
 export interface OwnershipWatch {
-  /** Called with each event before it is applied: notes a group's ownership at its first change. */
+  /** Called with each event before it is applied: notes what the group was like before. */
   see(body: EventBody): void;
   /**
    * At the end of the command: every watched group's automatic follows brought in line with its
@@ -150,30 +171,40 @@ export interface OwnershipWatch {
  */
 export function watchOwnership(s: Overlay, field: string): OwnershipWatch {
   /** By contact id, in the order the command first changed each group; `null`: contact gone. */
-  const before = new Map<string, Ownership | null>();
-  let refusal: Refusal;
+  const before = new Map<string, Before | null>();
   return {
     see(body) {
       const contactId = groupOf(body);
-      if (contactId === undefined || before.has(contactId) || !reconciling(s)) return;
-      const contact = s.contacts.get(contactId);
-      if (contact === undefined) {
-        before.set(contactId, null);
-        return;
+      if (contactId === undefined || !reconciling(s)) return;
+      let was = before.get(contactId);
+      if (was === undefined) {
+        if (before.has(contactId)) return;
+        const contact = s.contacts.get(contactId);
+        was = contact === undefined ? null : { ownerId: contact.ownerId, changed: new Map() };
+        before.set(contactId, was);
       }
-      const opportunities = loadedOpportunities(s, contact);
-      // A reason depends on every opportunity's owner: a partial snapshot must not guess.
-      if (opportunities.length < contact.opportunityIds.length) refusal ??= errors.incomplete(contactId, missingOpportunities(s, contact), field);
-      before.set(contactId, { ownerId: contact.ownerId, opportunities });
+      if (was === null) return;
+      // The first change of an opportunity tells what it was: its owner then, or that it was new.
+      const { changed } = was;
+      if (body.type === "OpportunityOwnerChanged" && !changed.has(body.opportunityId)) changed.set(body.opportunityId, body.from);
+      else if (body.type === "OpportunityCreated" && !changed.has(body.opportunityId)) changed.set(body.opportunityId, CREATED);
+      else if (body.type === "OpportunityDeleted" && !changed.has(body.opportunityId)) {
+        changed.set(body.opportunityId, s.opportunities.get(body.opportunityId)?.ownerId ?? null);
+      }
     },
     reconcile(ctx) {
-      if (refusal) return refusal;
       if (before.size === 0 || !reconciling(ctx.s)) return undefined;
-      const plan: Plan = { removals: [], additions: [] };
+      const groups: [Contact, Opportunity[], Before][] = [];
       for (const [contactId, was] of before) {
         const contact = ctx.s.contacts.get(contactId);
-        if (was !== null && contact !== undefined) planGroup(ctx.s, contact, was, plan);
+        if (was === null || contact === undefined) continue;
+        const deals = loadedOpportunities(ctx.s, contact);
+        // A reason depends on every opportunity's owner: a partial snapshot must not guess.
+        if (deals.length < contact.opportunityIds.length) return errors.incomplete(contactId, missingOpportunities(ctx.s, contact), field);
+        groups.push([contact, deals, was]);
       }
+      const plan: Plan = { removals: [], additions: [] };
+      for (const [contact, deals, was] of groups) planGroup(ctx.s, contact, deals, was, plan);
       for (const { kind, id, userId, cause } of plan.removals) {
         ctx.emit({ type: "FollowerRemoved", record: { kind, id }, userId, source: "automation", cause });
       }
@@ -198,39 +229,33 @@ interface Plan {
  * One group's changes, for each subsetting that is on, in record order: the `automation` follows
  * without a reason now, and the reasons that began since `was`.
  */
-function planGroup(s: Overlay, contact: Contact, was: Ownership, plan: Plan): void {
-  const now: Ownership = { ownerId: contact.ownerId, opportunities: loadedOpportunities(s, contact) };
-  const deals = now.opportunities;
+function planGroup(s: Overlay, contact: Contact, deals: readonly Opportunity[], was: Before, plan: Plan): void {
+  const owner = contact.ownerId;
   if (s.settings.updateContactFollowersOnOpportunityOwnerChange) {
     const id = contact.id;
+    const now = deals.map((d) => d.ownerId);
     for (const follower of contact.followers) {
-      if (follower.source === "automation" && !followsContact(now, follower.userId)) plan.removals.push({ kind: "contact", id, userId: follower.userId, cause: CONTACT_RULE });
+      if (follower.source === "automation" && !followsContact(owner, now, follower.userId)) plan.removals.push({ kind: "contact", id, userId: follower.userId, cause: CONTACT_RULE });
     }
-    for (let i = 0; i < deals.length; i++) {
-      const ownerId = (deals[i] as Opportunity).ownerId;
-      if (ownerId === null || ownerId === now.ownerId || ownedEarlier(deals, i, ownerId)) continue;
-      if (!followsContact(was, ownerId)) plan.additions.push({ kind: "contact", id, userId: ownerId, cause: CONTACT_RULE });
+    const then = ownersBefore(was, deals);
+    for (let i = 0; i < now.length; i++) {
+      const userId = now[i] as string | null;
+      if (userId === null || userId === owner || now.indexOf(userId) !== i) continue;
+      if (!followsContact(was.ownerId, then, userId)) plan.additions.push({ kind: "contact", id, userId, cause: CONTACT_RULE });
     }
   }
   if (s.settings.updateOpportunityFollowersOnContactOwnerChange) {
-    for (let i = 0; i < deals.length; i++) {
-      const opportunity = deals[i] as Opportunity;
-      const { id } = opportunity;
-      const reason = followsOpportunity(now.ownerId, opportunity);
-      for (const follower of opportunity.followers) {
+    for (const deal of deals) {
+      const { id } = deal;
+      const reason = followsOpportunity(owner, deal.ownerId);
+      for (const follower of deal.followers) {
         if (follower.source === "automation" && follower.userId !== reason) plan.removals.push({ kind: "opportunity", id, userId: follower.userId, cause: OPPORTUNITY_RULE });
       }
-      if (reason !== undefined && followsOpportunity(was.ownerId, find(was, id, i)) !== reason) {
+      if (reason !== undefined && followsOpportunity(was.ownerId, ownerBefore(was, deal)) !== reason) {
         plan.additions.push({ kind: "opportunity", id, userId: reason, cause: OPPORTUNITY_RULE });
       }
     }
   }
-}
-
-/** Whether a deal before position `i` has the same owner (each reason is planned once). */
-function ownedEarlier(deals: readonly Opportunity[], i: number, ownerId: string): boolean {
-  for (let j = 0; j < i; j++) if ((deals[j] as Opportunity).ownerId === ownerId) return true;
-  return false;
 }
 
 /**

@@ -238,14 +238,9 @@ export function decideCommand(ctx: Context, command: Command): Refusal {
   // automatic follows itself.) A command missing from the list is watched: the safe default.
   if (!reconciling(ctx.s) || OWNERSHIP_UNCHANGED.has(command.type)) return decide(ctx, command as never);
   const watch = watchOwnership(ctx.s, groupField(command));
-  const watched: Context = {
-    ...ctx,
-    emit(body) {
-      watch.see(body);
-      ctx.emit(body);
-    },
-  };
-  const refusal = decide(watched, command as never);
+  ctx.observer = watch.see;
+  const refusal = decide(ctx, command as never);
+  ctx.observer = undefined;
   return refusal ?? watch.reconcile(ctx);
 }
 

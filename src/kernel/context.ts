@@ -27,6 +27,11 @@ export interface Context {
   /** The opportunity a command names: undefined when it is missing, or hidden from the actor. */
   opportunity(id: string): Opportunity | undefined;
   emit(body: EventBody): void;
+  /**
+   * Told of each event just before it is applied, while set: how an end-of-command rule (the
+   * follower rules) learns what the command changes, without every rule reporting to it.
+   */
+  observer: ((body: EventBody) => void) | undefined;
 }
 
 /**
@@ -60,20 +65,23 @@ export function createContext(s: Overlay, commandId: string | undefined, context
     ...(context.at !== undefined && { at: context.at }),
   };
   const named = <T extends Owned>(found: T | undefined): T | undefined => (found === undefined || guard === undefined || guard.sees(found) ? found : undefined);
-  return {
+  const ctx: Context = {
     s,
     context,
     contact: (id) => named(s.contacts.get(id)),
     opportunity: (id) => named(s.opportunities.get(id)),
+    observer: undefined,
     emit(body) {
       const refusal = guard?.check(s, body);
       // Stop the command where it stands: the working copy is thrown away with the refusal.
       if (refusal) throw new ChangeRefused(refusal);
+      ctx.observer?.(body);
       const event = { ...body, ...stamp } as CrmEvent;
       events.push(event);
       applyEvent(s, event);
     },
   };
+  return ctx;
 }
 
 /** The cause to give a change that a rule made while carrying out `cause`. @internal */

@@ -103,27 +103,22 @@ function ownerBefore(was: Before, opportunity: Opportunity): string | null | typ
   return changed === undefined && !was.changed.has(opportunity.id) ? opportunity.ownerId : (changed as string | null | typeof CREATED);
 }
 
-/**
- * The owners of the group's opportunities before the command: those there now (as they were)
- * and those it deleted.
- */
-function ownersBefore(was: Before, deals: readonly Opportunity[]): (string | null)[] {
-  const owners: (string | null)[] = [];
-  for (const deal of deals) {
-    const owner = ownerBefore(was, deal);
-    if (owner !== CREATED) owners.push(owner);
-  }
-  if (was.changed.size > 0) {
-    for (const [id, owner] of was.changed) {
-      if (owner !== CREATED && !deals.some((d) => d.id === id)) owners.push(owner);
-    }
-  }
-  return owners;
+/** Whether `userId` owns one of `deals` now and not the contact (`owner`): a reason to follow it. */
+function followsContactNow(owner: string | null, deals: readonly Opportunity[], userId: string): boolean {
+  return userId !== owner && deals.some((d) => d.ownerId === userId);
 }
 
-/** Whether `userId` has a reason to follow the contact: they own one of `owners`, not the contact. */
-function followsContact(contactOwner: string | null, owners: readonly (string | null)[], userId: string): boolean {
-  return userId !== contactOwner && owners.includes(userId);
+/**
+ * Whether `userId` had a reason to follow the contact before the command: they owned one of its
+ * opportunities then (one there now, as it was, or one the command deleted), not the contact.
+ */
+function followedContactBefore(was: Before, deals: readonly Opportunity[], userId: string): boolean {
+  if (userId === was.ownerId) return false;
+  if (deals.some((d) => ownerBefore(was, d) === userId)) return true;
+  for (const [id, owner] of was.changed) {
+    if (owner === userId && !deals.some((d) => d.id === id)) return true;
+  }
+  return false;
 }
 
 /** Who has a reason to follow an opportunity owned by `owner`: the contact's owner, when not its owner. */
@@ -233,15 +228,13 @@ function planGroup(s: Overlay, contact: Contact, deals: readonly Opportunity[], 
   const owner = contact.ownerId;
   if (s.settings.updateContactFollowersOnOpportunityOwnerChange) {
     const id = contact.id;
-    const now = deals.map((d) => d.ownerId);
     for (const follower of contact.followers) {
-      if (follower.source === "automation" && !followsContact(owner, now, follower.userId)) plan.removals.push({ kind: "contact", id, userId: follower.userId, cause: CONTACT_RULE });
+      if (follower.source === "automation" && !followsContactNow(owner, deals, follower.userId)) plan.removals.push({ kind: "contact", id, userId: follower.userId, cause: CONTACT_RULE });
     }
-    const then = ownersBefore(was, deals);
-    for (let i = 0; i < now.length; i++) {
-      const userId = now[i] as string | null;
-      if (userId === null || userId === owner || now.indexOf(userId) !== i) continue;
-      if (!followsContact(was.ownerId, then, userId)) plan.additions.push({ kind: "contact", id, userId, cause: CONTACT_RULE });
+    for (let i = 0; i < deals.length; i++) {
+      const userId = (deals[i] as Opportunity).ownerId;
+      if (userId === null || userId === owner || ownedEarlier(deals, i, userId)) continue;
+      if (!followedContactBefore(was, deals, userId)) plan.additions.push({ kind: "contact", id, userId, cause: CONTACT_RULE });
     }
   }
   if (s.settings.updateOpportunityFollowersOnContactOwnerChange) {
@@ -256,6 +249,12 @@ function planGroup(s: Overlay, contact: Contact, deals: readonly Opportunity[], 
       }
     }
   }
+}
+
+/** Whether a deal before position `i` has the same owner (each reason is planned once). */
+function ownedEarlier(deals: readonly Opportunity[], i: number, ownerId: string): boolean {
+  for (let j = 0; j < i; j++) if ((deals[j] as Opportunity).ownerId === ownerId) return true;
+  return false;
 }
 
 /**

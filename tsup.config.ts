@@ -4,7 +4,9 @@ import { defineConfig } from "tsup";
 export default defineConfig({
   // `testing` is the `crm-ownership/testing` subpath: fast-check arbitraries and the invariant
   // checker for property tests. fast-check is an optional peer dependency and stays external.
-  entry: { index: "src/index.ts", testing: "src/testing/index.ts" },
+  // `sqlite` and `postgres` are the official stores; they take the application's driver object
+  // and import none.
+  entry: { index: "src/index.ts", testing: "src/testing/index.ts", sqlite: "src/stores/sqlite/index.ts", postgres: "src/stores/postgres/index.ts" },
   format: ["esm", "cjs"],
   // stripInternal: what is tagged @internal (CrmState's tables, helpers) is not in the published
   // types, so editors do not offer it; typedoc leaves it out too.

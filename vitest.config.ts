@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: { alias: [{ find: /^crm-ownership$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) }] },
   test: {
     include: ["test/**/*.test.ts"],
+    // A throwaway PostgreSQL server for the store tests (scripts/pg-server.ts).
+    globalSetup: ["test/stores/globalSetup.ts"],
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts"],

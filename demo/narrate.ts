@@ -17,7 +17,10 @@ import {
   type NameLookup,
   type ToggleSetting,
 } from "../src/index.js";
-import type { OutboxEntry } from "../examples/sqlite-host/index.js";
+/** One event as the story reads it back from the store's outbox. */
+export interface OutboxEntry {
+  readonly event: CrmEvent;
+}
 
 /** Display names for the ids of the demo account. */
 export const NAMES: { readonly [id: string]: string } = {
@@ -125,9 +128,9 @@ export function settingsLines(state: CrmState): string[] {
 const RULE = "─".repeat(78);
 
 /** The demo's title. */
-export const title = (file: string): string[] => [
+export const title = (where: string): string[] => [
   "═".repeat(78),
-  `  crm-ownership · the story of one setting, on a SQLite host (${file})`,
+  `  crm-ownership · the story of one setting, on ${where}`,
   "═".repeat(78),
 ];
 

@@ -1,6 +1,6 @@
 /**
  * Every public export carries a TSDoc comment with an `@example`, and every example compiles
- * against the public API ("crm-ownership" and "crm-ownership/testing" resolve to src/ here).
+ * against the public API ("crm-ownership" and its subpaths resolve to src/ here).
  * `npm run docs` runs this before typedoc. Exports tagged `@internal` are skipped (typedoc
  * leaves them out too).
  *
@@ -19,6 +19,8 @@ const root = resolve(import.meta.dirname, "..");
 const entries: Record<string, string> = {
   "crm-ownership": join(root, "src/index.ts"),
   "crm-ownership/testing": join(root, "src/testing/index.ts"),
+  "crm-ownership/sqlite": join(root, "src/stores/sqlite/index.ts"),
+  "crm-ownership/postgres": join(root, "src/stores/postgres/index.ts"),
 };
 for (const [name, file] of Object.entries(entries)) if (!existsSync(file)) delete entries[name];
 

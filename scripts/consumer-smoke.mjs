@@ -4,7 +4,8 @@
 // CJS files) and bundler, a bundle run inside @edge-runtime/vm (a web-standard runtime without Node
 // APIs), and a browser bundle made by esbuild that must not pull in a Node built-in; and as an
 // adopter does: a command validated through the Standard Schema interface, the JSON Schemas
-// imported by their export paths, an async host driven by the testing kit.
+// imported by their export paths, an async host driven by the testing kit, and the official
+// stores (crm-ownership/sqlite, crm-ownership/postgres) over real drivers.
 //
 //   node scripts/consumer-smoke.mjs [path/to/crm-ownership-x.y.z.tgz]
 //
@@ -15,7 +16,7 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync
 import { builtinModules, createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { runInNewContext } from "node:vm";
 import assert from "node:assert/strict";
 
@@ -257,12 +258,70 @@ try {
     step(`${label}: ok`);
   }
 
-  // ---- 6. TypeScript consumers: node16 (an ESM .ts and a CJS .cts file) and bundler
+  // ---- 6. the store subpaths, over the application's own driver objects. The drivers come from
+  // this repository's node_modules (the package imports none; installing better-sqlite3 here would
+  // build or download a native binary). PostgreSQL runs as PGlite, in process.
+  const driverUrl = (name) => pathToFileURL(requireFromRepo.resolve(name)).href;
+  const storeScenario = `async function storeScenario(api, store) {
+    const first = await store.migrate();
+    const again = await store.migrate();
+    await store.createAccount("a", { users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
+    const body = { type: "assignContactOwner", contactId: "acme", ownerId: "ben", commandId: "c-1" };
+    const context = { actor: { system: "smoke" } };
+    const one = await api.runCommand(store, "a", body, context);
+    const two = await api.runCommand(store, "a", body, context);
+    const relayed = [];
+    await store.relay("a", (event) => { relayed.push(event.type); });
+    const state = await store.loadAccount("a");
+    return {
+      migrations: [first, again],
+      one: [one.ok, one.version, one.duplicate],
+      two: [two.ok, two.version, two.duplicate],
+      events: (await store.readEvents("a")).map((e) => [e.type, e.version, e.commandId, e.actor.system]),
+      relayed,
+      owner: api.getContact(state, "acme").ownerId,
+    };
+  }`;
+  const storeExpected = {
+    migrations: [1, 0],
+    one: [true, 1, false],
+    two: [true, 1, true],
+    events: [["ContactOwnerChanged", 1, "c-1", "smoke"]],
+    relayed: ["ContactOwnerChanged"],
+    owner: "ben",
+  };
+  writeFileSync(
+    join(project, "sqlite-esm.mjs"),
+    `import * as api from "crm-ownership";\nimport { sqliteStore } from "crm-ownership/sqlite";\nimport Database from ${JSON.stringify(driverUrl("better-sqlite3"))};\n${storeScenario}\n` +
+      `console.log(JSON.stringify(await storeScenario(api, sqliteStore(new Database(":memory:")))));\n`,
+  );
+  writeFileSync(
+    join(project, "sqlite-cjs.cjs"),
+    `const api = require("crm-ownership");\nconst { sqliteStore } = require("crm-ownership/sqlite");\nconst Database = require(${JSON.stringify(requireFromRepo.resolve("better-sqlite3"))});\n${storeScenario}\n` +
+      `storeScenario(api, sqliteStore(new Database(":memory:"))).then((r) => console.log(JSON.stringify(r)));\n`,
+  );
+  writeFileSync(
+    join(project, "postgres-esm.mjs"),
+    `import * as api from "crm-ownership";\nimport { postgresStore } from "crm-ownership/postgres";\nimport { PGlite } from ${JSON.stringify(driverUrl("@electric-sql/pglite"))};\n${storeScenario}\n` +
+      `const db = new PGlite();\nconsole.log(JSON.stringify(await storeScenario(api, postgresStore(db))));\nawait db.close();\n`,
+  );
+  for (const [label, file] of [
+    ["crm-ownership/sqlite via import (better-sqlite3)", "sqlite-esm.mjs"],
+    ["crm-ownership/sqlite via require (better-sqlite3)", "sqlite-cjs.cjs"],
+    ["crm-ownership/postgres via import (PGlite)", "postgres-esm.mjs"],
+  ]) {
+    assert.deepEqual(JSON.parse(run("node", [file], project)), storeExpected, label);
+    step(`${label}: ok`);
+  }
+
+  // ---- 7. TypeScript consumers: node16 (an ESM .ts and a CJS .cts file) and bundler
   const consumerTs = (flavour) => `import {
   createState, execute, parseCommand, getOpportunity, commandSchema,
   type Command, type CrmEvent, type CrmState, type ExecuteResult, type ErrorCode, type StandardSchemaV1,
 } from "crm-ownership";
 import { assertInvariants } from "crm-ownership/testing";
+import { sqliteStore, type SqliteDatabase } from "crm-ownership/sqlite";
+import { postgresStore, type PgPool } from "crm-ownership/postgres";
 
 // ${flavour}
 const state: CrmState = createState({ users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
@@ -292,7 +351,12 @@ const unknownType: Command = { type: "renameContact", contactId: "acme" };
 // @ts-expect-error no such error code
 const wrongCode: ErrorCode = "NOPE";
 
-export const used = [owner, code, why, parsedType, missingOwner, unknownType, wrongCode, standard, validatedType, tables, forged];
+// The stores take structural driver types: any object with these methods.
+declare const sqlite: SqliteDatabase;
+declare const pool: PgPool;
+const stores = [sqliteStore(sqlite), postgresStore(pool)];
+
+export const used = [owner, code, why, parsedType, missingOwner, unknownType, wrongCode, standard, validatedType, tables, forged, stores];
 `;
   mkdirSync(join(project, "ts"), { recursive: true });
   writeFileSync(join(project, "ts", "esm.ts"), consumerTs("ESM under node16: import conditions, index.d.ts"));

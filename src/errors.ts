@@ -241,7 +241,7 @@ export const errors = {
   }),
   alreadyExists: (kind: "contact" | "opportunity", id: string, field: string): CrmError => ({
     code: "ALREADY_EXISTS",
-    message: line(`A ${kind} with id ${quote(id)} already exists (field ${quote(field)}).`),
+    message: line(`${kind === "opportunity" ? "An" : "A"} ${kind} with id ${quote(id)} already exists (field ${quote(field)}).`),
     field,
     id,
   }),

@@ -66,6 +66,20 @@ export { upcastEvent, UNKNOWN_ACTOR } from "./upcast.js";
 export { recordsNeeded, type RecordsNeeded, type NeededIds } from "./host/recordsNeeded.js";
 export { changedRecords, type RecordChanges, type TableChanges, type ResultLike } from "./host/changedRecords.js";
 
+// Hosting: the load → execute → commit loop, exactly once per commandId, over a Store
+export { runCommand, type RunCommandOptions, type RunCommandResult } from "./host/runCommand.js";
+export type { Store, StoredOutcome, LoadResult, CommitRequest, CommitResult } from "./host/store.js";
+export {
+  StoredDataError,
+  invalidStoredData,
+  type AccountNotFoundError,
+  type InvalidStoredDataError,
+  type RunCommandError,
+  type StoredDataProblem,
+} from "./host/hostErrors.js";
+// The official stores' shapes (their code is in crm-ownership/sqlite and crm-ownership/postgres)
+export type { Migration, ReadEventsOptions, RelayReport, SqlStore, UnreadableEvent } from "./stores/types.js";
+
 // Records
 export {
   DEFAULT_SETTINGS,

@@ -2,7 +2,7 @@
  * The layers of src/ only point down, and no module imports itself through others (docs/contributing.md):
  *
  *   model (records, errors, events, limits) < state (snapshots, evolve, invariants) < kernel
- *   (decide context, emit, refusal) < rules < commands < execute, host, read (the readers), index
+ *   (decide context, emit, refusal) < rules < commands < execute, host, read (the readers), stores, index
  *
  * src/testing sits beside them and uses the public entry only. The graph is read from the
  * relative `import`/`export … from` statements of every .ts file under src/.
@@ -52,7 +52,7 @@ function layer(file: string): (typeof LAYERS)[number] | undefined {
   const [head, ...rest] = file.split(/[\\/]/);
   if (rest.length === 0) return ROOT[head as string] ?? "top";
   if (head === "testing") return undefined;
-  if (head === "host" || head === "read") return "top";
+  if (head === "host" || head === "read" || head === "stores") return "top";
   return head as (typeof LAYERS)[number];
 }
 

@@ -1,7 +1,7 @@
 /**
  * docs/testing.md shows the persistence test this repository runs: its code block is the part of
- * test/guide-persistence.test.ts between the guide markers, with the package's import names and
- * the reader's own host module in place of the repository's paths.
+ * test/guide-persistence.test.ts between the guide markers, with the package's import names in
+ * place of the repository's paths.
  */
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
@@ -15,7 +15,7 @@ it("the persistence example of docs/testing.md is the test that runs", () => {
   const asPublished = (guarded ?? "")
     .replace('"../src/index.js"', '"crm-ownership"')
     .replace('"../src/testing/index.js"', '"crm-ownership/testing"')
-    .replace('"../examples/sqlite-host/index.js"', '"./my-host.js"');
+    .replace('"../src/stores/sqlite/index.js"', '"crm-ownership/sqlite"');
   const section = read("../docs/testing.md").split("## Test your persistence")[1] ?? "";
   const block = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   expect(block).toBe(asPublished);

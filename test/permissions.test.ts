@@ -194,6 +194,13 @@ describe("reads: canView, visibleContacts and visibleOpportunities follow the ta
     });
   });
 
+  it("a reference that is not one (from a request, say) is never visible, and never throws", () => {
+    const state = scenario("contact", "owner", "separate", { id: ACTOR_ID, role: "admin" });
+    for (const junk of [null, undefined, 5, "acme", { kind: "contact" }, { kind: "contact", id: 5 }]) {
+      expect(canView(state, ACTOR_ID, junk as never)).toBe(false);
+    }
+  });
+
   it("a record that is not in the snapshot is never visible", () => {
     const state = scenario("contact", "owner", "separate", { id: ACTOR_ID, role: "admin" });
     expect(canView(state, ACTOR_ID, { kind: "contact", id: "missing" })).toBe(false);

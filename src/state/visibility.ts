@@ -13,6 +13,8 @@ import { getRow, rows } from "./table.js";
  * ```
  */
 export function canView(state: CrmState, userId: string, record: RecordRef): boolean {
+  // A read path may pass a reference straight from a request: what is not one is not visible.
+  if (typeof record !== "object" || record === null || typeof record.id !== "string") return false;
   const found = record.kind === "contact" ? getRow(state.contacts, record.id) : getRow(state.opportunities, record.id);
   return canSee(getRow(state.users, userId), found);
 }

@@ -18,12 +18,11 @@ import {
   type Command,
   type CommandType,
   type CrmEvent,
-  type CrmRecordsInit,
   type CrmState,
   type Follower,
   type RecordRef,
 } from "../../src/index.js";
-import { arbScenario, runSequence, type Step } from "../../src/testing/index.js";
+import { arbScenario, runSequence, TEST_CONTEXT, type Scenario, type Step } from "../../src/testing/index.js";
 import { createsUnloadedListedId, OWNER_COMMANDS, runs } from "./helpers.js";
 
 type Accepted = Step & { readonly result: { readonly ok: true; readonly state: CrmState; readonly events: readonly CrmEvent[] } };
@@ -48,9 +47,12 @@ const scenarios = fc.oneof(
   arbScenario({ settings: "separate", partial: true }, { maxLength: 8, types: TYPES, actorRate: 0 }),
 );
 
-function eachAccepted(records: CrmRecordsInit, commands: readonly Command[], check: (step: Accepted) => void): void {
+/** Runs the commands, each as its actor (users checked, a few of them), and checks every accepted one. */
+function eachAccepted({ records, commands, contexts }: Scenario, check: (step: Accepted) => void, extra: readonly Command[] = []): void {
   fc.pre(!createsUnloadedListedId(records, commands));
-  runSequence(createState(records), commands, { onStep: (step) => (step.result.ok ? check(step as Accepted) : undefined) });
+  const all = [...commands, ...extra];
+  const context = [...contexts, ...extra.map(() => TEST_CONTEXT)];
+  runSequence(createState(records), all, { context, onStep: (step) => (step.result.ok ? check(step as Accepted) : undefined) });
 }
 
 type Kind = RecordRef["kind"];
@@ -106,8 +108,8 @@ const isRecoupling = ({ before, command }: Accepted) =>
 describe("automatic follows follow ownership (docs/rules.md §5, §6, §8)", () => {
   it("in each group whose ownership a command changed, no automation follow (of a kind that is on) lacks a reason", () => {
     fc.assert(
-      fc.property(scenarios, ({ records: init, commands }) => {
-        eachAccepted(init, commands, (step) => {
+      fc.property(scenarios, (scenario) => {
+        eachAccepted(scenario, (step) => {
           const after = step.result.state;
           for (const contactId of changedGroups(step)) {
             const now = reasons(after, contactId);
@@ -126,8 +128,8 @@ describe("automatic follows follow ownership (docs/rules.md §5, §6, §8)", () 
 
   it("every reason that began with the command is met: the user follows, is inactive, or FollowerNotAdded says the record is full", () => {
     fc.assert(
-      fc.property(scenarios, ({ records: init, commands }) => {
-        eachAccepted(init, commands, (step) => {
+      fc.property(scenarios, (scenario) => {
+        eachAccepted(scenario, (step) => {
           const { before, result } = step;
           const after = result.state;
           for (const contactId of changedGroups(step)) {
@@ -154,8 +156,8 @@ describe("automatic follows follow ownership (docs/rules.md §5, §6, §8)", () 
 
   it("a rule adds a follow only for a reason that began with the command: a reason that persisted adds nothing", () => {
     fc.assert(
-      fc.property(scenarios, ({ records: init, commands }) => {
-        eachAccepted(init, commands, (step) => {
+      fc.property(scenarios, (scenario) => {
+        eachAccepted(scenario, (step) => {
           const { before, result } = step;
           for (const e of result.events) {
             if (e.type !== "FollowerAdded" || e.source !== "automation") continue;
@@ -173,8 +175,8 @@ describe("automatic follows follow ownership (docs/rules.md §5, §6, §8)", () 
 
   it("groups a command did not change keep their follows, and no rule event names them", () => {
     fc.assert(
-      fc.property(scenarios, ({ records: init, commands }) => {
-        eachAccepted(init, commands, (step) => {
+      fc.property(scenarios, (scenario) => {
+        eachAccepted(scenario, (step) => {
           const { before, command, result } = step;
           if (isRecoupling(step)) return; // re-coupling ends automatic follows everywhere (next property)
           const changed = changedGroups(step);
@@ -198,9 +200,9 @@ describe("automatic follows follow ownership (docs/rules.md §5, §6, §8)", () 
 
   it("after a re-coupling no automation follow remains anywhere, and manual follows are as they were", () => {
     fc.assert(
-      fc.property(scenarios, ({ records: init, commands }) => {
-        const withRecoupling = [...commands, { type: "updateSettings", allowDifferentOwners: false } as const];
-        eachAccepted(init, withRecoupling, (step) => {
+      fc.property(scenarios, (scenario) => {
+        const recouple: Command = { type: "updateSettings", allowDifferentOwners: false };
+        eachAccepted(scenario, (step) => {
           if (!isRecoupling(step)) return;
           for (const contact of listContacts(step.before)) {
             for (const r of records(step.result.state, contact.id)) {
@@ -209,7 +211,7 @@ describe("automatic follows follow ownership (docs/rules.md §5, §6, §8)", () 
             const manual = (state: CrmState) => records(state, contact.id).map((r) => r.followers.filter((f) => f.source === "manual"));
             expect(manual(step.result.state)).toEqual(manual(step.before));
           }
-        });
+        }, [recouple]);
       }),
       runs(200),
     );
@@ -217,8 +219,8 @@ describe("automatic follows follow ownership (docs/rules.md §5, §6, §8)", () 
 
   it("an owner is never an automation follower of their own record (in every group a command changed, for a kind that is on)", () => {
     fc.assert(
-      fc.property(scenarios, ({ records: init, commands }) => {
-        eachAccepted(init, commands, (step) => {
+      fc.property(scenarios, (scenario) => {
+        eachAccepted(scenario, (step) => {
           const after = step.result.state;
           for (const contactId of changedGroups(step)) {
             for (const r of records(after, contactId)) {
@@ -234,8 +236,8 @@ describe("automatic follows follow ownership (docs/rules.md §5, §6, §8)", () 
 
   it("while owners are coupled no rule adds, ends or refuses a follow", () => {
     fc.assert(
-      fc.property(arbScenario({ settings: "coupled" }, { maxLength: 10, types: TYPES.filter((t) => t !== "updateSettings"), actorRate: 0.1 }), ({ records: init, commands }) => {
-        eachAccepted(init, commands, ({ result }) => {
+      fc.property(arbScenario({ settings: "coupled" }, { maxLength: 10, types: TYPES.filter((t) => t !== "updateSettings"), actorRate: 0.1 }), (scenario) => {
+        eachAccepted(scenario, ({ result }) => {
           expect(result.events.filter((e) => RULE_CAUSES.has(e.cause))).toEqual([]);
         });
       }),

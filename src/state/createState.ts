@@ -13,8 +13,9 @@ import {
   type User,
 } from "../model/records.js";
 import { LIMITS } from "../limits.js";
-import type { CrmState } from "./state.js";
+import { freezeState, type CrmState, type StateFields } from "./state.js";
 import { emptyTable, freezeTable, getRow, hasRow, putRow } from "./table.js";
+import { buildIndex } from "./userIndex.js";
 
 /**
  * Builds a snapshot from plain records (what `toRecords` returns, or rows from the host's
@@ -37,15 +38,16 @@ import { emptyTable, freezeTable, getRow, hasRow, putRow } from "./table.js";
 export function createState(init: CrmRecordsInit): CrmState {
   const problems: SnapshotProblem[] = [];
   const report = (path: string, message: string) => problems.push({ path, message });
-  let state: CrmState | undefined;
+  let built: Built | undefined;
   try {
-    state = build(init, report);
+    built = build(init, report);
   } catch {
     // Getters that throw, proxies, anything hostile: reported, never let through.
     report("(snapshot)", "could not be read as plain JSON records");
   }
-  if (problems.length > 0 || state === undefined) throw new InvalidSnapshotError(problems);
-  return state;
+  if (problems.length > 0 || built === undefined) throw new InvalidSnapshotError(problems);
+  // The index only for a sound snapshot: it reads the records as the rules will.
+  return freezeState(built.fields, buildIndex(built.fields, built.contacts));
 }
 
 type Report = (path: string, message: string) => void;
@@ -64,7 +66,13 @@ function list(value: unknown, path: string, report: Report, required: boolean): 
   return value;
 }
 
-function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
+/** The snapshot's fields, frozen but for the snapshot itself, and its contacts in order. */
+interface Built {
+  readonly fields: StateFields;
+  readonly contacts: readonly Contact[];
+}
+
+function build(init: CrmRecordsInit, report: Report): Built | undefined {
   if (!isRecord(init)) {
     report("(snapshot)", "must be an object with users, contacts and opportunities");
     return undefined;
@@ -207,14 +215,15 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
   });
 
   // Every record is frozen already; what is left is the tables' own nodes and the snapshot.
-  return Object.freeze({
+  const fields = {
     version: version as number,
     settings: Object.freeze(settings),
     users: freezeTable(users),
     contacts: freezeTable(contacts),
     opportunities: freezeTable(opportunities),
     rotations: freezeTable(rotations),
-  });
+  };
+  return { fields, contacts: created };
 }
 
 function readSettings(raw: unknown, report: Report): Settings {

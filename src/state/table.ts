@@ -57,8 +57,11 @@ const BUCKET_SIZE = 16;
 /** A branch at this shift still has hash bits to split on (30 is the last, with 2 bits). */
 const MAX_SHIFT = 30;
 
-/** Every record stored in a table has a string `id`; tables find records by it. */
-const idOf = (value: unknown): string => (value as { readonly id: string }).id;
+/**
+ * Every record stored in a table has a string `id`; tables find records by it. A table of
+ * strings (a set of ids: the user index, userIndex.ts) stores each id as its own key.
+ */
+const idOf = (value: unknown): string => (typeof value === "string" ? value : (value as { readonly id: string }).id);
 const isBranch = (node: readonly unknown[]): boolean => node.length === BRANCH_LENGTH;
 
 /**
@@ -94,6 +97,26 @@ export function getRow<T>(table: Table<T>, id: string): T | undefined {
     if (node[i] !== hash) continue;
     const value = node[i + 2] as T;
     if (idOf(value) === id) return value;
+  }
+  return undefined;
+}
+
+/**
+ * The place of the record with this id in the table's order (its `seq`: larger is later), or
+ * `undefined`.
+ */
+export function seqOf<T>(table: Table<T>, id: string): number | undefined {
+  const hash = hashOf(id);
+  let node = table.root as readonly unknown[];
+  let shift = 0;
+  while (isBranch(node)) {
+    const child = node[(hash >>> shift) & MASK] as readonly unknown[] | null;
+    if (child === null) return undefined;
+    node = child;
+    shift += BITS;
+  }
+  for (let i = 0; i < node.length; i += 3) {
+    if (node[i] === hash && idOf(node[i + 2]) === id) return node[i + 1] as number;
   }
   return undefined;
 }
@@ -270,6 +293,16 @@ export function mapRows<T, U>(table: Table<T>, fn: (value: T) => U): U[] {
     if (value !== undefined) out.push(value);
   }
   return out;
+}
+
+/**
+ * Calls `fn` on every record, in the trie's order (not the insertion order): for sets, whose
+ * order does not matter, and whose `seq`s can run far ahead of their size.
+ */
+export function forEachRow<T>(table: Table<T>, fn: (value: T) => void): void {
+  visitBuckets(table.root, (bucket) => {
+    for (let i = 2; i < bucket.length; i += 3) fn(bucket[i] as T);
+  });
 }
 
 function visitBuckets(node: readonly unknown[], visit: (bucket: readonly unknown[]) => void): void {

@@ -66,6 +66,10 @@ export class TableView<T extends { readonly id: string }> {
   get changed(): boolean {
     return this.#changes.byId.size > 0;
   }
+  /** Visits each record changed, created or deleted in this working copy: before, after. */
+  forEachChange(visit: (before: T | undefined, after: T | undefined) => void): void {
+    for (const [id, changed] of this.#changes.byId) visit(getRow(this.#base, id), changed === DELETED ? undefined : changed);
+  }
   /** The ids of the records changed, created or deleted in this working copy. */
   changedIds(): IterableIterator<string> {
     return this.#changes.byId.keys();
@@ -150,7 +154,12 @@ export class Overlay {
     const index =
       base.index === undefined || (contacts === base.contacts && opportunities === base.opportunities)
         ? base.index
-        : updateIndex(base.index, base, { contacts, opportunities }, this.contacts.changedIds(), this.opportunities.changedIds());
+        : updateIndex(
+            base.index,
+            { contacts, opportunities },
+            (visit) => this.contacts.forEachChange(visit),
+            (visit) => this.opportunities.forEachChange(visit),
+          );
     return freezeState(
       {
         version: this.version,

@@ -71,15 +71,6 @@ function groupUsers(records: Records, contactId: string, users: string[]): boole
   return complete;
 }
 
-/** Per user, the groups to add to their entry and to remove from it. */
-type Moves = Map<string, { add: string[]; remove: string[] }>;
-
-const movesOf = (moves: Moves, userId: string) => {
-  let found = moves.get(userId);
-  if (found === undefined) moves.set(userId, (found = { add: [], remove: [] }));
-  return found;
-};
-
 /**
  * The index of a snapshot built by `createState` (`contacts` are every contact, as plain
  * records): one pass over the groups, then each user's set built in place and frozen.
@@ -109,53 +100,88 @@ export function buildIndex(records: Records, contacts: readonly Contact[]): User
 /** Whether two records have the same owner and followers (the same array: records share it when it did not change). */
 const sameUsers = (a: Contact | Opportunity, b: Contact | Opportunity): boolean => a.ownerId === b.ownerId && a.followers === b.followers;
 
-/**
- * The index after a commit: `before` and `after` are the tables of the two snapshots, and
- * `contactIds` / `opportunityIds` the ids the commit changed (created, changed or deleted).
- * Only the groups of those records are read, and only the entries of users who joined or left a
- * group are copied: the cost is that of the change, not of the account.
- */
-export function updateIndex(index: UserIndex, before: Records, after: Records, contactIds: Iterable<string>, opportunityIds: Iterable<string>): UserIndex {
-  // The groups whose users or completeness may have changed.
-  const groups = new Set<string>();
-  for (const id of contactIds) {
-    const a = getRow(before.contacts, id);
-    const b = getRow(after.contacts, id);
-    // A contact's opportunity list changes only with an opportunity, which brings its group below.
-    if (a === undefined || b === undefined || !sameUsers(a, b)) groups.add(id);
-  }
-  for (const id of opportunityIds) {
-    const a = getRow(before.opportunities, id);
-    const b = getRow(after.opportunities, id);
-    if (a !== undefined && b !== undefined && sameUsers(a, b)) continue;
-    groups.add((b ?? a)?.contactId as string);
-  }
-  if (groups.size === 0) return index;
+/** Whether a user owns or follows a record. */
+function involves(record: Contact | Opportunity, userId: string): boolean {
+  if (record.ownerId === userId) return true;
+  const { followers } = record;
+  for (let i = 0; i < followers.length; i++) if ((followers[i] as { readonly userId: string }).userId === userId) return true;
+  return false;
+}
 
-  const moves: Moves = new Map();
-  const incomplete = new TableEdit(index.incomplete);
-  const was: string[] = [];
-  const is: string[] = [];
-  for (const contactId of groups) {
-    was.length = 0;
-    is.length = 0;
-    const wasComplete = groupUsers(before, contactId, was);
-    const isComplete = groupUsers(after, contactId, is);
-    for (const userId of is) if (!was.includes(userId)) movesOf(moves, userId).add.push(contactId);
-    for (const userId of was) if (!is.includes(userId)) movesOf(moves, userId).remove.push(contactId);
-    if (wasComplete !== isComplete) {
-      if (isComplete) incomplete.delete(contactId);
-      else incomplete.put(contactId, contactId);
-    }
+/** Calls `fn` on the owner and each follower of a record (a user twice if they are both). */
+function forEachUser(record: Contact | Opportunity, fn: (userId: string) => unknown): void {
+  if (record.ownerId !== null) fn(record.ownerId);
+  const { followers } = record;
+  for (let i = 0; i < followers.length; i++) fn((followers[i] as { readonly userId: string }).userId);
+}
+
+/** A record's change in a commit: before and after (`undefined`: not there). @internal */
+export type Change<T> = (visit: (before: T | undefined, after: T | undefined) => void) => void;
+
+/**
+ * The index after a commit: `after` holds the new snapshot's tables, and `contacts` /
+ * `opportunities` visit the records the commit created, changed or deleted, before and after.
+ *
+ * The cost is that of the change, not of the account: a record whose owner and followers did not
+ * change costs a comparison; a user who joined a record costs a lookup in their entry (were they
+ * in the group already?); a user who left one costs a read of the group's records (are they
+ * still in it?); and only the entries of users who joined or left a group are copied.
+ */
+export function updateIndex(index: UserIndex, after: Records, contacts: Change<Contact>, opportunities: Change<Opportunity>): UserIndex {
+  // Per user, per group: whether some record of the group lost the user (else they only joined).
+  const touched = new Map<string, Map<string, boolean>>();
+  const touch = (userId: string, contactId: string, lost: boolean) => {
+    let groups = touched.get(userId);
+    if (groups === undefined) touched.set(userId, (groups = new Map()));
+    if (lost || !groups.has(contactId)) groups.set(contactId, lost || (groups.get(contactId) ?? false));
+  };
+  /** Groups whose records came or went: their completeness may change. */
+  const reshaped: string[] = [];
+  const visit = (before: Contact | Opportunity | undefined, next: Contact | Opportunity | undefined, contactId: string) => {
+    if (before === undefined || next === undefined) reshaped.push(contactId);
+    else if (sameUsers(before, next)) return;
+    if (next !== undefined) forEachUser(next, (userId) => (before === undefined || !involves(before, userId)) && touch(userId, contactId, false));
+    if (before !== undefined) forEachUser(before, (userId) => (next === undefined || !involves(next, userId)) && touch(userId, contactId, true));
+  };
+  contacts((before, next) => visit(before, next, (next ?? before)?.id as string));
+  opportunities((before, next) => visit(before, next, (next ?? before)?.contactId as string));
+
+  // A contact's list of opportunities grows only with the opportunity it lists, so a complete
+  // group stays complete; an incomplete one may lose its last missing id (`evolve` records any
+  // OpportunityDeleted it is given) or its contact: check those.
+  let incomplete = index.incomplete;
+  if (incomplete.size > 0 && reshaped.length > 0) {
+    const edit = new TableEdit(incomplete);
+    for (const contactId of reshaped) if (getRow(incomplete, contactId) !== undefined && groupUsers(after, contactId, [])) edit.delete(contactId);
+    incomplete = edit.finish();
   }
-  const users = new TableEdit(index.users);
-  for (const [userId, { add, remove }] of moves) {
-    const edit = new TableEdit(getRow(index.users, userId)?.groups ?? emptyTable<string>());
-    for (const id of remove) edit.delete(id);
-    for (const id of add) edit.put(id, id);
+
+  // The users of the groups someone left, read once per group from the new tables.
+  const groups = new Map<string, string[]>();
+  const usersOf = (contactId: string) => {
+    let users = groups.get(contactId);
+    if (users === undefined) groupUsers(after, contactId, (users = []));
+    groups.set(contactId, users);
+    return users;
+  };
+  let users: TableEdit<UserGroups> | undefined;
+  for (const [userId, changed] of touched) {
+    const entry = getRow(index.users, userId);
+    let edit: TableEdit<string> | undefined;
+    for (const [contactId, lost] of changed) {
+      const listed = entry !== undefined && getRow(entry.groups, contactId) !== undefined;
+      const member = !lost || usersOf(contactId).includes(userId);
+      if (listed === member) continue;
+      edit ??= new TableEdit(entry?.groups ?? emptyTable<string>());
+      if (member) edit.put(contactId, contactId);
+      else edit.delete(contactId);
+    }
+    if (edit === undefined) continue;
     const next = edit.finish();
+    users ??= new TableEdit(index.users);
     if (next.size === 0) users.delete(userId);
     else users.put(userId, { id: userId, groups: next });
   }
-  return Object.freeze({ users: users.finish(), incomplete: incomplete.finish() });
+  if (users === undefined && incomplete === index.incomplete) return index;
+  return Object.freeze({ users: users?.finish() ?? index.users, incomplete });
 }

@@ -21,7 +21,7 @@
  * (state.ts: not enumerable, so neither equality nor JSON sees it).
  */
 import type { Contact, Opportunity } from "../model/records.js";
-import { emptyTable, freezeTable, getRow, putRow, TableEdit, type Table } from "./table.js";
+import { buildTable, emptyTable, getRow, TableEdit, type Table } from "./table.js";
 
 /** One user's entry: the contact ids of the groups they own or follow a record of. @internal */
 export interface UserGroups {
@@ -72,29 +72,45 @@ function groupUsers(records: Records, contactId: string, users: string[]): boole
 }
 
 /**
- * The index of a snapshot built by `createState` (`contacts` are every contact, as plain
- * records): one pass over the groups, then each user's set built in place and frozen.
+ * The index of a snapshot `createState` builds, gathered as it reads the records (no second pass
+ * over them): each user's groups in a list, then each list made a set at the end. @internal
  */
-export function buildIndex(records: Records, contacts: readonly Contact[]): UserIndex {
-  const byUser = new Map<string, string[]>();
-  const incomplete = emptyTable<string>();
-  const users: string[] = [];
-  for (const contact of contacts) {
-    users.length = 0;
-    if (!groupUsers(records, contact.id, users)) putRow(incomplete, contact.id, contact.id);
-    for (const userId of users) {
-      let groups = byUser.get(userId);
-      if (groups === undefined) byUser.set(userId, (groups = []));
-      groups.push(contact.id);
+export class IndexBuilder {
+  readonly #byUser = new Map<string, string[]>();
+  readonly #incomplete: string[] = [];
+
+  /**
+   * The owner and followers of a record of the group of `contactId`; for an opportunity, its
+   * `contact`, whose users are listed already.
+   */
+  addRecord(record: Contact | Opportunity, contactId: string, contact?: Contact): void {
+    if (record.ownerId !== null) this.#add(record.ownerId, contactId, contact);
+    const { followers } = record;
+    for (let i = 0; i < followers.length; i++) this.#add((followers[i] as { readonly userId: string }).userId, contactId, contact);
+  }
+
+  /** A group that lists an opportunity the snapshot does not hold. */
+  addIncomplete(contactId: string): void {
+    this.#incomplete.push(contactId);
+  }
+
+  #add(userId: string, contactId: string, contact: Contact | undefined): void {
+    if (contact !== undefined && involves(contact, userId)) return;
+    const groups = this.#byUser.get(userId);
+    if (groups === undefined) this.#byUser.set(userId, [contactId]);
+    // A group's records mostly come one after the other; the set drops the other repeats.
+    else if (groups[groups.length - 1] !== contactId) groups.push(contactId);
+  }
+
+  finish(): UserIndex {
+    const ids: string[] = [];
+    const entries: UserGroups[] = [];
+    for (const [userId, groups] of this.#byUser) {
+      ids.push(userId);
+      entries.push(Object.freeze({ id: userId, groups: buildTable(groups, groups, true) }));
     }
+    return Object.freeze({ users: buildTable(ids, entries), incomplete: buildTable(this.#incomplete, this.#incomplete, true) });
   }
-  const table = emptyTable<UserGroups>();
-  for (const [userId, ids] of byUser) {
-    const groups = emptyTable<string>();
-    for (const id of ids) putRow(groups, id, id);
-    putRow(table, userId, Object.freeze({ id: userId, groups: freezeTable(groups) }));
-  }
-  return Object.freeze({ users: freezeTable(table), incomplete: freezeTable(incomplete) });
 }
 
 /** Whether two records have the same owner and followers (the same array: records share it when it did not change). */

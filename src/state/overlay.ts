@@ -66,10 +66,6 @@ export class TableView<T extends { readonly id: string }> {
   get changed(): boolean {
     return this.#changes.byId.size > 0;
   }
-  /** Visits each record changed, created or deleted in this working copy: before, after. */
-  forEachChange(visit: (before: T | undefined, after: T | undefined) => void): void {
-    for (const [id, changed] of this.#changes.byId) visit(getRow(this.#base, id), changed === DELETED ? undefined : changed);
-  }
   /** The ids of the records changed, created or deleted in this working copy. */
   changedIds(): IterableIterator<string> {
     return this.#changes.byId.keys();
@@ -104,15 +100,19 @@ export class TableView<T extends { readonly id: string }> {
     }
     return ranks;
   }
-  /** The base table with the changes: a new frozen table sharing every untouched node. */
-  commit(): Table<T> {
+  /**
+   * The base table with the changes: a new frozen table sharing every untouched node. `changes`
+   * receives each changed record's before and after (`undefined`: not there), in pairs.
+   */
+  commit(changes?: (T | undefined)[]): Table<T> {
     const { byId, recreated } = this.#changes;
     if (byId.size === 0) return this.#base;
     const edit = new TableEdit(this.#base);
     for (const [id, changed] of byId) {
       // A re-created record is deleted first, so that it moves to the end of the order.
-      if (changed === DELETED || recreated.has(id)) edit.delete(id);
-      if (changed !== DELETED) edit.put(id, changed);
+      let before = changed === DELETED || recreated.has(id) ? edit.delete(id) : undefined;
+      if (changed !== DELETED) before = edit.put(id, changed) ?? before;
+      changes?.push(before, changed === DELETED ? undefined : changed);
     }
     return edit.finish();
   }
@@ -149,17 +149,15 @@ export class Overlay {
       !this.rotations.changed;
     if (unchanged) return this.base;
     const { base } = this;
-    const contacts = this.contacts.commit();
-    const opportunities = this.opportunities.commit();
+    // The changed records, before and after, for the user index (when the snapshot has one).
+    const contactChanges: (Contact | undefined)[] | undefined = base.index && [];
+    const opportunityChanges: (Opportunity | undefined)[] | undefined = base.index && [];
+    const contacts = this.contacts.commit(contactChanges);
+    const opportunities = this.opportunities.commit(opportunityChanges);
     const index =
       base.index === undefined || (contacts === base.contacts && opportunities === base.opportunities)
         ? base.index
-        : updateIndex(
-            base.index,
-            { contacts, opportunities },
-            (visit) => this.contacts.forEachChange(visit),
-            (visit) => this.opportunities.forEachChange(visit),
-          );
+        : updateIndex(base.index, { contacts, opportunities }, contactChanges ?? [], opportunityChanges ?? []);
     return freezeState(
       {
         version: this.version,

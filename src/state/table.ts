@@ -121,17 +121,12 @@ export function seqOf<T>(table: Table<T>, id: string): number | undefined {
   return undefined;
 }
 
-/** Whether a record with this id exists. */
-export function hasRow<T>(table: Table<T>, id: string): boolean {
-  return getRow(table, id) !== undefined;
-}
-
 /**
- * Inserts or replaces `value` under `id`, changing nodes in place. `own` is the set of nodes the
+ * Inserts or replaces `value` under `id`, changing nodes in place; the record it replaced. `own` is the set of nodes the
  * caller may change (a `TableEdit`'s copies); without it every node may change (a table being
  * built, before it is frozen).
  */
-function put<T>(table: MutableTable<T>, id: string, value: T, own: Set<unknown> | undefined, keep = false): boolean {
+function put<T>(table: MutableTable<T>, id: string, value: T, own: Set<unknown> | undefined): T | undefined {
   const hash = hashOf(id);
   let parent: MutableNode | undefined;
   let slot = 0;
@@ -149,8 +144,9 @@ function put<T>(table: MutableTable<T>, id: string, value: T, own: Set<unknown> 
   const bucket = node;
   for (let i = 0; i < bucket.length; i += 3) {
     if (bucket[i] === hash && idOf(bucket[i + 2]) === id) {
-      if (!keep) bucket[i + 2] = value;
-      return false;
+      const previous = bucket[i + 2] as T;
+      bucket[i + 2] = value;
+      return previous;
     }
   }
   bucket.push(hash, table.nextSeq, value);
@@ -161,7 +157,7 @@ function put<T>(table: MutableTable<T>, id: string, value: T, own: Set<unknown> 
     if (parent === undefined) table.root = branch as Node<T>;
     else parent[slot] = branch;
   }
-  return true;
+  return undefined;
 }
 
 /** A node the caller may change: the node itself, or (when it is not the caller's) a copy. */
@@ -209,15 +205,18 @@ export class TableEdit<T> {
     this.#table = { root: base.root, size: base.size, nextSeq: base.nextSeq };
   }
 
-  /** Inserts or replaces a record; a replaced record keeps its place in the order. */
-  put(id: string, value: T): void {
-    if (getRow(this.#table, id) === value) return;
-    put(this.#table, id, deepFreeze(value), this.#own);
+  /**
+   * Inserts or replaces a record; a replaced record keeps its place in the order. The record it
+   * replaced, if any (one walk down the trie: the commit reads what a change replaced from it).
+   */
+  put(id: string, value: T): T | undefined {
+    return put(this.#table, id, deepFreeze(value), this.#own);
   }
 
-  /** Removes the record with this id, if there is one. */
-  delete(id: string): void {
-    if (getRow(this.#table, id) === undefined) return;
+  /** Removes the record with this id, if there is one; that record. */
+  delete(id: string): T | undefined {
+    const previous = getRow(this.#table, id);
+    if (previous === undefined) return undefined;
     const hash = hashOf(id);
     let shift = 0;
     let node = mine(this.#table.root, this.#own);
@@ -236,6 +235,7 @@ export class TableEdit<T> {
       }
     }
     this.#table.size -= 1;
+    return previous;
   }
 
   /** The new table, every node it made frozen; the base itself when nothing changed. */
@@ -321,31 +321,6 @@ function buildNode(b: Build, from: number, to: number, shift: number): readonly 
     if (end > start) branch[slot] = buildNode(b, start, end, shift + BITS);
   }
   return Object.freeze(branch);
-}
-
-/**
- * Adds a record to a table being built, unless one with this id is there already (then the
- * table is unchanged): whether it was added. One walk down the trie instead of two.
- */
-export function addRow<T>(table: Table<T>, id: string, value: T): boolean {
-  return put(table as MutableTable<T>, id, value, undefined, true);
-}
-
-/**
- * Freezes a table that `putRow` built, and its nodes; not the records in it, which the builder
- * froze as it made them (a walk over every record of a large account costs a cache miss each).
- */
-export function freezeTable<T>(table: Table<T>): Table<T> {
-  const freezeNodes = (node: readonly unknown[]): void => {
-    Object.freeze(node);
-    if (!isBranch(node)) return;
-    for (let slot = 0; slot <= MASK; slot++) {
-      const child = node[slot] as readonly unknown[] | null;
-      if (child !== null) freezeNodes(child);
-    }
-  };
-  freezeNodes(table.root);
-  return Object.freeze(table);
 }
 
 /** Every record, in the order they were added. O(n); for reads, not for hot paths. */

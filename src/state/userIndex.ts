@@ -131,19 +131,22 @@ function forEachUser(record: Contact | Opportunity, fn: (userId: string) => unkn
   for (let i = 0; i < followers.length; i++) fn((followers[i] as { readonly userId: string }).userId);
 }
 
-/** A record's change in a commit: before and after (`undefined`: not there). @internal */
-export type Change<T> = (visit: (before: T | undefined, after: T | undefined) => void) => void;
-
 /**
  * The index after a commit: `after` holds the new snapshot's tables, and `contacts` /
- * `opportunities` visit the records the commit created, changed or deleted, before and after.
+ * `opportunities` the records the commit created, changed or deleted, in pairs: before, after
+ * (`undefined`: not there).
  *
  * The cost is that of the change, not of the account: a record whose owner and followers did not
  * change costs a comparison; a user who joined a record costs a lookup in their entry (were they
  * in the group already?); a user who left one costs a read of the group's records (are they
  * still in it?); and only the entries of users who joined or left a group are copied.
  */
-export function updateIndex(index: UserIndex, after: Records, contacts: Change<Contact>, opportunities: Change<Opportunity>): UserIndex {
+export function updateIndex(
+  index: UserIndex,
+  after: Records,
+  contacts: readonly (Contact | undefined)[],
+  opportunities: readonly (Opportunity | undefined)[],
+): UserIndex {
   // Per user, per group: whether some record of the group lost the user (else they only joined).
   const touched = new Map<string, Map<string, boolean>>();
   const touch = (userId: string, contactId: string, lost: boolean) => {
@@ -154,13 +157,23 @@ export function updateIndex(index: UserIndex, after: Records, contacts: Change<C
   /** Groups whose records came or went: their completeness may change. */
   const reshaped: string[] = [];
   const visit = (before: Contact | Opportunity | undefined, next: Contact | Opportunity | undefined, contactId: string) => {
+    // A record created and deleted again in the same working copy: nothing to do.
+    if (before === undefined && next === undefined) return;
     if (before === undefined || next === undefined) reshaped.push(contactId);
     else if (sameUsers(before, next)) return;
     if (next !== undefined) forEachUser(next, (userId) => (before === undefined || !involves(before, userId)) && touch(userId, contactId, false));
     if (before !== undefined) forEachUser(before, (userId) => (next === undefined || !involves(next, userId)) && touch(userId, contactId, true));
   };
-  contacts((before, next) => visit(before, next, (next ?? before)?.id as string));
-  opportunities((before, next) => visit(before, next, (next ?? before)?.contactId as string));
+  for (let i = 0; i < contacts.length; i += 2) {
+    const before = contacts[i];
+    const next = contacts[i + 1];
+    visit(before, next, (next ?? before)?.id as string);
+  }
+  for (let i = 0; i < opportunities.length; i += 2) {
+    const before = opportunities[i];
+    const next = opportunities[i + 1];
+    visit(before, next, (next ?? before)?.contactId as string);
+  }
 
   // A contact's list of opportunities grows only with the opportunity it lists, so a complete
   // group stays complete; an incomplete one may lose its last missing id (`evolve` records any

@@ -11,13 +11,9 @@ export default defineConfig({
   target: "es2022",
   platform: "neutral",
   treeshake: true,
-  // CJS too: both entries share one copy of the engine (one InvalidSnapshotError class, one
-  // immer instance), as the ESM build does.
+  // CJS too: both entries share one copy of the engine (one InvalidSnapshotError class), as the
+  // ESM build does.
   splitting: true,
-  // immer is bundled, as its production build: its ES module reads `process.env.NODE_ENV` when
-  // it loads, which crashes a browser or edge runtime that loads ES modules without a bundler.
-  // The library uses its own immer instance anyway, so sharing the host's copy buys nothing.
-  noExternal: ["immer"],
   external: ["fast-check"],
   define: { "process.env.NODE_ENV": '"production"' },
 });

@@ -6,7 +6,8 @@
  *   npm run bench -- --quick       seconds, for CI; no thresholds, writes no file
  *   options: --dist (time dist/index.js, after `npm run build`, instead of src/ bundled by
  *            bench/main.mjs as tsup bundles it), --sizes=1000,10000 , --svg=path , --json=path,
- *            --scale=10000,100000,1000000 (the scale part, bench/scale.ts; --scale= for none)
+ *            --scale=10000,100000,1000000 (the scale part, bench/scale.ts; --scale= for none),
+ *            --scale-moves (of the scale part, only the bulk moves), --sizes= (no main part)
  *
  * bench/main.mjs bundles this file and runs it under `node --expose-gc` (for the memory
  * measurement); `node --expose-gc --import tsx bench/run.ts` works too, slower (see main.mjs).
@@ -41,7 +42,7 @@ const flag = (name: string) => argv.includes(`--${name}`);
 const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const quick = flag("quick");
 const useDist = flag("dist");
-const sizes = (option("sizes") ?? "1000,10000,100000").split(",").map(Number);
+const sizes = (option("sizes") ?? "1000,10000,100000").split(",").filter(Boolean).map(Number);
 /** The accounts of the scale part (not in --quick; `--scale=` for none). */
 const scaleSizes = quick ? [] : (option("scale") ?? "10000,100000,1000000").split(",").filter(Boolean).map(Number);
 /** The package root: set by bench/main.mjs (this file then runs from a bundle elsewhere). */
@@ -385,7 +386,8 @@ if (scaleSizes.length > 0) {
   log(`\nScale: ${scaleSizes.map((n) => `${n / 1000}k`).join(", ")} contacts, one account at a time (at ${since()}):`);
   // Fewer samples of the whole-account operations: one takes seconds on a million contacts.
   const scaleMedian = async (name: string, heavy: boolean, fn: () => unknown, hooks: { afterEach?: () => void } = {}) => {
-    const options = heavy ? { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 1 } : budget.light;
+    // No warm-up for those: the warm-up of the run has compiled their code on small accounts.
+    const options = heavy ? { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 0, warmup: false } : budget.light;
     const bench = new Bench({ warmup: true, ...options, throws: true });
     bench.add(name, fn, hooks.afterEach ? { async: false, afterEach: hooks.afterEach } : { async: false });
     await bench.run();
@@ -393,7 +395,7 @@ if (scaleSizes.length > 0) {
     if (!result || !("latency" in result)) throw new Error(`bench: ${name} did not complete`);
     return result.latency.p50;
   };
-  scale = await runScale({ lib, sizes: scaleSizes, context: BENCH_CONTEXT, median: scaleMedian, chainTasks, log, gc });
+  scale = await runScale({ lib, sizes: scaleSizes, context: BENCH_CONTEXT, median: scaleMedian, chainTasks, log, gc, movesOnly: flag("scale-moves") });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -82,9 +82,8 @@ export function emptyTable<T>(): Table<T> {
   return { root: [], size: 0, nextSeq: 0 };
 }
 
-/** The record with this id, or `undefined`. */
-export function getRow<T>(table: Table<T>, id: string): T | undefined {
-  const hash = hashOf(id);
+/** The bucket where a record with this hash is, if anywhere, or `undefined`. */
+function bucketOf(table: Table<unknown>, hash: number): readonly unknown[] | undefined {
   let node = table.root as readonly unknown[];
   let shift = 0;
   while (isBranch(node)) {
@@ -93,12 +92,23 @@ export function getRow<T>(table: Table<T>, id: string): T | undefined {
     node = child;
     shift += BITS;
   }
-  for (let i = 0; i < node.length; i += 3) {
-    if (node[i] !== hash) continue;
-    const value = node[i + 2] as T;
-    if (idOf(value) === id) return value;
+  return node;
+}
+
+/** Where the record with this id is in its bucket (the index of its hash), or -1. */
+function slotOf(bucket: readonly unknown[], hash: number, id: string): number {
+  for (let i = 0; i < bucket.length; i += 3) {
+    if (bucket[i] === hash && idOf(bucket[i + 2]) === id) return i;
   }
-  return undefined;
+  return -1;
+}
+
+/** The record with this id, or `undefined`. */
+export function getRow<T>(table: Table<T>, id: string): T | undefined {
+  const hash = hashOf(id);
+  const bucket = bucketOf(table, hash);
+  const at = bucket === undefined ? -1 : slotOf(bucket, hash, id);
+  return at < 0 ? undefined : ((bucket as readonly unknown[])[at + 2] as T);
 }
 
 /**
@@ -107,18 +117,9 @@ export function getRow<T>(table: Table<T>, id: string): T | undefined {
  */
 export function seqOf<T>(table: Table<T>, id: string): number | undefined {
   const hash = hashOf(id);
-  let node = table.root as readonly unknown[];
-  let shift = 0;
-  while (isBranch(node)) {
-    const child = node[(hash >>> shift) & MASK] as readonly unknown[] | null;
-    if (child === null) return undefined;
-    node = child;
-    shift += BITS;
-  }
-  for (let i = 0; i < node.length; i += 3) {
-    if (node[i] === hash && idOf(node[i + 2]) === id) return node[i + 1] as number;
-  }
-  return undefined;
+  const bucket = bucketOf(table, hash);
+  const at = bucket === undefined ? -1 : slotOf(bucket, hash, id);
+  return at < 0 ? undefined : ((bucket as readonly unknown[])[at + 1] as number);
 }
 
 /**

@@ -167,6 +167,8 @@ export function updateIndex(
   for (let i = 0; i < contacts.length; i += 2) {
     const before = contacts[i];
     const next = contacts[i + 1];
+    // A list of opportunities that changed may have dropped an id the snapshot did not load.
+    if (before !== undefined && next !== undefined && before.opportunityIds !== next.opportunityIds) reshaped.push(next.id);
     visit(before, next, (next ?? before)?.id as string);
   }
   for (let i = 0; i < opportunities.length; i += 2) {
@@ -177,7 +179,7 @@ export function updateIndex(
 
   // A contact's list of opportunities grows only with the opportunity it lists, so a complete
   // group stays complete; an incomplete one may lose its last missing id (`evolve` records any
-  // OpportunityDeleted it is given) or its contact: check those.
+  // OpportunityDeleted it is given) or its contact: check those (once, while any is incomplete).
   let incomplete = index.incomplete;
   if (incomplete.size > 0 && reshaped.length > 0) {
     const edit = new TableEdit(incomplete);

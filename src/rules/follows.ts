@@ -69,11 +69,12 @@ export function followNewRecord(ctx: Context, ref: RecordRef, userIds: readonly 
 
 /** A departed user follows nothing: every follow of theirs ends, `manual` ones too. @internal */
 export function endFollowsOf(ctx: Context, userId: string, cause: Cause): void {
-  for (const contact of ctx.s.contacts.all()) {
+  // Read off the user index: the user's groups only, in the snapshot's order.
+  for (const contact of ctx.s.groupsOf(userId, false)) {
     const follow = contact.followers.find((f) => f.userId === userId);
     if (follow) ctx.emit({ type: "FollowerRemoved", record: { kind: "contact", id: contact.id }, userId, source: follow.source, cause });
   }
-  for (const opportunity of ctx.s.opportunities.all()) {
+  for (const opportunity of ctx.s.opportunitiesOf(userId)) {
     const follow = opportunity.followers.find((f) => f.userId === userId);
     if (follow) ctx.emit({ type: "FollowerRemoved", record: { kind: "opportunity", id: opportunity.id }, userId, source: follow.source, cause });
   }

@@ -6,7 +6,7 @@ import base from "./stryker.config.mjs";
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   ...base,
-  mutate: ["src/rules/owners.ts", "src/rules/followerSync.ts"],
+  mutate: ["src/rules/owners.ts", "src/rules/follows.ts"],
   reporters: ["clear-text", "progress"],
   thresholds: { ...base.thresholds, break: 85 },
 };

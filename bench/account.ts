@@ -35,16 +35,20 @@ const automation = (userId: string): Follower => ({ userId, source: "automation"
 /** Offsets (from the contact's number) of the owners of its opportunities, per mode. */
 const OWNER_OFFSETS: Record<Mode, readonly number[]> = { coupled: [0, 0, 0], separate: [0, 3, 5] };
 
-/** The plain records of a generated account of `n` contacts. */
-export function generateAccount(n: number, mode: Mode): CrmRecordsInit {
+/**
+ * The plain records of a generated account of `n` contacts. `splitEvery` (mode `separate`):
+ * only every `splitEvery`-th contact's group has other owners (1: all of them, the default).
+ */
+export function generateAccount(n: number, mode: Mode, splitEvery = 1): CrmRecordsInit {
   const users = Array.from({ length: USERS }, (_, i) => ({ id: user(i) }));
   const contacts: { id: string; ownerId: string; followers: Follower[] }[] = [];
   const opportunities: { id: string; contactId: string; ownerId: string; followers: Follower[]; status: OpportunityStatus }[] = [];
-  const offsets = OWNER_OFFSETS[mode];
   for (let c = 0; c < n; c++) {
+    const split = mode === "separate" && c % splitEvery === 0;
+    const offsets = OWNER_OFFSETS[split ? "separate" : "coupled"];
     const followers = [manual(user(c + 1))];
     // Separate owners: the other owners of the contact's deals follow it (subsetting 4.2.3).
-    if (mode === "separate") followers.push(automation(user(c + 3)), automation(user(c + 5)));
+    if (split) followers.push(automation(user(c + 3)), automation(user(c + 5)));
     contacts.push({ id: contactId(c), ownerId: user(c), followers });
     for (let k = 0; k < OPPORTUNITIES_PER_CONTACT; k++) {
       const ownerId = user(c + (offsets[k] ?? 0));
@@ -152,4 +156,24 @@ export function mixedBatch(count: number, n: number): Command[] {
     }
   }
   return out;
+}
+
+/**
+ * Gives `user` every record of `groups` whole groups spread over the account (a contact and its
+ * opportunities each: 4 records a group), for the bulk moves; adds the user. Changes `records`.
+ */
+export function giveGroups(records: CrmRecordsInit, userId: string, groups: number, taken: Set<number>): void {
+  const n = records.contacts.length;
+  (records.users as { id: string }[]).push({ id: userId });
+  const contacts = records.contacts as unknown as { ownerId: string | null }[];
+  const opportunities = records.opportunities as unknown as { ownerId: string | null }[];
+  let given = 0;
+  for (let i = 0; given < groups; i++) {
+    const c = spread(i, n);
+    if (taken.has(c)) continue;
+    taken.add(c);
+    given += 1;
+    (contacts[c] as { ownerId: string | null }).ownerId = userId;
+    for (let k = 0; k < OPPORTUNITIES_PER_CONTACT; k++) (opportunities[c * OPPORTUNITIES_PER_CONTACT + k] as { ownerId: string | null }).ownerId = userId;
+  }
 }

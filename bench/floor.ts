@@ -166,6 +166,14 @@ interface Run {
   readonly at: string | undefined;
   readonly events: CrmEvent[];
   emitted: boolean;
+  /** The groups whose ownership the command changed, with their reasons before (docs/rules.md §5). */
+  readonly groups: Map<string, Reasons>;
+}
+
+/** Who has a reason to follow the contact, and by opportunity id who has one to follow it. */
+interface Reasons {
+  readonly contact: Set<string>;
+  readonly opportunities: Map<string, string>;
 }
 
 const TOGGLES = [
@@ -303,8 +311,8 @@ export class Floor {
     const c = parsed.command;
     const expected = c["expectedVersion"];
     if (expected !== undefined && expected !== this.version) return fail("VERSION_CONFLICT", "version", "expectedVersion");
-    const run: Run = { version: this.version + 1, actor: stamp.actor, commandId: c["commandId"] as string | undefined, at: stamp.at, events, emitted: false };
-    const error = this.#decide(run, c);
+    const run: Run = { version: this.version + 1, actor: stamp.actor, commandId: c["commandId"] as string | undefined, at: stamp.at, events, emitted: false, groups: new Map() };
+    const error = this.#decide(run, c) ?? this.#reconcile(run);
     if (!error && run.emitted) {
       const before = this.version;
       this.version = run.version;
@@ -386,6 +394,62 @@ export class Floor {
     return out;
   }
 
+  /** Whether the follower rules act: owners separate and a subsetting on. */
+  #reconciling(): boolean {
+    const s = this.settings;
+    return s.allowDifferentOwners && (s.updateContactFollowersOnOpportunityOwnerChange || s.updateOpportunityFollowersOnContactOwnerChange);
+  }
+
+  #reasons(contact: FContact): Reasons {
+    const reasons: Reasons = { contact: new Set(), opportunities: new Map() };
+    for (const id of contact.opportunityIds) {
+      const o = this.opportunities.get(id) as FOpportunity;
+      if (o.ownerId !== null && o.ownerId !== contact.ownerId) reasons.contact.add(o.ownerId);
+      if (contact.ownerId !== null && contact.ownerId !== o.ownerId) reasons.opportunities.set(o.id, contact.ownerId);
+    }
+    return reasons;
+  }
+
+  /** Notes a group's reasons before the command's first change to its ownership. */
+  #watch(run: Run, contactId: string, field: string): FloorError | undefined {
+    if (run.groups.has(contactId) || !this.#reconciling()) return undefined;
+    const contact = this.contacts.get(contactId) as FContact;
+    const group = this.#group(contact, field);
+    if (!Array.isArray(group)) return group;
+    run.groups.set(contactId, this.#reasons(contact));
+    return undefined;
+  }
+
+  /** The follower rules, once at the end of the command: removals, then additions. */
+  #reconcile(run: Run): FloorError | undefined {
+    if (run.groups.size === 0 || !this.#reconciling()) return undefined;
+    const { updateContactFollowersOnOpportunityOwnerChange: contacts, updateOpportunityFollowersOnContactOwnerChange: opportunities } = this.settings;
+    const additions: [FRecord, RecordKind, string, Cause][] = [];
+    for (const [contactId, before] of run.groups) {
+      const contact = this.contacts.get(contactId);
+      if (contact === undefined) continue;
+      const after = this.#reasons(contact);
+      if (contacts) {
+        const cause = "opportunity-owner-followers";
+        for (const f of [...contact.followers]) if (f.source === "automation" && !after.contact.has(f.userId)) this.#removeFollowerFrom(run, contact, "contact", f, cause);
+        for (const userId of after.contact) if (!before.contact.has(userId)) additions.push([contact, "contact", userId, cause]);
+      }
+      if (opportunities) {
+        const cause = "contact-owner-followers";
+        for (const id of contact.opportunityIds) {
+          const o = this.opportunities.get(id) as FOpportunity;
+          const reason = after.opportunities.get(id);
+          for (const f of [...o.followers]) if (f.source === "automation" && f.userId !== reason) this.#removeFollowerFrom(run, o, "opportunity", f, cause);
+          if (reason !== undefined && before.opportunities.get(id) !== reason) additions.push([o, "opportunity", reason, cause]);
+        }
+      }
+    }
+    for (const [record, kind, userId, cause] of additions) {
+      if (this.users.get(userId)?.active === true) this.#addByRule(run, record, kind, userId, cause);
+    }
+    return undefined;
+  }
+
   #setContactOwner(run: Run, contact: FContact, to: string | null, cause: Cause): void {
     const from = contact.ownerId;
     this.#emit(run, { type: "ContactOwnerChanged", contactId: contact.id, from, to, cause });
@@ -406,41 +470,20 @@ export class Floor {
 
   #changeContactOwner(run: Run, contact: FContact, to: string | null): FloorError | undefined {
     if (!this.settings.allowDifferentOwners) return this.#moveGroup(run, contact, undefined, to, "command", "contactId");
-    const from = contact.ownerId;
-    if (from === to) return undefined;
-    const sync = this.settings.updateOpportunityFollowersOnContactOwnerChange;
-    let group: FOpportunity[] = [];
-    if (sync) {
-      const found = this.#group(contact, "contactId");
-      if (!Array.isArray(found)) return found;
-      group = found;
-    }
+    if (contact.ownerId === to) return undefined;
+    const refusal = this.#watch(run, contact.id, "contactId");
+    if (refusal) return refusal;
     this.#setContactOwner(run, contact, to, "command");
-    if (sync) {
-      const cause = "contact-owner-followers";
-      for (const opportunity of group) {
-        if (to !== null && to !== opportunity.ownerId) this.#addByRule(run, opportunity, "opportunity", to, cause);
-        if (from !== null) this.#removeByRule(run, opportunity, "opportunity", from, cause);
-      }
-    }
     return undefined;
   }
 
   #changeOpportunityOwner(run: Run, opportunity: FOpportunity, to: string | null, cause: Cause, field: string): FloorError | undefined {
     const contact = this.contacts.get(opportunity.contactId);
     if (!this.settings.allowDifferentOwners) return contact === undefined ? undefined : this.#moveGroup(run, contact, opportunity, to, cause, field);
-    const from = opportunity.ownerId;
-    if (from === to) return undefined;
+    if (opportunity.ownerId === to) return undefined;
+    const refusal = this.#watch(run, opportunity.contactId, field);
+    if (refusal) return refusal;
     this.#setOpportunityOwner(run, opportunity, to, cause);
-    if (!this.settings.updateContactFollowersOnOpportunityOwnerChange || contact === undefined) return undefined;
-    const rule = "opportunity-owner-followers";
-    if (to !== null && to !== contact.ownerId) this.#addByRule(run, contact, "contact", to, rule);
-    if (from === null) return undefined;
-    const follow = contact.followers.find((f) => f.userId === from);
-    if (follow?.source !== "automation") return undefined;
-    const group = this.#group(contact, field);
-    if (!Array.isArray(group)) return group;
-    if (!group.some((o) => o.ownerId === from)) this.#removeByRule(run, contact, "contact", from, rule);
     return undefined;
   }
 
@@ -492,11 +535,6 @@ export class Floor {
     } else {
       this.#addFollowerTo(run, record, kind, userId, "automation", cause);
     }
-  }
-
-  #removeByRule(run: Run, record: FRecord, kind: RecordKind, userId: string, cause: Cause): void {
-    const follow = record.followers.find((f) => f.userId === userId);
-    if (follow?.source === "automation") this.#removeFollowerFrom(run, record, kind, follow, cause);
   }
 
   #findRecord(ref: { kind: RecordKind; id: string }): FRecord | FloorError {
@@ -573,6 +611,8 @@ export class Floor {
     if (refusal) return refusal;
     const followers = this.#newFollowers(c["followerIds"] as string[] | undefined, ownerId, id);
     if (!Array.isArray(followers)) return followers;
+    const watched = this.#watch(run, contact.id, "contactId");
+    if (watched) return watched;
     const status = (c["status"] as OpportunityStatus | undefined) ?? "open";
     this.#emit(run, { type: "OpportunityCreated", opportunityId: id, contactId: contact.id, ownerId, ownerDefaulted, status, cause: "command" });
     const opportunity: FOpportunity = { id, contactId: contact.id, ownerId, followers: [], status };
@@ -609,6 +649,14 @@ export class Floor {
       for (const id of contact.opportunityIds) {
         const opportunity = this.opportunities.get(id) as FOpportunity;
         if (opportunity.ownerId !== contact.ownerId) this.#setOpportunityOwner(run, opportunity, contact.ownerId, "owners-recoupled");
+      }
+    }
+    // Coupled owners give automatic follows no reason: every one ends, in record order.
+    for (const contact of this.contacts.values()) {
+      const records: [FRecord, RecordKind][] = [[contact, "contact"]];
+      for (const id of contact.opportunityIds) records.push([this.opportunities.get(id) as FOpportunity, "opportunity"]);
+      for (const [record, kind] of records) {
+        for (const f of [...record.followers]) if (f.source === "automation") this.#removeFollowerFrom(run, record, kind, f, "owners-recoupled");
       }
     }
     return undefined;

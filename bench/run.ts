@@ -5,7 +5,9 @@
  *   npm run bench                  full run (a few minutes), writes docs/performance.svg
  *   npm run bench -- --quick       seconds, for CI; no thresholds, writes no file
  *   options: --dist (time dist/index.js, after `npm run build`, instead of src/ bundled by
- *            bench/main.mjs as tsup bundles it), --sizes=1000,10000 , --svg=path , --json=path
+ *            bench/main.mjs as tsup bundles it), --sizes=1000,10000 , --svg=path , --json=path,
+ *            --scale=10000,100000,1000000 (the scale part, bench/scale.ts; --scale= for none),
+ *            --scale-moves (of the scale part, only the bulk moves), --sizes= (no main part)
  *
  * bench/main.mjs bundles this file and runs it under `node --expose-gc` (for the memory
  * measurement); `node --expose-gc --import tsx bench/run.ts` works too, slower (see main.mjs).
@@ -25,6 +27,7 @@ import type { Command, CrmEvent, CrmState, ExecuteResult } from "../src/index.js
 import { generateAccount, mixedBatch, RECOUPLE, STREAMS, type Mode, type StreamName } from "./account.js";
 import { renderChart, type Panel } from "./chart.js";
 import { Floor, type FloorResult } from "./floor.js";
+import { runScale, type ScaleResult, type ScaleTask } from "./scale.js";
 
 type Lib = typeof import("../src/index.js");
 
@@ -39,7 +42,9 @@ const flag = (name: string) => argv.includes(`--${name}`);
 const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const quick = flag("quick");
 const useDist = flag("dist");
-const sizes = (option("sizes") ?? "1000,10000,100000").split(",").map(Number);
+const sizes = (option("sizes") ?? "1000,10000,100000").split(",").filter(Boolean).map(Number);
+/** The accounts of the scale part (not in --quick; `--scale=` for none). */
+const scaleSizes = quick ? [] : (option("scale") ?? "10000,100000,1000000").split(",").filter(Boolean).map(Number);
 /** The package root: set by bench/main.mjs (this file then runs from a bundle elsewhere). */
 const root = process.env["CRM_BENCH_ROOT"] ?? process.cwd();
 const svgPath = option("svg") ?? (quick ? undefined : join(root, "docs", "performance.svg"));
@@ -72,7 +77,7 @@ interface Measured {
   /** Commands in one operation (1, or the batch size for executeAll). */
   commands: number;
 }
-type TaskName = StreamName | "recouple" | "executeAll" | "createState" | "toRecords";
+type TaskName = StreamName | "recouple" | "executeAll" | "oneByOne" | "createState" | "toRecords";
 const results: Record<Mode, Record<number, Partial<Record<TaskName, Measured>>>> = { coupled: {}, separate: {} };
 const memory: Partial<Record<Mode, MemoryResult>> = {};
 
@@ -308,6 +313,15 @@ for (const account of accounts) {
     const library = await median("executeAll library", true, () => ok(lib.executeAll(base, batch, BENCH_CONTEXT), "executeAll"));
     const floorMs = await median("executeAll floor", true, () => floorOk(floor.executeAll(batch), "executeAll"), { afterEach: () => floor.rollback(0) });
     record(account, "executeAll", { library, floor: floorMs, commands: BATCH });
+    // The same commands one by one, each committed: what executeAll is compared with.
+    const oneByOne = await median("one by one library", true, () => {
+      let s = base;
+      for (const command of batch) s = ok(lib.execute(s, command, BENCH_CONTEXT), command.type);
+    });
+    const floorOne = await median("one by one floor", true, () => {
+      for (const command of batch) floorOk(floor.execute(command), command.type);
+    }, { afterEach: () => floor.rollback(0) });
+    record(account, "oneByOne", { library: oneByOne, floor: floorOne, commands: BATCH });
   }
   pause();
   {
@@ -366,6 +380,24 @@ if (gc) {
   }
 }
 
+// 5. The scale part: one account at a time, up to a million contacts.
+let scale: ScaleResult[] = [];
+if (scaleSizes.length > 0) {
+  log(`\nScale: ${scaleSizes.map((n) => `${n / 1000}k`).join(", ")} contacts, one account at a time (at ${since()}):`);
+  // Fewer samples of the whole-account operations: one takes seconds on a million contacts.
+  const scaleMedian = async (name: string, heavy: boolean, fn: () => unknown, hooks: { afterEach?: () => void } = {}) => {
+    // No warm-up for those: the warm-up of the run has compiled their code on small accounts.
+    const options = heavy ? { time: 0, iterations: 3, warmupTime: 0, warmupIterations: 0, warmup: false } : budget.light;
+    const bench = new Bench({ warmup: true, ...options, throws: true });
+    bench.add(name, fn, hooks.afterEach ? { async: false, afterEach: hooks.afterEach } : { async: false });
+    await bench.run();
+    const result = bench.tasks[0]?.result;
+    if (!result || !("latency" in result)) throw new Error(`bench: ${name} did not complete`);
+    return result.latency.p50;
+  };
+  scale = await runScale({ lib, sizes: scaleSizes, context: BENCH_CONTEXT, median: scaleMedian, chainTasks, log, gc, movesOnly: flag("scale-moves") });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report
 
@@ -378,10 +410,11 @@ const LABEL: Record<TaskName, string> = {
   addFollower: "addFollower",
   recouple: "setting off (re-couple all)",
   executeAll: `executeAll, ${BATCH / 1000}k mixed (per command)`,
+  oneByOne: `the same ${BATCH / 1000}k one by one (per command)`,
   createState: "createState (whole account)",
   toRecords: "toRecords (whole account)",
 };
-const TASKS: TaskName[] = [...SINGLE, "recouple", "executeAll", "createState", "toRecords"];
+const TASKS: TaskName[] = [...SINGLE, "recouple", "executeAll", "oneByOne", "createState", "toRecords"];
 const small = Math.min(...sizes);
 const large = Math.max(...sizes);
 const kilo = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
@@ -417,6 +450,34 @@ for (const mode of ["coupled", "separate"] as const) {
   }
 }
 
+if (scale.length > 0) {
+  const SCALE_LABEL: Record<ScaleTask, string> = {
+    assignContactOwner: "assignContactOwner",
+    assignOpportunityOwner: "assignOpportunityOwner",
+    createOpportunity: "createOpportunity",
+    noop: "no-op (owner unchanged)",
+    addFollower: "addFollower",
+    createState: "createState (whole account)",
+    toRecords: "toRecords (whole account)",
+    move1k: "transferOwnership, 1,000 records",
+    move100k: "transferOwnership, 100,000 records",
+    "recouple1%": "setting off, 1% of groups split",
+    "recouple100%": "setting off, every group split",
+  };
+  log(`\n## Scale (owners coupled; re-coupling with owners separate; medians)\n`);
+  log(`| operation | ${scale.map((r) => `${kilo(r.n)}: library | floor | ×`).join(" | ")} |`);
+  log(`|---|${scale.map(() => "--:|--:|--:").join("|")}|`);
+  for (const task of Object.keys(SCALE_LABEL) as ScaleTask[]) {
+    const cells = scale.map((r) => {
+      const m = r.tasks[task];
+      if (!m) return "– | – | –";
+      return `${show(m.library, 1)} | ${m.floor === undefined ? "–" : show(m.floor, 1)} | ${m.floor === undefined ? "–" : (m.library / m.floor).toFixed(1)}`;
+    });
+    log(`| ${SCALE_LABEL[task]} | ${cells.join(" | ")} |`);
+  }
+  log(`| retained memory per record | ${scale.map((r) => `${r.bytesPerRecord === undefined ? "–" : `${r.bytesPerRecord.toFixed(0)} B`} | | `).join(" | ")} |`);
+}
+
 // The targets of the issue, read off the medians (informational: no run fails on them).
 if (sizes.length > 1) {
   log(`\n## Targets (medians of this run)\n`);
@@ -432,9 +493,31 @@ if (sizes.length > 1) {
     }
     const e = results[mode][large]?.executeAll;
     if (e) log(`${verdict(e.library / e.floor <= 50)} ${mode.padEnd(8)} ${"executeAll".padEnd(24)} library/floor at ${kilo(large)} ×${(e.library / e.floor).toFixed(1)} (≤ 50)`);
+    const o = results[mode][large]?.oneByOne;
+    if (e && o) log(`${verdict(e.library / o.library <= 0.7)} ${mode.padEnd(8)} ${"executeAll".padEnd(24)} per command / one by one at ${kilo(large)} ×${(e.library / o.library).toFixed(2)} (≤ 0.7)`);
+    for (const task of SINGLE) {
+      const m = results[mode][100_000]?.[task];
+      if (m) log(`${verdict(m.library / m.floor <= 5)} ${mode.padEnd(8)} ${task.padEnd(24)} library/floor at 100k ×${(m.library / m.floor).toFixed(1)} (≤ 5)`);
+    }
+    const c = results[mode][100_000]?.createState;
+    if (c) log(`${verdict(c.library / c.floor <= 1.3)} ${mode.padEnd(8)} ${"createState".padEnd(24)} library/floor at 100k ×${(c.library / c.floor).toFixed(2)} (≤ 1.3)`);
     const m = memory[mode];
     if (m) log(`${verdict(m.ratio <= 3)} ${mode.padEnd(8)} ${"memory".padEnd(24)} retained / touched ×${m.ratio.toFixed(2)} (≤ 3)`);
   }
+}
+if (scale.length > 0) {
+  const verdict = (okay: boolean) => (okay ? "ok  " : "MISS");
+  const first = scale[0] as ScaleResult;
+  const last = scale[scale.length - 1] as ScaleResult;
+  const a = first.tasks.move1k;
+  const b = last.tasks.move1k;
+  if (a && b) log(`${verdict(b.library / a.library <= 2)} scale    ${"move 1,000 records".padEnd(24)} ${kilo(last.n)}/${kilo(first.n)} ×${(b.library / a.library).toFixed(2)} (≤ 2)`);
+  for (const task of SINGLE) {
+    const one = results.coupled[1000]?.[task];
+    const m = last.tasks[task];
+    if (one && m) log(`${verdict(m.library / one.library <= 2)} scale    ${task.padEnd(24)} ${kilo(last.n)} coupled / 1k ×${(m.library / one.library).toFixed(2)} (≤ 2)`);
+  }
+  if (last.bytesPerRecord !== undefined) log(`     scale    ${"memory".padEnd(24)} ${last.bytesPerRecord.toFixed(0)} bytes per record at ${kilo(last.n)}`);
 }
 
 const seconds = (performance.now() - started) / 1000;
@@ -461,6 +544,6 @@ if (svgPath && sizes.length > 1) {
   log(`Wrote ${svgPath}`);
 }
 if (jsonPath) {
-  writeFileSync(jsonPath, `${JSON.stringify({ machine, quick, source, sizes, results, memory }, null, 2)}\n`);
+  writeFileSync(jsonPath, `${JSON.stringify({ machine, quick, source, sizes, results, memory, scale }, null, 2)}\n`);
   log(`Wrote ${jsonPath}`);
 }

@@ -157,7 +157,7 @@ await play(4, "Contact followers follow the deal owners", "Cleo follows Acme Cor
   by("ana", { type: "assignOpportunityOwner", opportunityId: "acme-renewal", ownerId: "dev" }),
 ], { note: "Cleo still follows Acme Corp although she no longer owns any of its deals: she chose to follow it herself, and a rule never removes a follow made by hand." });
 
-await play(5, "Deal followers follow the contact owner", "Ana gives the contact Acme Corp to Ben, then back to Dev. Only the contact moves; its new owner follows each of its deals automatically, and the previous owner's automatic follows end.", [
+await play(5, "A contact changes hands", "Ana hands the contact Acme Corp over to Ben, then back to Dev. Only the contact moves. Its new owner follows each of its deals he does not own, automatically. Dev keeps three of Acme's deals, so he now follows the contact. When Dev takes the contact back, that follow has no reason any more and ends, and Ben, who owns Acme hardware, follows the contact instead.", [
   by("ana", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }),
   by("ana", { type: "assignContactOwner", contactId: "acme", ownerId: "dev" }),
 ]);
@@ -166,11 +166,17 @@ await play(6, "The follower limit", "Globex already has ten followers, the most 
   by("ana", { type: "assignOpportunityOwner", opportunityId: "globex-pilot", ownerId: "dev" }),
 ], { note: "Nothing was changed on Globex, and nothing failed: the event tells the host to let someone know." });
 
-await play(7, "Ana turns different owners off again", "Owners are coupled again: every deal whose owner differs from its contact's goes back to the contact's owner. Followers stay as they are.", [
-  by("ana", { type: "updateSettings", allowDifferentOwners: false }),
-], { settings: true, note: "Re-coupling changes owners only: Dev keeps his automatic follow of Acme hardware, which he now owns. The two subsettings stay on, but have no effect while owners are coupled." });
+await play(7, "A swap on a full contact", "Fay stops following Globex, and Ana gives the pilot to Eve, who follows Globex automatically: ten followers again. Then the pilot goes back to Dev. Eve's automatic follow ends first, so Dev takes her place although Globex is full.", [
+  by("fay", { type: "removeFollower", record: { kind: "contact", id: "globex" }, userId: "fay" }),
+  by("ana", { type: "assignOpportunityOwner", opportunityId: "globex-pilot", ownerId: "eve" }),
+  by("ana", { type: "assignOpportunityOwner", opportunityId: "globex-pilot", ownerId: "dev" }),
+]);
 
-await play(8, "Weighted round-robin for new leads", "Three leads arrive from the web form, unassigned. The lead-routing automation gives each to the next user of the rotation “Inbound leads”: Ben twice, then Eve once (weights 2 and 1). A deal created for Hooli takes its owner, as owners are coupled.", [
+await play(8, "Ana turns different owners off again", "Owners are coupled again: every deal whose owner differs from its contact's goes back to the contact's owner. With one owner per contact nobody has a reason to follow automatically any more, so every automatic follow ends; follows made by hand stay.", [
+  by("ana", { type: "updateSettings", allowDifferentOwners: false }),
+], { settings: true, note: "Only the follows marked (auto) ended: Cleo still follows Acme Corp, and the support team still follows Globex, because they chose to. The two subsettings stay on, but have no effect while owners are coupled." });
+
+await play(9, "Weighted round-robin for new leads", "Three leads arrive from the web form, unassigned. The lead-routing automation gives each to the next user of the rotation “Inbound leads”: Ben twice, then Eve once (weights 2 and 1). A deal created for Hooli takes its owner, as owners are coupled.", [
   by(WEB_FORM, { type: "createContact", contactId: "initech" }),
   by(WEB_FORM, { type: "createContact", contactId: "umbrella" }),
   by(WEB_FORM, { type: "createContact", contactId: "hooli" }),
@@ -186,7 +192,7 @@ await play(8, "Weighted round-robin for new leads", "Three leads arrive from the
   by(WEB_FORM, { type: "createOpportunity", opportunityId: "hooli-trial", contactId: "hooli" }),
 ]);
 
-await play(9, "Offboarding: Eve leaves", "Eve leaves the company. Ana deactivates her and hands everything she owns to Cleo; Eve stops following anything.", [
+await play(10, "Offboarding: Eve leaves", "Eve leaves the company. Ana deactivates her and hands everything she owns to Cleo; Eve stops following anything.", [
   by("ana", { type: "deactivateUser", userId: "eve", reassignTo: "cleo" }),
 ], { note: "Eve now owns nothing and follows nothing. She stays in the account as an inactive user, so the history above still shows her name." });
 

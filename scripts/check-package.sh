@@ -21,7 +21,7 @@ echo "$tarball"
 echo "-- arethetypeswrong: node10, node16 (CJS and ESM), bundler; any problem fails"
 npx --no-install attw "$tarball" --format table-flipped
 
-echo "-- size-limit (main entry, minified + gzipped, immer included)"
+echo "-- size-limit (main entry, minified + gzipped)"
 npx --no-install size-limit
 
 echo "-- npm publish --dry-run: only dist/, docs and metadata"

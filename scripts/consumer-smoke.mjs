@@ -9,8 +9,8 @@
 //
 //   node scripts/consumer-smoke.mjs [path/to/crm-ownership-x.y.z.tgz]
 //
-// Without a tarball it builds and packs the repo first. Installs are offline-friendly: immer and
-// fast-check come from npm's cache when `npm ci` has filled it (--prefer-offline).
+// Without a tarball it builds and packs the repo first. Installs are offline-friendly:
+// fast-check comes from npm's cache when `npm ci` has filled it (--prefer-offline).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
@@ -40,14 +40,14 @@ try {
   }
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2));
 
-  // ---- 1. the main entry, with no runtime dependency (immer is bundled) and no fast-check
+  // ---- 1. the main entry, with no runtime dependency and no fast-check
   npm(["install", tarball], project);
   const installed = JSON.parse(readFileSync(join(project, "node_modules/crm-ownership/package.json"), "utf8"));
-  assert.deepEqual(Object.keys(installed.dependencies ?? {}), [], "no runtime dependency: immer is bundled");
-  assert.ok(!existsSync(join(project, "node_modules/immer")), "immer is not installed next to it");
+  assert.deepEqual(Object.keys(installed.dependencies ?? {}), [], "no runtime dependency");
+  assert.ok(!existsSync(join(project, "node_modules/immer")), "no immer installed next to it (0.1 bundled it; 0.2 does not use it)");
 
   // One scenario, written once, run through every way of loading the package. Expectations come
-  // from SPEC.md §3, §4.1, §5, §6: coupled owners move together, events say why, errors are values.
+  // from docs/rules.md §2, §3, §14: coupled owners move together, events say why, errors are values.
   const scenario = `function scenario(api) {
   const init = {
     users: [{ id: "ana" }, { id: "ben" }],
@@ -143,8 +143,7 @@ try {
   const edge = await bundle("neutral", {
     mainFields: ["module", "main"],
     conditions: ["edge-light", "worker", "browser"],
-    // No `define` for process.env.NODE_ENV: the package must not read it (immer is bundled as
-    // its production build), so it also runs where ES modules load without a bundler.
+    // No `define` for process.env.NODE_ENV: the package must not read it, so it also runs where ES modules load without a bundler.
   });
   const vm = new EdgeVM();
   assert.equal(vm.evaluate("typeof process + ' ' + typeof require"), "undefined undefined", "the edge VM has no Node APIs");
@@ -153,7 +152,7 @@ try {
 
   // ---- 3. browser bundle: no Node built-in, and it runs in a bare context without Node globals
   const browser = await bundle("browser", {});
-  assert.ok(!browser.inputs.some((p) => p.includes("node_modules/immer/")), "immer comes bundled inside crm-ownership");
+  assert.ok(!browser.inputs.some((p) => p.includes("node_modules/immer/")), "no immer among the inputs");
   assert.ok(!browser.inputs.some((p) => nodeBuiltins.has(p)), "no Node built-in among the inputs");
   const sandbox = {};
   runInNewContext(browser.code, sandbox);
@@ -163,7 +162,7 @@ try {
   npm(["install", `fast-check@${fastCheckVersion}`], project);
   const testingScenario = `function testingScenario(api, testing, fc) {
     const sound = api.createState({ users: [{ id: "ana" }], contacts: [{ id: "c", ownerId: "ana" }], opportunities: [{ id: "o", contactId: "c", ownerId: "ana" }] });
-    // Coupled owners that differ: createState accepts legacy data, checkInvariants reports it (SPEC §2).
+    // Coupled owners that differ: createState accepts legacy data, checkInvariants reports it (docs/rules.md §1).
     const split = api.createState({ users: [{ id: "ana" }, { id: "ben" }], contacts: [{ id: "c", ownerId: "ana" }], opportunities: [{ id: "o", contactId: "c", ownerId: "ben" }] });
     testing.assertInvariants(sound);
     let broken = false;

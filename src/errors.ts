@@ -64,13 +64,12 @@ export interface CrmError {
   readonly index?: number | undefined;
 }
 
-/** The outcome of something that may be rejected: a value, or a `CrmError`. */
+/**
+ * The outcome of something that may be refused: a value, or the `CrmError` saying why. The one
+ * "value or refusal" type inside the library (parsers and rules alike); a decision without a
+ * value returns a `Refusal` (kernel/context.ts) instead.
+ */
 export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CrmError };
-
-/** @internal */
-export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-/** @internal */
-export const fail = (error: CrmError): { readonly ok: false; readonly error: CrmError } => ({ ok: false, error });
 
 // ---------------------------------------------------------------------------------------------
 // Log-safe text. Every value a message echoes (an id, a field name, an object key, the text of an

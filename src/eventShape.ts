@@ -1,6 +1,6 @@
 /**
  * The shape of every event, declared once as data with the field readers commands use
- * (commands/fields.ts), and `parseEvent`, which checks an event from outside the library before
+ * (model/fields.ts), and `parseEvent`, which checks an event from outside the library before
  * `evolve` applies it. Only the public `evolve` pays for this: `decide` and `execute` apply the
  * events they make themselves, unchecked.
  */
@@ -8,7 +8,7 @@ import { errors, invalidEvent, InvalidEventError, type CrmError } from "./errors
 import { EVENT_SCHEMA_VERSION, type Cause, type CrmEvent, type CrmEventType, type EventMeta } from "./events.js";
 import type { Actor } from "./model/actor.js";
 import type { FollowerSource, OpportunityStatus, RecordKind } from "./model/records.js";
-import { boolean, count, id, idOrNull, isoTime, object, oneOf, optional, readObject, type Field, type Shape, type ShapeOf } from "./commands/fields.js";
+import { boolean, count, id, idOrNull, isoTime, object, oneOf, optional, readObject, type Field, type Shape, type ShapeOf } from "./model/fields.js";
 
 const CAUSES = [
   "command",

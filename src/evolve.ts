@@ -2,10 +2,10 @@
  * `evolve` records facts and decides nothing: every rule and refusal lives in `decide`.
  */
 import type { CrmEvent } from "./events.js";
-import type { Draft } from "immer";
-import type { Contact, Opportunity, RecordRef } from "./model/records.js";
+import type { Contact, Follower, Opportunity, OpportunityStatus, RecordRef } from "./model/records.js";
 import { line, quote } from "./errors.js";
 import { parseEvent } from "./eventShape.js";
+import type { Draft } from "immer";
 import { immer } from "./state/immer.js";
 import { Overlay } from "./state/overlay.js";
 import type { CrmState } from "./state/state.js";
@@ -40,14 +40,12 @@ export function applyEvent(s: Overlay, event: CrmEvent): void {
   if (Number.isSafeInteger(event.version)) s.version = event.version;
   switch (event.type) {
     case "SettingsChanged":
-      s.settings = immer.produce(s.settings, (settings) => {
-        settings[event.setting] = event.to;
-      });
+      if (s.settings[event.setting] !== event.to) s.settings = { ...s.settings, [event.setting]: event.to };
       return;
     case "ContactCreated":
       s.contacts.put({ id: event.contactId, ownerId: event.ownerId, followers: [], opportunityIds: [] });
       return;
-    case "OpportunityCreated":
+    case "OpportunityCreated": {
       s.opportunities.put({
         id: event.opportunityId,
         contactId: event.contactId,
@@ -55,34 +53,34 @@ export function applyEvent(s: Overlay, event: CrmEvent): void {
         followers: [],
         status: event.status,
       });
-      updateContact(s, event.contactId, (contact) => {
-        contact.opportunityIds.push(event.opportunityId);
-      });
+      const contact = s.contacts.get(event.contactId);
+      if (contact) s.contacts.put(contactWith(contact, contact.ownerId, contact.followers, [...contact.opportunityIds, event.opportunityId]));
       return;
-    case "ContactOwnerChanged":
-      updateContact(s, event.contactId, (contact) => {
-        contact.ownerId = event.to;
-      });
+    }
+    case "ContactOwnerChanged": {
+      const contact = s.contacts.get(event.contactId);
+      if (contact && contact.ownerId !== event.to) s.contacts.put(contactWith(contact, event.to, contact.followers, contact.opportunityIds));
       return;
-    case "OpportunityOwnerChanged":
-      updateOpportunity(s, event.opportunityId, (opportunity) => {
-        opportunity.ownerId = event.to;
-      });
+    }
+    case "OpportunityOwnerChanged": {
+      const opportunity = s.opportunities.get(event.opportunityId);
+      if (opportunity && opportunity.ownerId !== event.to) s.opportunities.put(opportunityWith(opportunity, event.to, opportunity.followers, opportunity.status));
       return;
-    case "OpportunityStatusChanged":
-      updateOpportunity(s, event.opportunityId, (opportunity) => {
-        opportunity.status = event.to;
-      });
+    }
+    case "OpportunityStatusChanged": {
+      const opportunity = s.opportunities.get(event.opportunityId);
+      if (opportunity && opportunity.status !== event.to) s.opportunities.put(opportunityWith(opportunity, opportunity.ownerId, opportunity.followers, event.to));
       return;
+    }
     case "FollowerAdded":
-      updateRecord(s, event.record, ({ followers }) => {
+      updateFollowers(s, event.record, (followers) => {
         const follow = followers.find((f) => f.userId === event.userId);
-        if (follow) follow.source = event.source;
-        else followers.push({ userId: event.userId, source: event.source });
+        if (follow === undefined) followers.push({ userId: event.userId, source: event.source });
+        else follow.source = event.source;
       });
       return;
     case "FollowerRemoved":
-      updateRecord(s, event.record, ({ followers }) => {
+      updateFollowers(s, event.record, (followers) => {
         const at = followers.findIndex((f) => f.userId === event.userId);
         if (at >= 0) followers.splice(at, 1);
       });
@@ -90,23 +88,22 @@ export function applyEvent(s: Overlay, event: CrmEvent): void {
     case "ContactDeleted":
       s.contacts.delete(event.contactId);
       return;
-    case "OpportunityDeleted":
+    case "OpportunityDeleted": {
       s.opportunities.delete(event.opportunityId);
-      updateContact(s, event.contactId, ({ opportunityIds }) => {
-        const at = opportunityIds.indexOf(event.opportunityId);
-        if (at >= 0) opportunityIds.splice(at, 1);
-      });
+      const contact = s.contacts.get(event.contactId);
+      const at = contact ? contact.opportunityIds.indexOf(event.opportunityId) : -1;
+      if (contact && at >= 0) {
+        const ids = [...contact.opportunityIds];
+        ids.splice(at, 1);
+        s.contacts.put(contactWith(contact, contact.ownerId, contact.followers, ids));
+      }
       return;
+    }
     case "UserDeactivated":
     case "UserReactivated": {
       const user = s.users.get(event.userId);
-      if (user) {
-        s.users.put(
-          immer.produce(user, (draft) => {
-            draft.active = event.type === "UserReactivated";
-          }),
-        );
-      }
+      const active = event.type === "UserReactivated";
+      if (user && user.active !== active) s.users.put({ id: user.id, active, role: user.role, scope: user.scope });
       return;
     }
     case "RotationAdvanced":
@@ -119,23 +116,35 @@ export function applyEvent(s: Overlay, event: CrmEvent): void {
   }
 }
 
-// immer changes one record as a draft and returns it frozen, sharing what the recipe left alone.
-// A record the working copy does not hold is left as it is: `decide` never emits such an event,
-// and `evolve` records facts, it does not judge them.
+// An owner or a status is a field: the record is rebuilt field by field (the commit freezes it),
+// sharing its lists; a spread of a frozen object takes V8's slow path, and immer's draft costs
+// more than five fields (docs/performance.md). A follower list is edited through immer: a draft
+// of the list, changed in place, comes back as a new frozen list sharing every follow it kept,
+// or as the very same list when the change was none. A record the working copy does not hold is
+// left as it is: `decide` never emits such an event, and `evolve` records facts, it does not
+// judge them.
 
-function updateContact(s: Overlay, id: string, recipe: (draft: Draft<Contact>) => void): void {
-  const contact = s.contacts.get(id);
-  if (contact) s.contacts.put(immer.produce(contact, recipe));
+function contactWith(c: Contact, ownerId: string | null, followers: readonly Follower[], opportunityIds: readonly string[]): Contact {
+  return { id: c.id, ownerId, followers, opportunityIds };
 }
 
-function updateOpportunity(s: Overlay, id: string, recipe: (draft: Draft<Opportunity>) => void): void {
-  const opportunity = s.opportunities.get(id);
-  if (opportunity) s.opportunities.put(immer.produce(opportunity, recipe));
+function opportunityWith(o: Opportunity, ownerId: string | null, followers: readonly Follower[], status: OpportunityStatus): Opportunity {
+  return { id: o.id, contactId: o.contactId, ownerId, followers, status };
 }
 
-function updateRecord(s: Overlay, record: RecordRef, recipe: (draft: Draft<Contact | Opportunity>) => void): void {
-  if (record.kind === "contact") updateContact(s, record.id, recipe);
-  else updateOpportunity(s, record.id, recipe);
+/** Edits a record's follower list through an immer draft; an edit that changes nothing keeps the record. */
+function updateFollowers(s: Overlay, record: RecordRef, recipe: (followers: Draft<Follower[]>) => void): void {
+  if (record.kind === "contact") {
+    const contact = s.contacts.get(record.id);
+    if (contact === undefined) return;
+    const followers = immer.produce(contact.followers as Follower[], recipe);
+    if (followers !== contact.followers) s.contacts.put(contactWith(contact, contact.ownerId, followers, contact.opportunityIds));
+  } else {
+    const opportunity = s.opportunities.get(record.id);
+    if (opportunity === undefined) return;
+    const followers = immer.produce(opportunity.followers as Follower[], recipe);
+    if (followers !== opportunity.followers) s.opportunities.put(opportunityWith(opportunity, opportunity.ownerId, followers, opportunity.status));
+  }
 }
 
 /** Compile-time exhaustiveness for `switch` over a union. @internal */

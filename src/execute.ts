@@ -5,8 +5,8 @@
 import { CommandRejectedError, errors, type CrmError } from "./errors.js";
 import type { CrmEvent } from "./events.js";
 import { LIMITS } from "./limits.js";
-import { decideCommand, parseCommand, type Command } from "./commands/command.js";
-import { ChangeRefused, createContext } from "./commands/context.js";
+import { decideCommand, parseCommand, whoMayRun, type Command } from "./commands/command.js";
+import { ChangeRefused, createContext } from "./kernel/context.js";
 import { parseContext } from "./commands/commandContext.js";
 import type { CommandContext } from "./model/actor.js";
 import { authorize } from "./rules/permissions.js";
@@ -37,12 +37,12 @@ function run(overlay: Overlay, input: Command | unknown, context: CommandContext
   if (expectedVersion !== undefined && expectedVersion !== overlay.version) {
     return errors.versionConflict(expectedVersion, overlay.version);
   }
-  const access = authorize(overlay, command.type, context.actor);
-  if (access.refusal) return access.refusal;
+  const access = authorize(overlay, command.type, whoMayRun(command.type), context.actor);
+  if (!access.ok) return access.error;
   const mark = events.length;
   try {
     // Every event carries the new version, so applying them moves the working copy's version on.
-    return decideCommand(createContext(overlay, command, context, events, access.guard), command);
+    return decideCommand(createContext(overlay, command.commandId, context, events, access.value), command);
   } catch (refused) {
     if (!(refused instanceof ChangeRefused)) throw refused;
     events.length = mark;
@@ -96,7 +96,7 @@ function runAll(state: CrmState, commands: readonly Command[], input: CommandCon
   try {
     const parsed = parseContext(input);
     if (!parsed.ok) return { ok: false, error: parsed.error };
-    const { context } = parsed;
+    const context = parsed.value;
     if (!Array.isArray(commands)) return { ok: false, error: errors.invalid("commands", "an array of commands") };
     if (commands.length > LIMITS.batch) return { ok: false, error: errors.invalid("commands", `an array of at most ${LIMITS.batch} commands`) };
     const overlay = new Overlay(state);
@@ -128,7 +128,7 @@ export function decide(state: CrmState, command: Command, context: CommandContex
   const parsed = parseContext(context);
   if (!parsed.ok) throw new CommandRejectedError(parsed.error);
   const events: CrmEvent[] = [];
-  const error = run(new Overlay(state), command, parsed.context, events);
+  const error = run(new Overlay(state), command, parsed.value, events);
   if (error) throw new CommandRejectedError(error);
   return events;
 }

@@ -116,7 +116,7 @@ export type { AddFollower, RemoveFollower } from "./commands/followers.js";
 export type { AssignUser, AddOpportunityOwner, RemoveOpportunityOwner, RemoveAssignedUser } from "./commands/automation.js";
 export type { TransferOwnership, DeactivateUser, ReactivateUser } from "./commands/users.js";
 export type { Transfer } from "./rules/owners.js";
-export type { JsonSchema } from "./commands/fields.js";
+export type { JsonSchema } from "./model/fields.js";
 
 // Events
 export { EVENT_SCHEMA_VERSION } from "./events.js";

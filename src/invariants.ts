@@ -1,4 +1,4 @@
-/** The rules a snapshot must keep (SPEC §7), checked on demand. */
+/** The rules a snapshot must keep (docs/rules.md §15), checked on demand. */
 import { quote } from "./errors.js";
 import type { Follower } from "./model/records.js";
 import type { CrmState } from "./state/state.js";

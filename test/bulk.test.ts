@@ -1,5 +1,5 @@
 /**
- * SPEC §8, bulk ownership: transferOwnership and user offboarding (deactivateUser,
+ * docs/rules.md §10–§11, bulk ownership: transferOwnership and user offboarding (deactivateUser,
  * reactivateUser). Closed opportunities keep their owner unless includeClosed; coupled groups
  * are never split; every change carries the cause "transfer" or "user-deactivated".
  */
@@ -15,18 +15,11 @@ import {
   listOpportunities,
   type CrmEvent,
   type CrmState,
-  type ExecuteResult,
   type Follower,
   type OpportunityInit,
 } from "../src/index.js";
-import { SYSTEM } from "./helpers.js";
-
-const USERS = [{ id: "ana" }, { id: "ben" }, { id: "cy" }, { id: "gone", active: false }];
-
-function ok(result: ExecuteResult): { state: CrmState; events: readonly CrmEvent[] } {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result;
-}
+import { account, run, SEPARATE, SYSTEM, USERS } from "./helpers.js";
+import { given } from "./spec.js";
 
 /**
  * Separate owners. acme (ana): a1 ana open, a2 ben open, a3 ana won.
@@ -85,7 +78,7 @@ const moves = (events: readonly CrmEvent[]) =>
 
 describe("transferOwnership", () => {
   it('records "all" (the default) moves every contact and open opportunity the user owns, cause "transfer"', () => {
-    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }, SYSTEM));
+    const result = run(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" });
     expect(ownerMap(result.state)).toEqual({ acme: "cy", bolt: "ben", cove: "cy", a1: "cy", a2: "ben", a3: "ana", b1: "cy", b2: "ana", c1: "cy" });
     // One event per record changed, contact by contact, opportunities in the contact's order.
     expect(moves(result.events)).toEqual(["acme ana→cy transfer", "a1 ana→cy transfer", "b1 ana→cy transfer"]);
@@ -93,22 +86,22 @@ describe("transferOwnership", () => {
   });
 
   it('records "contacts" moves only contacts', () => {
-    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "contacts" }, SYSTEM));
+    const result = run(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "contacts" });
     expect(moves(result.events)).toEqual(["acme ana→cy transfer"]);
   });
 
   it('records "opportunities" moves only opportunities', () => {
-    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities" }, SYSTEM));
+    const result = run(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities" });
     expect(moves(result.events)).toEqual(["a1 ana→cy transfer", "b1 ana→cy transfer"]);
   });
 
   it("includeClosed moves closed opportunities too", () => {
-    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", includeClosed: true }, SYSTEM));
+    const result = run(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", includeClosed: true });
     expect(moves(result.events)).toEqual(["acme ana→cy transfer", "a1 ana→cy transfer", "a3 ana→cy transfer", "b1 ana→cy transfer", "b2 ana→cy transfer"]);
   });
 
   it("toUserId null unassigns what the user owned", () => {
-    const result = ok(execute(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: null }, SYSTEM));
+    const result = run(separate(), { type: "transferOwnership", fromUserId: "ana", toUserId: null });
     expect(moves(result.events)).toEqual(["acme ana→null transfer", "a1 ana→null transfer", "b1 ana→null transfer"]);
   });
 
@@ -135,13 +128,13 @@ describe("transferOwnership", () => {
 
   it("an inactive user's leftovers may be transferred away", () => {
     const state = createState({ users: USERS, contacts: [{ id: "acme", ownerId: "gone" }], opportunities: [] });
-    const result = ok(execute(state, { type: "transferOwnership", fromUserId: "gone", toUserId: "ben" }, SYSTEM));
+    const result = run(state, { type: "transferOwnership", fromUserId: "gone", toUserId: "ben" });
     expect(getContact(result.state, "acme")?.ownerId).toBe("ben");
   });
 
   describe("with coupled owners", () => {
     it("moves each group whole: contact first, then its opportunities, closed ones included", () => {
-      const result = ok(execute(coupled(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }, SYSTEM));
+      const result = run(coupled(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" });
       expect(ownerMap(result.state)).toEqual({ acme: "cy", bolt: "ben", a1: "cy", a2: "cy", b1: "ben" });
       expect(moves(result.events)).toEqual(["acme ana→cy transfer", "a1 ana→cy transfer", "a2 ana→cy transfer"]);
       expect(checkInvariants(result.state)).toEqual([]);
@@ -149,7 +142,7 @@ describe("transferOwnership", () => {
 
     for (const records of ["contacts", "opportunities"] as const) {
       it(`records "${records}" still moves the selected groups whole`, () => {
-        const result = ok(execute(coupled(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records }, SYSTEM));
+        const result = run(coupled(), { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records });
         expect(ownerMap(result.state)).toEqual({ acme: "cy", bolt: "ben", a1: "cy", a2: "cy", b1: "ben" });
         expect(checkInvariants(result.state)).toEqual([]);
       });
@@ -161,12 +154,12 @@ describe("transferOwnership", () => {
         contacts: [{ id: "acme", ownerId: "ana" }],
         opportunities: [{ id: "a1", contactId: "acme", ownerId: "ana", status: "won" }],
       });
-      const byContact = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }, SYSTEM));
+      const byContact = run(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" });
       expect(ownerMap(byContact.state)).toEqual({ acme: "cy", a1: "cy" });
       // Selecting opportunities only, a closed one is not selected without includeClosed: nothing moves.
       const byOpportunity = execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities" }, SYSTEM);
       expect(byOpportunity).toEqual({ ok: true, state, events: [] });
-      const withClosed = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities", includeClosed: true }, SYSTEM));
+      const withClosed = run(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "opportunities", includeClosed: true });
       expect(ownerMap(withClosed.state)).toEqual({ acme: "cy", a1: "cy" });
     });
   });
@@ -178,12 +171,12 @@ describe("transferOwnership", () => {
       contacts: [{ id: "bolt", ownerId: "ben", followers: [{ userId: "ana", source: "automation" }] }],
       opportunities: [{ id: "b1", contactId: "bolt", ownerId: "ana" }],
     });
-    const result = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" }, SYSTEM));
+    const result = run(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy" });
     expect(getContact(result.state, "bolt")?.followers).toEqual([{ userId: "cy", source: "automation" }]);
     expect(result.events.map((e) => `${e.type} ${e.cause}`)).toEqual([
       "OpportunityOwnerChanged transfer",
-      "FollowerAdded opportunity-owner-followers",
       "FollowerRemoved opportunity-owner-followers",
+      "FollowerAdded opportunity-owner-followers",
     ]);
   });
 
@@ -231,7 +224,7 @@ describe("transferOwnership", () => {
       expect(result.ok ? undefined : result.error, JSON.stringify(command)).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", id: "acme", missingIds: ["a2"] });
     }
     // Contacts alone need no opportunity: the contact moves.
-    const contactsOnly = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "contacts" }, SYSTEM));
+    const contactsOnly = run(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "cy", records: "contacts" });
     expect(moves(contactsOnly.events)).toEqual(["acme ana→cy transfer"]);
   });
 
@@ -245,16 +238,16 @@ describe("transferOwnership", () => {
         { id: "a2", contactId: "acme", ownerId: "cy", followers: [{ userId: "ana", source: "automation" }] },
       ],
     });
-    const bulk = ok(execute(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "ben" }, SYSTEM));
+    const bulk = run(state, { type: "transferOwnership", fromUserId: "ana", toUserId: "ben" });
     expect(bulk.events.map((e) => `${e.type} ${"opportunityId" in e ? e.opportunityId : ""}${"record" in e ? e.record.id : ""} ${e.cause}`)).toEqual([
       "ContactOwnerChanged  transfer",
       "OpportunityOwnerChanged a1 transfer",
-      "FollowerAdded a2 contact-owner-followers",
       "FollowerRemoved a2 contact-owner-followers",
+      "FollowerAdded a2 contact-owner-followers",
     ]);
     // ben owns a1 and does not also follow it by a rule.
     expect(getOpportunity(bulk.state, "a1")?.followers).toEqual([]);
-    const handover = ok(execute(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer: "ownedByPreviousOwner" }, SYSTEM));
+    const handover = run(state, { type: "assignContactOwner", contactId: "acme", ownerId: "ben", transfer: "ownedByPreviousOwner" });
     expect(toRecordsOf(bulk.state)).toEqual(toRecordsOf(handover.state));
   });
 
@@ -291,7 +284,7 @@ describe("deactivateUser", () => {
   }
 
   it("marks the user inactive, moves what they own, and removes every follow (manual ones too)", () => {
-    const result = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben", commandId: "off-1" }, SYSTEM));
+    const result = run(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben", commandId: "off-1" });
     expect(getUser(result.state, "ana")?.active).toBe(false);
     expect(ownerMap(result.state)).toEqual({ acme: "ben", bolt: "ben", a1: "ben", a2: "ben", a3: "ana" });
     expect(follows(result.state, "ana")).toEqual([]);
@@ -308,18 +301,18 @@ describe("deactivateUser", () => {
   });
 
   it("includeClosed moves closed opportunities too, so the user owns nothing", () => {
-    const result = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben", includeClosed: true }, SYSTEM));
+    const result = run(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben", includeClosed: true });
     expect(getOpportunity(result.state, "a3")?.ownerId).toBe("ben");
     expect(Object.values(ownerMap(result.state))).not.toContain("ana");
   });
 
   it("reassignTo null unassigns what they owned", () => {
-    const result = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: null }, SYSTEM));
+    const result = run(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: null });
     expect(ownerMap(result.state)).toEqual({ acme: null, bolt: "ben", a1: null, a2: "ben", a3: "ana" });
   });
 
   it("with coupled owners moves whole groups, closed opportunities included", () => {
-    const result = ok(execute(coupled(), { type: "deactivateUser", userId: "ana", reassignTo: "cy" }, SYSTEM));
+    const result = run(coupled(), { type: "deactivateUser", userId: "ana", reassignTo: "cy" });
     expect(ownerMap(result.state)).toEqual({ acme: "cy", bolt: "ben", a1: "cy", a2: "cy", b1: "ben" });
     expect(moves(result.events)).toEqual(["acme ana→cy user-deactivated", "a1 ana→cy user-deactivated", "a2 ana→cy user-deactivated"]);
   });
@@ -342,7 +335,7 @@ describe("deactivateUser", () => {
   });
 
   it("a deactivated user can no longer be given records", () => {
-    const off = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben" }, SYSTEM));
+    const off = run(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben" });
     const result = execute(off.state, { type: "assignContactOwner", contactId: "bolt", ownerId: "ana" }, SYSTEM);
     expect(result.ok ? undefined : result.error.code).toBe("USER_INACTIVE");
   });
@@ -353,8 +346,8 @@ describe("deactivateUser", () => {
   });
 
   it("deactivating an inactive user again cleans up what they still own, without a second UserDeactivated", () => {
-    const off = ok(execute(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben" }, SYSTEM));
-    const again = ok(execute(off.state, { type: "deactivateUser", userId: "ana", reassignTo: "cy", includeClosed: true }, SYSTEM));
+    const off = run(offboarding(), { type: "deactivateUser", userId: "ana", reassignTo: "ben" });
+    const again = run(off.state, { type: "deactivateUser", userId: "ana", reassignTo: "cy", includeClosed: true });
     expect(again.events.map((e) => `${e.type} ${e.cause}`)).toEqual(["OpportunityOwnerChanged user-deactivated"]);
     expect(getOpportunity(again.state, "a3")?.ownerId).toBe("cy");
   });
@@ -363,7 +356,7 @@ describe("deactivateUser", () => {
 describe("reactivateUser", () => {
   it("makes a deactivated user active again; what they owned stays where it was moved", () => {
     const state = createState({ users: USERS, contacts: [{ id: "acme", ownerId: "ben" }], opportunities: [] });
-    const result = ok(execute(state, { type: "reactivateUser", userId: "gone" }, SYSTEM));
+    const result = run(state, { type: "reactivateUser", userId: "gone" });
     expect(getUser(result.state, "gone")?.active).toBe(true);
     expect(result.events.map((e) => `${e.type} ${e.cause}`)).toEqual(["UserReactivated command"]);
     expect(getContact(result.state, "acme")?.ownerId).toBe("ben");
@@ -378,3 +371,35 @@ describe("reactivateUser", () => {
     expect(unknown.ok ? undefined : unknown.error).toMatchObject({ code: "USER_NOT_FOUND", field: "userId" });
   });
 });
+
+describe("bulk moves as specifications (docs/rules.md §9, §11)", () => {
+  it("with coupled owners a transfer moves each group of the user whole, closed deals included, cause transfer", () => {
+    given(coupled())
+      .when({ type: "transferOwnership", fromUserId: "ana", toUserId: "cy" })
+      .then(["ContactOwnerChanged acme ana→cy transfer", "OpportunityOwnerChanged a1 ana→cy transfer", "OpportunityOwnerChanged a2 ana→cy transfer"]);
+  });
+
+  it("offboarding: the user leaves, their open deal moves, their follows end, and the new owner's reasons begin", () => {
+    const state = account(
+      { ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true },
+      {
+        contacts: [{ id: "acme", ownerId: "ana", followers: [{ userId: "cy", source: "manual" }] }],
+        opportunities: [{ id: "d1", contactId: "acme", ownerId: "cy" }, { id: "d2", contactId: "acme", ownerId: "cy", status: "won" }],
+      },
+    );
+    given(state)
+      .when({ type: "deactivateUser", userId: "cy", reassignTo: "ben" })
+      .then([
+        "UserDeactivated command",
+        "OpportunityOwnerChanged d1 cy→ben user-deactivated",
+        "FollowerRemoved contact:acme cy user-deactivated",
+        "FollowerAdded contact:acme ben automation opportunity-owner-followers",
+      ]);
+  });
+
+  it("the last active admin cannot be deactivated, even by a system actor", () => {
+    const state = createState({ users: [{ id: "boss", role: "admin" }, { id: "ana" }], contacts: [], opportunities: [] });
+    given(state).when({ type: "deactivateUser", userId: "boss", reassignTo: null }).thenError({ code: "FORBIDDEN", rule: "last-admin", field: "userId" });
+  });
+});
+

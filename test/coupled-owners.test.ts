@@ -1,19 +1,21 @@
 /**
- * SPEC §4.1: with `allowDifferentOwners` off, a contact and all of its opportunities share one
+ * docs/rules.md §3: with `allowDifferentOwners` off, a contact and all of its opportunities share one
  * owner, whichever record's owner a command changes.
  */
 import { describe, expect, it } from "vitest";
 import { checkInvariants, getContact, getOpportunity, type CrmEvent } from "../src/index.js";
-import { account, brief, COUPLED, owners, reject, run } from "./helpers.js";
+import { account, brief, COUPLED, owners, run } from "./helpers.js";
+import { given } from "./spec.js";
 
 const created = (events: readonly CrmEvent[]) => events.find((e) => e.type === "OpportunityCreated");
 
 describe("rule 1: a new opportunity takes the contact's owner", () => {
   it("without ownerId it takes the contact's owner, ownerDefaulted true, and nothing else moves", () => {
-    const { state, events } = run(account(COUPLED), { type: "createOpportunity", opportunityId: "d3", contactId: "acme" });
+    const { state, events } = given(account(COUPLED))
+      .when({ type: "createOpportunity", opportunityId: "d3", contactId: "acme" })
+      .then(["OpportunityCreated command"]);
     expect(owners(state, "acme", "d1", "d2", "d3")).toEqual({ acme: "ana", d1: "ana", d2: "ana", d3: "ana" });
     expect(created(events)).toMatchObject({ ownerId: "ana", ownerDefaulted: true, cause: "command" });
-    expect(brief(events)).toEqual(["OpportunityCreated command"]);
   });
 
   it("an unassigned contact's new opportunity is unassigned", () => {
@@ -29,15 +31,16 @@ describe("rule 1: a new opportunity takes the contact's owner", () => {
   });
 
   it("an explicit different ownerId moves the whole group to it, cause owners-coupled", () => {
-    const { state, events } = run(account(COUPLED), { type: "createOpportunity", opportunityId: "d3", contactId: "acme", ownerId: "ben" });
-    expect(owners(state, "acme", "d1", "d2", "d3")).toEqual({ acme: "ben", d1: "ben", d2: "ben", d3: "ben" });
-    expect(created(events)).toMatchObject({ ownerId: "ben", ownerDefaulted: false });
-    expect(brief(events)).toEqual([
+    const { state, events } = given(account(COUPLED))
+      .when({ type: "createOpportunity", opportunityId: "d3", contactId: "acme", ownerId: "ben" })
+      .then([
       "OpportunityCreated command",
       "ContactOwnerChanged acme ana→ben owners-coupled",
       "OpportunityOwnerChanged d1 ana→ben owners-coupled",
       "OpportunityOwnerChanged d2 ana→ben owners-coupled",
     ]);
+    expect(owners(state, "acme", "d1", "d2", "d3")).toEqual({ acme: "ben", d1: "ben", d2: "ben", d3: "ben" });
+    expect(created(events)).toMatchObject({ ownerId: "ben", ownerDefaulted: false });
     expect(checkInvariants(state)).toEqual([]);
   });
 
@@ -48,7 +51,7 @@ describe("rule 1: a new opportunity takes the contact's owner", () => {
 
   it("a default owner who is inactive is refused: pass an owner or reassign the contact first", () => {
     const state = account(COUPLED, { contacts: [{ id: "acme", ownerId: "gone" }], opportunities: [] });
-    expect(reject(state, { type: "createOpportunity", opportunityId: "d3", contactId: "acme" })).toMatchObject({
+    given(state).when({ type: "createOpportunity", opportunityId: "d3", contactId: "acme" }).thenError({
       code: "USER_INACTIVE",
       field: "ownerId",
       id: "gone",
@@ -58,13 +61,12 @@ describe("rule 1: a new opportunity takes the contact's owner", () => {
 
 describe("rule 2: assigning a contact's owner moves every one of its opportunities", () => {
   it("the contact first (cause command), then each opportunity in the contact's order (owners-coupled)", () => {
-    const { state, events } = run(account(COUPLED), { type: "assignContactOwner", contactId: "acme", ownerId: "ben" });
-    expect(owners(state, "acme", "d1", "d2")).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
-    expect(brief(events)).toEqual([
+    const { state } = given(account(COUPLED)).when({ type: "assignContactOwner", contactId: "acme", ownerId: "ben" }).then([
       "ContactOwnerChanged acme ana→ben command",
       "OpportunityOwnerChanged d1 ana→ben owners-coupled",
       "OpportunityOwnerChanged d2 ana→ben owners-coupled",
     ]);
+    expect(owners(state, "acme", "d1", "d2")).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
   });
 
   it("closed opportunities move too: the group shares one owner", () => {
@@ -105,13 +107,12 @@ describe("rule 2: assigning a contact's owner moves every one of its opportuniti
 
 describe("rule 3: assigning an opportunity's owner moves its contact and every other opportunity of it", () => {
   it("the opportunity first (command), then the contact and the others (owners-coupled)", () => {
-    const { state, events } = run(account(COUPLED), { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben" });
-    expect(owners(state, "acme", "d1", "d2")).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
-    expect(brief(events)).toEqual([
+    const { state } = given(account(COUPLED)).when({ type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben" }).then([
       "OpportunityOwnerChanged d2 ana→ben command",
       "ContactOwnerChanged acme ana→ben owners-coupled",
       "OpportunityOwnerChanged d1 ana→ben owners-coupled",
     ]);
+    expect(owners(state, "acme", "d1", "d2")).toEqual({ acme: "ben", d1: "ben", d2: "ben" });
   });
 
   it("null unassigns the whole group", () => {

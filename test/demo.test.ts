@@ -1,6 +1,6 @@
 /**
  * `npm run demo` is the README's main command: it must run on a fresh checkout, twice in a row,
- * and tell the story of SPEC §4 (and §8's offboarding) from the outbox of ./demo.db.
+ * and tell the story of docs/rules.md §3–§9 (offboarding included) from the outbox of ./demo.db.
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -40,6 +40,13 @@ describe("the demo", () => {
     expect(text).toContain("reassigned contact “Initech”: nobody → Ben (round-robin “Inbound leads”)");
     expect(text).toContain("Cleo made themselves a follower of contact “Acme Corp”");
     expect(text).toContain("Ana deactivated Eve");
+    // Automatic follows follow ownership (docs/rules.md §5, §8): a contact handed over to Ben
+    // leaves Dev owning deals, so he follows it; a swap on a full contact; re-coupling ends them.
+    expect(text).toContain("Ana made Dev a follower of contact “Acme Corp”, because deal owners follow their contact");
+    expect(text).toContain(
+      "Ana reassigned deal “Globex pilot”: Eve → Dev. 09:39 Ana removed Eve from the followers of contact “Globex”, because deal owners follow their contact. 09:39 Ana made Dev a follower of contact “Globex”",
+    );
+    expect(text).toContain("Ana removed Dev from the followers of contact “Globex”, because owners were coupled again");
 
     // What it printed is what the outbox of ./demo.db holds.
     const db = new Database(join(cwd, "demo.db"));

@@ -1,5 +1,5 @@
 /**
- * SPEC §6: every error code of a rejected command, with its code, the field or id at fault, and
+ * docs/rules.md §14: every error code of a rejected command, with its code, the field or id at fault, and
  * a message a developer understands without reading the source.
  */
 import { readFileSync } from "node:fs";
@@ -20,6 +20,7 @@ import {
 } from "../src/index.js";
 import { errors, line, MAX_MESSAGE, MAX_PROBLEMS, pathKey, quote } from "../src/errors.js";
 import { account, ERROR_CODES, reject, run, SEPARATE, snapshotError, SYSTEM } from "./helpers.js";
+import { given } from "./spec.js";
 
 /** A sentence: starts with a capital, ends with a full stop, names what it must, no leaked internals. */
 function expectReadable(error: CrmError, ...mentions: string[]): void {
@@ -39,8 +40,7 @@ const state = account(SEPARATE, {
 
 describe("INVALID_COMMAND", () => {
   it("names the field and what it must be", () => {
-    const error = reject(state, { type: "assignContactOwner", contactId: 42, ownerId: "ben" } as unknown as Command);
-    expect(error).toMatchObject({ code: "INVALID_COMMAND", field: "contactId" });
+    const error = given(state).when({ type: "assignContactOwner", contactId: 42, ownerId: "ben" } as unknown as Command).thenError({ code: "INVALID_COMMAND", field: "contactId" });
     expectReadable(error, '"contactId"', "must be");
   });
 });
@@ -53,8 +53,7 @@ describe("CONTACT_NOT_FOUND", () => {
     ["record.id", { type: "addFollower", record: { kind: "contact", id: "nobody-co" }, userId: "ben" }],
     ["record.id", { type: "removeFollower", record: { kind: "contact", id: "nobody-co" }, userId: "ben" }],
   ] as const)("names %s and the id", (field, command) => {
-    const error = reject(state, command);
-    expect(error).toMatchObject({ code: "CONTACT_NOT_FOUND", field, id: "nobody-co" });
+    const error = given(state).when(command).thenError({ code: "CONTACT_NOT_FOUND", field, id: "nobody-co" });
     expectReadable(error, '"nobody-co"');
   });
 });
@@ -66,8 +65,7 @@ describe("OPPORTUNITY_NOT_FOUND", () => {
     ["opportunityId", { type: "deleteOpportunity", opportunityId: "no-deal" }],
     ["record.id", { type: "addFollower", record: { kind: "opportunity", id: "no-deal" }, userId: "ben" }],
   ] as const)("names %s and the id", (field, command) => {
-    const error = reject(state, command);
-    expect(error).toMatchObject({ code: "OPPORTUNITY_NOT_FOUND", field, id: "no-deal" });
+    const error = given(state).when(command).thenError({ code: "OPPORTUNITY_NOT_FOUND", field, id: "no-deal" });
     expectReadable(error, '"no-deal"');
   });
 
@@ -86,8 +84,7 @@ describe("USER_NOT_FOUND", () => {
     ["userId", { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "stranger" }],
     ["userId", { type: "removeFollower", record: { kind: "contact", id: "acme" }, userId: "stranger" }],
   ] as const)("names %s and the user", (field, command) => {
-    const error = reject(state, command);
-    expect(error).toMatchObject({ code: "USER_NOT_FOUND", field, id: "stranger" });
+    const error = given(state).when(command).thenError({ code: "USER_NOT_FOUND", field, id: "stranger" });
     expectReadable(error, '"stranger"');
   });
 });
@@ -100,8 +97,7 @@ describe("USER_INACTIVE", () => {
     ["followerIds[0]", { type: "createOpportunity", opportunityId: "d9", contactId: "acme", followerIds: ["gone"] }],
     ["userId", { type: "addFollower", record: { kind: "opportunity", id: "d1" }, userId: "gone" }],
   ] as const)("names %s and the user: an inactive user can neither own nor follow", (field, command) => {
-    const error = reject(state, command);
-    expect(error).toMatchObject({ code: "USER_INACTIVE", field, id: "gone" });
+    const error = given(state).when(command).thenError({ code: "USER_INACTIVE", field, id: "gone" });
     expectReadable(error, '"gone"', "inactive");
   });
 
@@ -120,40 +116,35 @@ describe("ALREADY_EXISTS", () => {
     // Listed by its contact but not loaded: the id exists all the same.
     ["opportunity", "b2", { type: "createOpportunity", opportunityId: "b2", contactId: "bolt" }],
   ] as const)("a %s id that is taken (%s)", (kind, id, command) => {
-    const error = reject(state, command);
-    expect(error).toMatchObject({ code: "ALREADY_EXISTS", id, field: kind === "contact" ? "contactId" : "opportunityId" });
+    const error = given(state).when(command).thenError({ code: "ALREADY_EXISTS", id, field: kind === "contact" ? "contactId" : "opportunityId" });
     expectReadable(error, kind, `"${id}"`);
   });
 });
 
 describe("VERSION_CONFLICT", () => {
   it("names expectedVersion and both versions", () => {
-    const error = reject(state, { type: "deleteContact", contactId: "acme", expectedVersion: 3 });
-    expect(error).toMatchObject({ code: "VERSION_CONFLICT", field: "expectedVersion", expectedVersion: 3, actualVersion: 0 });
+    const error = given(state).when({ type: "deleteContact", contactId: "acme", expectedVersion: 3 }).thenError({ code: "VERSION_CONFLICT", field: "expectedVersion", expectedVersion: 3, actualVersion: 0 });
     expectReadable(error, "3", "0");
   });
 });
 
 describe("INCOMPLETE_SNAPSHOT", () => {
   it("names the contact and every opportunity the snapshot lacks", () => {
-    const error = reject(state, { type: "deleteContact", contactId: "bolt" });
-    expect(error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", field: "contactId", id: "bolt", missingIds: ["b2"] });
+    const error = given(state).when({ type: "deleteContact", contactId: "bolt" }).thenError({ code: "INCOMPLETE_SNAPSHOT", field: "contactId", id: "bolt", missingIds: ["b2"] });
     expectReadable(error, '"bolt"', '"b2"');
   });
 });
 
 describe("FOLLOWER_LIMIT", () => {
   it("names the record and the limit", () => {
-    const error = reject(state, { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "cy" });
-    expect(error).toMatchObject({ code: "FOLLOWER_LIMIT", field: "userId", id: "acme" });
+    const error = given(state).when({ type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "cy" }).thenError({ code: "FOLLOWER_LIMIT", field: "userId", id: "acme" });
     expectReadable(error, "contact", '"acme"', "1");
   });
 });
 
 describe("messages stay readable with any id", () => {
   it("hostile ids are quoted, very long ones shortened", () => {
-    const error = reject(state, { type: "deleteContact", contactId: "__proto__" });
-    expect(error).toMatchObject({ code: "CONTACT_NOT_FOUND", id: "__proto__" });
+    const error = given(state).when({ type: "deleteContact", contactId: "__proto__" }).thenError({ code: "CONTACT_NOT_FOUND", id: "__proto__" });
     expectReadable(error, '"__proto__"');
     const long = "x".repeat(256);
     const longError = reject(state, { type: "deleteContact", contactId: long });
@@ -244,7 +235,7 @@ describe("quote: how a message shows a value", () => {
   });
 });
 
-describe("messages are safe to log (SPEC §6)", () => {
+describe("messages are safe to log (docs/rules.md §14)", () => {
   const hostileId = `evil\u202E\u0000\u001b[31m\r\nINFO forged\u2028\u0085\u{e0001}`;
 
   it("an id with control, bidi and separator characters is escaped in every refusal", () => {
@@ -262,8 +253,7 @@ describe("messages are safe to log (SPEC §6)", () => {
   });
 
   it("an unknown field with such characters is escaped in the message and in `field`, and cut", () => {
-    const error = reject(state, { type: "deleteContact", contactId: "acme", [`x\u001b]0;pwned\u0007\u2029`]: 1 } as unknown as Command);
-    expect(error).toMatchObject({ code: "INVALID_COMMAND", field: "x\\u001B]0;pwned\\u0007\\u2029" });
+    const error = given(state).when({ type: "deleteContact", contactId: "acme", [`x\u001b]0;pwned\u0007\u2029`]: 1 } as unknown as Command).thenError({ code: "INVALID_COMMAND", field: "x\\u001B]0;pwned\\u0007\\u2029" });
     expect(error.message).not.toMatch(UNSAFE);
     const nested = reject(state, { type: "addFollower", record: { kind: "contact", id: "acme", ["\n".repeat(1_000)]: 1 }, userId: "ben" } as unknown as Command);
     expect(nested.field).toBe(`record.${"\\n".repeat(40)}…`);

@@ -1,14 +1,15 @@
 /**
- * SPEC §5 and §5a: every event type with its fields and cause, commandId/at on every event,
+ * docs/rules.md §14: every event type with its fields and cause, commandId/at on every event,
  * the order of events, and events as JSON.
  */
 import { describe, expect, it } from "vitest";
 import { EVENT_SCHEMA_VERSION, getContact, getOpportunity, listOpportunities, type Cause, type Command, type CrmEvent } from "../src/index.js";
 import { account, as, brief, COUPLED, run, runAs, SEPARATE, SYSTEM } from "./helpers.js";
+import { given } from "./spec.js";
 
 const only = (command: Command, settings = SEPARATE, extra = {}) => run(account(settings, extra), command).events;
 
-describe("every event type carries its fields and a cause (§5a)", () => {
+describe("every event type carries its fields and a cause (§14)", () => {
   // `version` is the snapshot version the command produced (brief's decision); account() is at 0.
   it("SettingsChanged: setting, from, to — one event per setting that changed", () => {
     expect(only({ type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: false, allowDifferentOwners: true }, COUPLED)).toEqual([
@@ -80,7 +81,7 @@ describe("every event type carries its fields and a cause (§5a)", () => {
     expect(getContact(state, "acme")?.opportunityIds).toEqual(["d2"]);
   });
 
-  it("ContactDeleted: contactId, then its opportunities in the contact's order with cause contact-deleted (§4.4)", () => {
+  it("ContactDeleted: contactId, then its opportunities in the contact's order with cause contact-deleted", () => {
     const state = account(COUPLED, { contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["d2", "d1"] }] });
     const { state: next, events } = run(state, { type: "deleteContact", contactId: "acme" });
     expect(events).toEqual([
@@ -101,7 +102,7 @@ describe("every event type carries its fields and a cause (§5a)", () => {
   });
 });
 
-describe("causes say why (§5)", () => {
+describe("causes say why (§14)", () => {
   const causes = (command: Command, settings = SEPARATE, extra = {}) => only(command, settings, extra).map((e) => e.cause);
   const cases: [Cause, Command, object, object?][] = [
     ["owners-coupled", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, COUPLED],
@@ -118,7 +119,7 @@ describe("causes say why (§5)", () => {
   });
 });
 
-describe("the actor, commandId and at are copied onto every event (§3, §5a)", () => {
+describe("the actor, commandId and at are copied onto every event (§14)", () => {
   const command: Command = { type: "assignOpportunityOwner", opportunityId: "d2", ownerId: "ben", commandId: "req-1" };
 
   it("every event of the command carries the actor, the time and the command's id, rule events included", () => {
@@ -163,7 +164,7 @@ describe("the actor, commandId and at are copied onto every event (§3, §5a)", 
   });
 });
 
-describe("order: the asked change first, then the rules, opportunities in the contact's order (§5)", () => {
+describe("order: the asked change first, then the rules, opportunities in the contact's order (§14)", () => {
   it("a coupled opportunity owner change: the opportunity, its contact, then the others in the contact's list", () => {
     const state = account(COUPLED, {
       contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["d3", "d2", "d1"] }],
@@ -192,7 +193,7 @@ describe("order: the asked change first, then the rules, opportunities in the co
   });
 });
 
-describe("events are JSON (§5)", () => {
+describe("events are JSON (§14)", () => {
   it("every event survives JSON.stringify and JSON.parse unchanged", () => {
     const settings = { ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true, maxFollowers: 1 };
     const { events } = run(
@@ -224,5 +225,17 @@ describe("events are JSON (§5)", () => {
     for (const type of expected) expect(types).toContain(type);
     // Strict: no undefined-valued fields, no class instances, nothing JSON would drop.
     expect(JSON.parse(JSON.stringify(events))).toStrictEqual(events);
+  });
+});
+
+describe("events as specifications (docs/rules.md §14)", () => {
+  it("deleting a contact: the asked change first, then what went with it, each with its cause", () => {
+    given(account(COUPLED))
+      .when({ type: "deleteContact", contactId: "acme" })
+      .then(["ContactDeleted command", "OpportunityDeleted contact-deleted", "OpportunityDeleted contact-deleted"]);
+  });
+
+  it("a refusal is a value naming the field at fault", () => {
+    given(account(SEPARATE)).when({ type: "assignOpportunityOwner", opportunityId: "d1", ownerId: "nobody" }).thenError({ code: "USER_NOT_FOUND", field: "ownerId", id: "nobody" });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * SPEC §3: `evolve` checks its event. A malformed one is refused by throwing InvalidEventError
+ * docs/rules.md §2: `evolve` checks its event. A malformed one is refused by throwing InvalidEventError
  * naming the field, nothing is applied, and nothing of the caller's is frozen or kept. Fields it
  * does not know are ignored (forward compatible); 0.1 events (no actor, no schemaVersion) are
  * accepted. Only the public `evolve` checks: execute and decide apply their own events unchecked.

@@ -1,5 +1,5 @@
 /**
- * SPEC §3: execute, executeAll (atomic), decide + evolve, no-ops, expectedVersion, and that
+ * docs/rules.md §2: execute, executeAll (atomic), decide + evolve, no-ops, expectedVersion, and that
  * nothing passed in is changed or frozen.
  */
 import { describe, expect, it } from "vitest";
@@ -17,6 +17,7 @@ import {
   type CrmState,
 } from "../src/index.js";
 import { account, anyFrozen, COUPLED, reject, run, SEPARATE, SYSTEM } from "./helpers.js";
+import { given } from "./spec.js";
 
 describe("execute", () => {
   it("returns ok, the new state and the events", () => {
@@ -228,7 +229,7 @@ describe("versions", () => {
   });
 });
 
-describe("nothing passed in is changed or frozen (§3)", () => {
+describe("nothing passed in is changed or frozen (§2)", () => {
   it("execute, executeAll and decide leave the commands and the list as they were", () => {
     const commands: Command[] = [
       { type: "createContact", contactId: "new", ownerId: "ana", followerIds: ["ben", "cy"], commandId: "c1" },
@@ -269,5 +270,26 @@ describe("nothing passed in is changed or frozen (§3)", () => {
     const next = evolve(state, unversioned as unknown as CrmEvent);
     expect(next.version).toBe(state.version);
     expect(getContact(next, "acme")?.ownerId).toBe("ben");
+  });
+});
+
+describe("running commands as specifications (docs/rules.md §2)", () => {
+  it("a command with no effect: no events, and the very same snapshot", () => {
+    const state = account(COUPLED);
+    const { state: next } = given(state).when({ type: "assignContactOwner", contactId: "acme", ownerId: "ana" }).then([]);
+    expect(next).toBe(state);
+  });
+
+  it("a command that changes something moves the version on by one, whatever the number of events", () => {
+    const { before, state } = given(account(COUPLED))
+      .when({ type: "assignContactOwner", contactId: "acme", ownerId: "ben" })
+      .then(["ContactOwnerChanged acme ana→ben command", "OpportunityOwnerChanged d1 ana→ben owners-coupled", "OpportunityOwnerChanged d2 ana→ben owners-coupled"]);
+    expect(state.version).toBe(before.version + 1);
+  });
+
+  it("expectedVersion guards against a snapshot that moved on", () => {
+    given(account(COUPLED), { type: "assignContactOwner", contactId: "acme", ownerId: "ben" })
+      .when({ type: "assignContactOwner", contactId: "acme", ownerId: "cy", expectedVersion: 0 })
+      .thenError({ code: "VERSION_CONFLICT" });
   });
 });

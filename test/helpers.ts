@@ -96,7 +96,7 @@ export function brief(events: readonly CrmEvent[]): string[] {
   });
 }
 
-/** Every error code of SPEC §6: what any refusal's `code` must be one of. */
+/** Every error code of docs/rules.md §14: what any refusal's `code` must be one of. */
 export const ERROR_CODES: readonly ErrorCode[] = [
   "INVALID_COMMAND",
   "CONTACT_NOT_FOUND",

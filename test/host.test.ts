@@ -1,6 +1,6 @@
 /**
  * The host helpers: `recordsNeeded` (what to load before a command) and `changedRecords` (what
- * to write after it). SPEC §2: a host loads "the contacts a command needs, with all of their
+ * to write after it). docs/rules.md §1: a host loads "the contacts a command needs, with all of their
  * opportunities, plus settings and users"; it persists "the snapshot (or just the changed
  * records)".
  */

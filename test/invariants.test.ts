@@ -1,5 +1,5 @@
 /**
- * SPEC §7: checkInvariants reports each rule a snapshot breaks. Broken snapshots come from
+ * docs/rules.md §15: checkInvariants reports each rule a snapshot breaks. Broken snapshots come from
  * createState where it accepts them (split coupled owners, too many followers), else from
  * `evolve`, which records facts without deciding anything, and for the one rule no public
  * function can break (a user following twice), from a hand-edited copy of the storage.
@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { checkInvariants, createState, evolve, type CrmEvent, type CrmState, type Follower } from "../src/index.js";
 import { getRow, putRow, type Table } from "../src/state/table.js";
 import { account, COUPLED, run, SEPARATE, SYSTEM, USERS } from "./helpers.js";
+import { given } from "./spec.js";
 
 type Fact = CrmEvent extends infer E ? (E extends CrmEvent ? Omit<E, "version" | "actor" | "schemaVersion"> : never) : never;
 const at = (state: CrmState, ...events: Fact[]) =>
@@ -134,5 +135,16 @@ describe("the rule no public function can break", () => {
     expect(() =>
       createState({ users: USERS, contacts: [{ id: "acme", followers: [{ userId: "ben", source: "manual" }, { userId: "ben", source: "automation" }] }], opportunities: [] }),
     ).toThrow(/follows twice/);
+  });
+});
+
+describe("commands keep a sound snapshot sound (docs/rules.md §15)", () => {
+  it("the next owner change of a group split by old data realigns it", () => {
+    const split = account(COUPLED, { opportunities: [{ id: "d1", contactId: "acme", ownerId: "ben" }, { id: "d2", contactId: "acme", ownerId: "ana" }] });
+    expect(checkInvariants(split).map((v) => v.rule)).toEqual(["owners-coupled"]);
+    const { state } = given(split)
+      .when({ type: "assignContactOwner", contactId: "acme", ownerId: "cy" })
+      .then(["ContactOwnerChanged acme ana→cy command", "OpportunityOwnerChanged d1 ben→cy owners-coupled", "OpportunityOwnerChanged d2 ana→cy owners-coupled"]);
+    expect(checkInvariants(state)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * SPEC §2, §3 and §7 on accounts large enough to exercise the storage layout (a hash trie whose
+ * docs/rules.md §1, §3 and §7 on accounts large enough to exercise the storage layout (a hash trie whose
  * buckets split as they fill): every record is found, order is kept, unchanged records are
  * shared, and snapshots stay frozen and JSON round-trippable. Small accounts never split a
  * bucket, so the other suites do not reach this.
@@ -43,7 +43,7 @@ function ok(state: CrmState, commands: Command[]): CrmState {
   return result.state;
 }
 
-describe("large accounts (SPEC §2, §7)", () => {
+describe("large accounts (docs/rules.md §1, §7)", () => {
   const init = records(ids(3000), 3);
   const state = createState(init);
 

@@ -1,11 +1,11 @@
 /**
- * SPEC §3 and §5a: parseCommand turns untrusted input into a command, or INVALID_COMMAND naming
- * the field at fault. Every command type of §5a, its required fields and its field types.
+ * docs/rules.md §2 and §5a: parseCommand turns untrusted input into a command, or INVALID_COMMAND naming
+ * the field at fault. Every command type, its required fields and its field types.
  */
 import { describe, expect, it } from "vitest";
 import { createState, execute, parseCommand, type CrmError } from "../src/index.js";
 
-/** A valid example of each command of §5a, every optional field given. */
+/** A valid example of each command, every optional field given. */
 const VALID: Record<string, Record<string, unknown>> = {
   updateSettings: { type: "updateSettings", allowDifferentOwners: true, updateContactFollowersOnOpportunityOwnerChange: false, updateOpportunityFollowersOnContactOwnerChange: true },
   createContact: { type: "createContact", contactId: "acme", ownerId: "ana", followerIds: ["ben", "cy"] },
@@ -76,7 +76,7 @@ function invalid(input: unknown): CrmError {
   return parsed.error;
 }
 
-describe("valid commands (every command type of §5a)", () => {
+describe("valid commands (every command type)", () => {
   it.each(Object.keys(VALID))("%s: parsed into an equal copy, not the same object", (type) => {
     const input = { ...VALID[type], commandId: "c-1", expectedVersion: 3 };
     const parsed = parseCommand(input);

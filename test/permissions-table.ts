@@ -1,9 +1,9 @@
 /**
- * Who may do what (SPEC §9), as data: the one table that `docs/permissions.md` is rendered from
+ * Who may do what (docs/rules.md §13), as data: the one table that `docs/permissions.md` is rendered from
  * (`npm run docs:permissions`) and that `test/permissions.test.ts` runs cell by cell against the
  * library. Change a rule here, regenerate the page, and the test proves the library agrees.
  *
- * The outcomes are written from SPEC §9 and the decisions of the brief, not read off the code.
+ * The outcomes are written from docs/rules.md §13 and the decisions of the brief, not read off the code.
  */
 import type { Command, CommandType } from "../src/index.js";
 
@@ -108,7 +108,7 @@ const global = (label: string, command: Command, outcomes: Record<Actor, Outcome
   outcomes,
 });
 
-/** Every command × role × scope × relation, with the outcome SPEC §9 gives. */
+/** Every command × role × scope × relation, with the outcome docs/rules.md §13 gives. */
 export const WRITE_ROWS: readonly WriteRow[] = [
   global(code("updateSettings"), { type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true }, ADMIN_ONLY),
   global(code("createContact"), { type: "createContact", contactId: "newco" }, ALL_ALLOWED),

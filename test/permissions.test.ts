@@ -1,5 +1,5 @@
 /**
- * SPEC §9, who may do what: walks every cell of the table in test/permissions-table.ts (the
+ * docs/rules.md §13, who may do what: walks every cell of the table in test/permissions-table.ts (the
  * same data docs/permissions.md is rendered from) against execute() and the read selectors.
  */
 import { readFileSync } from "node:fs";
@@ -38,6 +38,7 @@ import {
   type Relation,
 } from "./permissions-table.js";
 import { as, owners, reject, run, runAs, SYSTEM } from "./helpers.js";
+import { given } from "./spec.js";
 
 const ACTOR_ID = "sam";
 
@@ -182,7 +183,7 @@ describe("reads: canView, visibleContacts and visibleOpportunities follow the ta
       expect(visible[u]?.contacts).toEqual(ids(listContacts(state).filter((c) => canView(state, u, { kind: "contact", id: c.id }))));
       expect(visible[u]?.opportunities).toEqual(ids(listOpportunities(state).filter((o) => canView(state, u, { kind: "opportunity", id: o.id }))));
     }
-    // Written from SPEC §9: own or follow; owning o2 does not reveal c3, owning c1 does not reveal o1.
+    // Written from docs/rules.md §13: own or follow; owning o2 does not reveal c3, owning c1 does not reveal o1.
     expect(visible).toEqual({
       boss: { contacts: ["c1", "c2", "c3"], opportunities: ["o1", "o2", "o3"] },
       sam: { contacts: ["c1", "c2"], opportunities: ["o2"] },
@@ -316,7 +317,7 @@ describe("every record a command changes is authorised, not only the one it name
       contacts: [{ id: "acme", ownerId: ACTOR_ID }],
       opportunities: [{ id: "theirs", contactId: "acme", ownerId: "olga" }],
     });
-    expect(reject(state, { type: "deleteContact", contactId: "acme" }, as(ACTOR_ID))).toMatchObject({ code: "FORBIDDEN", rule: "owner-only" });
+    given(state).when({ type: "deleteContact", contactId: "acme" }, as(ACTOR_ID)).thenError({ code: "FORBIDDEN", rule: "owner-only" });
     const mine = execute(state, { type: "assignOpportunityOwner", opportunityId: "theirs", ownerId: ACTOR_ID }, SYSTEM);
     expect(mine.ok && execute(mine.state, { type: "deleteContact", contactId: "acme" }, as(ACTOR_ID)).ok).toBe(true);
   });
@@ -401,7 +402,7 @@ describe("the last active admin", () => {
 
   it("cannot be deactivated, by anyone, system actors included", () => {
     for (const context of [as("boss"), SYSTEM]) {
-      expect(reject(state, { type: "deactivateUser", userId: "boss", reassignTo: null }, context)).toMatchObject({ code: "FORBIDDEN", rule: "last-admin", field: "userId", id: "boss" });
+      given(state).when({ type: "deactivateUser", userId: "boss", reassignTo: null }, context).thenError({ code: "FORBIDDEN", rule: "last-admin", field: "userId", id: "boss" });
     }
   });
 

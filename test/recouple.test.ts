@@ -1,12 +1,15 @@
 /**
- * SPEC §4.3: turning `allowDifferentOwners` off re-couples owners, one event per moved
- * opportunity; followers stay; a host can preview the moves with `decide`.
+ * docs/rules.md §8: turning `allowDifferentOwners` off re-couples owners, one event per moved
+ * opportunity; every `automation` follow in the account ends, `manual` follows stay; a host can
+ * preview the changes with `decide`.
  */
 import { describe, expect, it } from "vitest";
 import { checkInvariants, decide, getContact, getOpportunity, toRecords, type CrmState } from "../src/index.js";
 import { account, brief, owners, run, SEPARATE, SYSTEM } from "./helpers.js";
+import { follows, given } from "./spec.js";
 
 const auto = (userId: string) => ({ userId, source: "automation" as const });
+const manual = (userId: string) => ({ userId, source: "manual" as const });
 
 /** Separate owners with split groups; acme lists its deals in another order than the snapshot. */
 function split(): CrmState {
@@ -14,28 +17,33 @@ function split(): CrmState {
     contacts: [
       { id: "acme", ownerId: "ana", opportunityIds: ["d3", "d1", "d2"], followers: [auto("ben")] },
       { id: "bolt", ownerId: null },
-      { id: "cora", ownerId: "cy" },
+      { id: "cora", ownerId: "cy", followers: [manual("dee"), auto("ben")] },
     ],
     opportunities: [
       { id: "d1", contactId: "acme", ownerId: "ben", followers: [auto("ana")] },
       { id: "d2", contactId: "acme", ownerId: "ana" },
       { id: "b1", contactId: "bolt", ownerId: "dee" },
       { id: "d3", contactId: "acme", ownerId: "cy", status: "won" },
-      { id: "c1", contactId: "cora", ownerId: "cy" },
+      { id: "c1", contactId: "cora", ownerId: "cy", followers: [auto("ana")] },
     ],
   });
 }
 const OFF = { type: "updateSettings", allowDifferentOwners: false } as const;
 
-describe("§4.3 turning the setting off re-couples owners", () => {
-  it("moves every opportunity whose owner differs to its contact's owner, one event each, in contact order", () => {
-    const { state, events } = run(split(), OFF);
-    expect(brief(events)).toEqual([
-      "SettingsChanged allowDifferentOwners true→false command",
-      "OpportunityOwnerChanged d3 cy→ana owners-recoupled",
-      "OpportunityOwnerChanged d1 ben→ana owners-recoupled",
-      "OpportunityOwnerChanged b1 dee→null owners-recoupled",
-    ]);
+describe("§8 turning the setting off re-couples owners", () => {
+  it("moves every opportunity whose owner differs to its contact's owner, one event each, in contact order, then ends every automatic follow in record order", () => {
+    const { state, events } = given(split())
+      .when(OFF)
+      .then([
+        "SettingsChanged allowDifferentOwners true→false command",
+        "OpportunityOwnerChanged d3 cy→ana owners-recoupled",
+        "OpportunityOwnerChanged d1 ben→ana owners-recoupled",
+        "OpportunityOwnerChanged b1 dee→null owners-recoupled",
+        "FollowerRemoved contact:acme ben owners-recoupled",
+        "FollowerRemoved opportunity:d1 ana owners-recoupled",
+        "FollowerRemoved contact:cora ben owners-recoupled",
+        "FollowerRemoved opportunity:c1 ana owners-recoupled",
+      ]);
     expect(events[1]).toMatchObject({ opportunityId: "d3", contactId: "acme", from: "cy", to: "ana" });
     expect(owners(state, "acme", "d1", "d2", "d3", "bolt", "b1", "cora", "c1")).toEqual({
       acme: "ana",
@@ -55,19 +63,23 @@ describe("§4.3 turning the setting off re-couples owners", () => {
     expect(run(split(), OFF).events.some((e) => e.type === "ContactOwnerChanged")).toBe(false);
   });
 
-  it("leaves followers as they are", () => {
-    const before = split();
-    const { state } = run(before, OFF);
-    expect(getContact(state, "acme")?.followers).toEqual([auto("ben")]);
-    expect(getOpportunity(state, "d1")?.followers).toEqual([auto("ana")]);
-    expect(toRecords(state).contacts.map((c) => c.followers)).toEqual(toRecords(before).contacts.map((c) => c.followers));
-    expect(toRecords(state).opportunities.map((o) => o.followers)).toEqual(toRecords(before).opportunities.map((o) => o.followers));
+  it("ends every automation follow of the account, groups it did not move included; manual follows stay", () => {
+    const { state } = run(split(), OFF);
+    expect(follows(state)).toEqual(["contact:cora dee manual"]);
+    expect(getContact(state, "acme")?.followers).toEqual([]);
+    expect(getOpportunity(state, "c1")?.followers).toEqual([]);
   });
 
-  it("with the follower subsettings on, still no follower changes", () => {
-    const state = run(split(), { type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true }).state;
-    const { events } = run(state, OFF);
-    expect(events.filter((e) => e.type.startsWith("Follower"))).toEqual([]);
+  it("the same follows end whether the follower subsettings are on or off", () => {
+    const on = run(split(), { type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true }).state;
+    const followerEvents = (state: CrmState) => brief(run(state, OFF).events).filter((line) => line.startsWith("Follower"));
+    expect(followerEvents(on)).toEqual(followerEvents(split()));
+    expect(followerEvents(on)).toHaveLength(4);
+  });
+
+  it("an owner who followed their own record by automation (from before the rule) stops following it", () => {
+    const state = account(SEPARATE, { opportunities: [{ id: "d1", contactId: "acme", ownerId: "ana", followers: [auto("ana")] }] });
+    given(state).when(OFF).then(["SettingsChanged allowDifferentOwners true→false command", "FollowerRemoved opportunity:d1 ana owners-recoupled"]);
   });
 
   it("settings changed in the same command come first, one event per setting", () => {
@@ -94,7 +106,7 @@ describe("§4.3 turning the setting off re-couples owners", () => {
     const state = split();
     const before = toRecords(state);
     const preview = decide(state, OFF, SYSTEM);
-    expect(preview.filter((e) => e.cause === "owners-recoupled").map((e) => (e.type === "OpportunityOwnerChanged" ? e.opportunityId : ""))).toEqual(["d3", "d1", "b1"]);
+    expect(preview.flatMap((e) => (e.type === "OpportunityOwnerChanged" ? [e.opportunityId] : []))).toEqual(["d3", "d1", "b1"]);
     expect(toRecords(state)).toEqual(before);
     expect(state.settings.allowDifferentOwners).toBe(true);
     // Committing afterwards gives exactly the previewed events.

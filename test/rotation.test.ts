@@ -1,5 +1,6 @@
 /**
- * SPEC §8, rotations: deterministic weighted round-robin kept in the snapshot.
+ * docs/rules.md §10, rotations: deterministic weighted round-robin kept in the snapshot; members
+ * must be users of the snapshot.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -15,6 +16,7 @@ import {
   type RotationMember,
   type UserInit,
 } from "../src/index.js";
+import { given } from "./spec.js";
 import { SYSTEM } from "./helpers.js";
 
 const USERS: UserInit[] = [{ id: "ana" }, { id: "ben" }, { id: "cy" }, { id: "dee" }];
@@ -79,19 +81,31 @@ describe("weighted rotation", () => {
     expect(owners).toEqual(["ana", "ana", "ana", "cy", "ana", "ana", "ana", "cy"]);
   });
 
-  it("an unknown user in the rotation is skipped", () => {
-    const users = [{ userId: "ghost", weight: 2 }, { userId: "ana" }, { userId: "ben" }];
-    const { owners } = picks(account(4), users, 4);
-    expect(owners).toEqual(["ana", "ben", "ana", "ben"]);
+  it("a member who is not a user of the snapshot is refused with USER_NOT_FOUND naming them, not skipped", () => {
+    const state = account(4);
+    const users = [{ userId: "ana" }, { userId: "ghost", weight: 2 }, { userId: "ben" }];
+    given(state).when(assign("c0", users)).thenError({ code: "USER_NOT_FOUND", id: "ghost", field: "users[1].userId" });
+    given(state)
+      .when({ type: "addOpportunityOwner", opportunityId: "o0", users, rotationId: "deals" })
+      .thenError({ code: "USER_NOT_FOUND", id: "ghost", field: "users[1].userId" });
   });
 
-  it("a rotation with no active, known user fails with NO_ELIGIBLE_USER and changes nothing", () => {
-    const users = [{ id: "ana", active: false }, { id: "ben" }];
+  it("members are checked before onlyIfUnassigned: an owned record with an unknown member is refused too", () => {
+    const owned = createState({ users: USERS, contacts: [{ id: "c0", ownerId: "ana" }], opportunities: [{ id: "o0", contactId: "c0", ownerId: "ana" }] });
+    const users = [{ userId: "ghost" }];
+    given(owned).when(assign("c0", users, { onlyIfUnassigned: true })).thenError({ code: "USER_NOT_FOUND", id: "ghost" });
+    given(owned)
+      .when({ type: "addOpportunityOwner", opportunityId: "o0", users, rotationId: "deals", onlyIfUnassigned: true })
+      .thenError({ code: "USER_NOT_FOUND", id: "ghost" });
+    given(owned)
+      .when({ type: "addOpportunityOwner", opportunityId: "o0", userId: "ghost", onlyIfUnassigned: true })
+      .thenError({ code: "USER_NOT_FOUND", id: "ghost", field: "userId" });
+  });
+
+  it("a rotation with no active user fails with NO_ELIGIBLE_USER and changes nothing", () => {
+    const users = [{ id: "ana", active: false }, { id: "ben", active: false }];
     const state = account(1, { users });
-    const result = execute(state, assign("c0", [{ userId: "ana", weight: 2 }, { userId: "ghost" }]), SYSTEM);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.error).toMatchObject({ code: "NO_ELIGIBLE_USER", id: "inbound" });
+    given(state).when(assign("c0", [{ userId: "ana", weight: 2 }, { userId: "ben" }])).thenError({ code: "NO_ELIGIBLE_USER", id: "inbound" });
     expect(getRotation(state, "inbound")).toBeUndefined();
   });
 
@@ -101,8 +115,8 @@ describe("weighted rotation", () => {
   });
 
   it("addOpportunityOwner with a rotation of no eligible user fails with NO_ELIGIBLE_USER", () => {
-    const result = execute(account(1), { type: "addOpportunityOwner", opportunityId: "o0", users: [{ userId: "ghost" }], rotationId: "deals" }, SYSTEM);
-    expect(result.ok ? undefined : result.error).toMatchObject({ code: "NO_ELIGIBLE_USER", id: "deals" });
+    const state = account(1, { users: [{ id: "ana", active: false }] });
+    given(state).when({ type: "addOpportunityOwner", opportunityId: "o0", users: [{ userId: "ana" }], rotationId: "deals" }).thenError({ code: "NO_ELIGIBLE_USER", id: "deals" });
   });
 
   for (const type of ["assignUser", "addOpportunityOwner"] as const) {

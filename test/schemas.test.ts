@@ -1,7 +1,7 @@
 /**
  * The JSON Schemas in docs/schemas/ (for hosts in other languages and API gateways) stay in sync
  * with the library: the committed files are exactly what `npm run schemas` generates, they are
- * valid draft 2020-12 schemas (ajv, strict), valid commands (SPEC §5a, §8) pass both the command
+ * valid draft 2020-12 schemas (ajv, strict), valid commands (docs/rules.md §14, §10–§11) pass both the command
  * schema and `parseCommand`, broken ones fail both, and the events and records the library really
  * produces validate against the event and record schemas.
  */
@@ -33,7 +33,7 @@ const validator = (name: string, ref?: string) => {
   return ajv.compile(ref ? { ...schema, $ref: ref } : schema);
 };
 
-// ---- valid commands, from the field tables of SPEC §5a and §8 (not from the schemas)
+// ---- valid commands, from the field tables of docs/rules.md §14 and §8 (not from the schemas)
 
 const ids = fc.oneof(
   fc.constantFrom("ana", "ben", "acme", "deal-1", "inbound", "__proto__", "constructor", "toString", "hasOwnProperty"),
@@ -144,7 +144,7 @@ describe("docs/schemas", () => {
 describe("commands: the schema and parseCommand agree", () => {
   const validCommand = validator("commands.schema.json");
 
-  it("a valid command of every type (SPEC §5a, §8) passes the schema and parseCommand, which returns it unchanged", () => {
+  it("a valid command of every type (docs/rules.md §14, §10–§11) passes the schema and parseCommand, which returns it unchanged", () => {
     for (const [type, arbitrary] of Object.entries(commandArbitraries)) {
       fc.assert(
         fc.property(arbitrary, (input) => {

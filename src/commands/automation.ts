@@ -1,13 +1,13 @@
-/** The workflow actions of SPEC §8: what an automation engine calls to set or clear owners. */
+/** The workflow actions (docs/rules.md §10, §11): what an automation engine calls to set or clear owners. */
 import { errors } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import type { RotationMember } from "../model/records.js";
+import type { Context, Refusal } from "../kernel/context.js";
 import { changeContactOwner, changeOpportunityOwner } from "../rules/owners.js";
-import { nextPick } from "../rules/rotation.js";
+import { assignByRotation, checkMembers } from "../rules/rotation.js";
 import { checkAssignable } from "../rules/users.js";
-import { boolean, id, list, object, optional, positive } from "./fields.js";
+import { boolean, id, list, object, optional, positive } from "../model/fields.js";
 import type { CommandMeta } from "./meta.js";
-import type { Context, Refusal } from "./context.js";
 
 /**
  * Sets a contact's owner to the next user of a weighted rotation. With `onlyIfUnassigned`, an
@@ -118,31 +118,24 @@ export function checkAddOpportunityOwner(command: AddOpportunityOwner): Refusal 
 export function decideAssignUser(ctx: Context, command: AssignUser): Refusal {
   const contact = ctx.contact(command.contactId);
   if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
+  // The input first, then onlyIfUnassigned: a workflow naming an unknown user fails every time.
+  const members = checkMembers(ctx.s, command.users);
+  if (members) return members;
   if (command.onlyIfUnassigned === true && contact.ownerId !== null) return undefined;
-  const pick = nextPick(ctx.s, command.rotationId, command.users);
-  if ("code" in pick) return pick;
-  const refusal = changeContactOwner(ctx, contact, pick.userId, { cause: "command", field: "users", rotationId: command.rotationId });
-  if (refusal) return refusal;
-  ctx.emit({ type: "RotationAdvanced", rotationId: command.rotationId, userId: pick.userId, picks: pick.picks, cause: "command" });
-  return undefined;
+  return assignByRotation(ctx, { kind: "contact", record: contact }, command.rotationId, command.users);
 }
 
 /** @internal */
 export function decideAddOpportunityOwner(ctx: Context, command: AddOpportunityOwner): Refusal {
   const opportunity = ctx.opportunity(command.opportunityId);
   if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
+  // The input first, then onlyIfUnassigned: a workflow naming an unknown user fails every time.
+  const input = command.userId !== undefined ? checkAssignable(ctx.s, command.userId, "userId") : checkMembers(ctx.s, command.users ?? []);
+  if (input) return input;
   if (command.onlyIfUnassigned === true && opportunity.ownerId !== null) return undefined;
-  if (command.userId !== undefined) {
-    const refusal = checkAssignable(ctx.s, command.userId, "userId");
-    return refusal ?? changeOpportunityOwner(ctx, opportunity, command.userId, { cause: "command", field: "userId" });
-  }
-  const rotationId = command.rotationId ?? "";
-  const pick = nextPick(ctx.s, rotationId, command.users ?? []);
-  if ("code" in pick) return pick;
-  const refusal = changeOpportunityOwner(ctx, opportunity, pick.userId, { cause: "command", field: "users", rotationId });
-  if (refusal) return refusal;
-  ctx.emit({ type: "RotationAdvanced", rotationId, userId: pick.userId, picks: pick.picks, cause: "command" });
-  return undefined;
+  if (command.userId !== undefined) return changeOpportunityOwner(ctx, opportunity, command.userId, { cause: "command", field: "userId" });
+  // checkAddOpportunityOwner (parseCommand) guarantees users and rotationId together.
+  return assignByRotation(ctx, { kind: "opportunity", record: opportunity }, command.rotationId ?? "", command.users ?? []);
 }
 
 /** @internal */

@@ -2,9 +2,11 @@
  * Every command, and `parseCommand`, which turns untrusted JSON into one of them.
  */
 import { errors, type CrmError } from "../errors.js";
-import { type JsonSchema, objectSchema, readObject, type ShapeOf } from "./fields.js";
+import { type JsonSchema, objectSchema, readObject, type ShapeOf } from "../model/fields.js";
 import { CONTEXT_FIELDS, metaShape } from "./meta.js";
-import type { Context, Refusal } from "./context.js";
+import type { Context, Refusal } from "../kernel/context.js";
+import { reconciling, watchOwnership } from "../rules/follows.js";
+import type { WhoMayRun } from "../rules/permissions.js";
 import { decideUpdateSettings, updateSettingsShape, type UpdateSettings } from "./settings.js";
 import {
   assignContactOwnerShape,
@@ -112,7 +114,9 @@ export type CommandType = Command["type"];
 type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
 
 interface Definition<T extends CommandType> {
-  readonly shape: { readonly [key: string]: import("./fields.js").Field<unknown> };
+  readonly shape: { readonly [key: string]: import("../model/fields.js").Field<unknown> };
+  /** Who may run it at all (rules/permissions.ts); the records it changes are checked as it runs. */
+  readonly who: WhoMayRun;
   readonly decide: (ctx: Context, command: CommandOf<T>) => Refusal;
   /** Rules across fields, after each field parsed. */
   readonly check?: (command: CommandOf<T>) => Refusal;
@@ -120,33 +124,41 @@ interface Definition<T extends CommandType> {
 
 const define = <T extends CommandType, S extends Definition<T>["shape"]>(
   shape: S & (ShapeOf<S> extends Omit<CommandOf<T>, "type" | keyof typeof metaShape> ? unknown : never),
+  who: WhoMayRun,
   decide: Definition<T>["decide"],
   check?: Definition<T>["check"],
-): Definition<T> => (check ? { shape, decide, check } : { shape, decide });
-
-/** One definition per command: its fields and its decide. Adding a command starts here. */
-const DEFINITIONS: { readonly [T in CommandType]: Definition<T> } = {
-  updateSettings: define(updateSettingsShape, decideUpdateSettings),
-  createContact: define(createContactShape, decideCreateContact),
-  createOpportunity: define(createOpportunityShape, decideCreateOpportunity),
-  assignContactOwner: define(assignContactOwnerShape, decideAssignContactOwner),
-  assignOpportunityOwner: define(assignOpportunityOwnerShape, decideAssignOpportunityOwner),
-  addFollower: define(followerShape, decideAddFollower),
-  removeFollower: define(followerShape, decideRemoveFollower),
-  setOpportunityStatus: define(setOpportunityStatusShape, decideSetOpportunityStatus),
-  deleteContact: define(deleteContactShape, decideDeleteContact),
-  deleteOpportunity: define(deleteOpportunityShape, decideDeleteOpportunity),
-  assignUser: define(assignUserShape, decideAssignUser),
-  addOpportunityOwner: define(addOpportunityOwnerShape, decideAddOpportunityOwner, checkAddOpportunityOwner),
-  removeOpportunityOwner: define(removeOpportunityOwnerShape, decideRemoveOpportunityOwner),
-  removeAssignedUser: define(removeAssignedUserShape, decideRemoveAssignedUser),
-  transferOwnership: define(transferOwnershipShape, decideTransferOwnership),
-  deactivateUser: define(deactivateUserShape, decideDeactivateUser),
-  reactivateUser: define(reactivateUserShape, decideReactivateUser),
-};
+): Definition<T> => (check ? { shape, who, decide, check } : { shape, who, decide });
 
 /**
- * Every command type, in the order of SPEC §5a and §8.
+ * One definition per command: its fields, who may run it, and its decide. Adding a command
+ * starts here; the mapped type makes a command without a definition (and so without `who`) a
+ * compile error (docs/contributing.md).
+ */
+const DEFINITIONS: { readonly [T in CommandType]: Definition<T> } = {
+  updateSettings: define(updateSettingsShape, "admin", decideUpdateSettings),
+  createContact: define(createContactShape, "any user", decideCreateContact),
+  createOpportunity: define(createOpportunityShape, "any user", decideCreateOpportunity),
+  assignContactOwner: define(assignContactOwnerShape, "any user", decideAssignContactOwner),
+  assignOpportunityOwner: define(assignOpportunityOwnerShape, "any user", decideAssignOpportunityOwner),
+  addFollower: define(followerShape, "any user", decideAddFollower),
+  removeFollower: define(followerShape, "any user", decideRemoveFollower),
+  setOpportunityStatus: define(setOpportunityStatusShape, "any user", decideSetOpportunityStatus),
+  deleteContact: define(deleteContactShape, "any user", decideDeleteContact),
+  deleteOpportunity: define(deleteOpportunityShape, "any user", decideDeleteOpportunity),
+  assignUser: define(assignUserShape, "any user", decideAssignUser),
+  addOpportunityOwner: define(addOpportunityOwnerShape, "any user", decideAddOpportunityOwner, checkAddOpportunityOwner),
+  removeOpportunityOwner: define(removeOpportunityOwnerShape, "any user", decideRemoveOpportunityOwner),
+  removeAssignedUser: define(removeAssignedUserShape, "any user", decideRemoveAssignedUser),
+  transferOwnership: define(transferOwnershipShape, "admin", decideTransferOwnership),
+  deactivateUser: define(deactivateUserShape, "admin", decideDeactivateUser),
+  reactivateUser: define(reactivateUserShape, "admin", decideReactivateUser),
+};
+
+/** Who may run a command of this type at all. @internal */
+export const whoMayRun = (type: CommandType): WhoMayRun => DEFINITIONS[type].who;
+
+/**
+ * Every command type, records commands first, then the workflow actions and bulk moves.
  *
  * @example
  * ```ts
@@ -214,9 +226,32 @@ export function parseCommand(input: unknown): ParseResult {
   }
 }
 
-/** Runs the decide of a parsed command. @internal */
+/**
+ * Runs the decide of a parsed command, then the follower rules once over every group whose
+ * ownership it changed (docs/rules.md §5): a command's decide only changes
+ * owners, and the watch sees each change before it is applied. @internal
+ */
 export function decideCommand(ctx: Context, command: Command): Refusal {
-  return (DEFINITIONS[command.type] as Definition<CommandType>).decide(ctx, command as never);
+  const decide = (DEFINITIONS[command.type] as Definition<CommandType>).decide;
+  // No subsetting acts (coupled owners, or both off), or the command never changes who owns
+  // what: nothing to watch. (updateSettings changes owners only by re-coupling, which ends
+  // automatic follows itself.) A command missing from the list is watched: the safe default.
+  if (!reconciling(ctx.s) || OWNERSHIP_UNCHANGED.has(command.type)) return decide(ctx, command as never);
+  const watch = watchOwnership(ctx.s, groupField(command));
+  ctx.observer = watch.see;
+  const refusal = decide(ctx, command as never);
+  ctx.observer = undefined;
+  return refusal ?? watch.reconcile(ctx);
+}
+
+const OWNERSHIP_UNCHANGED: ReadonlySet<CommandType> = new Set<CommandType>(["addFollower", "removeFollower", "setOpportunityStatus", "createContact", "reactivateUser", "updateSettings"]);
+
+/** The field an INCOMPLETE_SNAPSHOT of a group the command changes names: the record or user it names. */
+function groupField(command: Command): string {
+  for (const field of ["contactId", "opportunityId", "fromUserId", "userId"] as const) {
+    if (field in command) return field;
+  }
+  return "(command)";
 }
 
 /**

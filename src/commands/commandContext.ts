@@ -3,9 +3,9 @@
  * JavaScript callers and `any`-typed plumbing, so a missing actor is an error, never a
  * skipped permission check.
  */
-import { errors, type CrmError } from "../errors.js";
+import { errors, type Result } from "../errors.js";
 import type { Actor, CommandContext } from "../model/actor.js";
-import { id, isoTime, readObject } from "./fields.js";
+import { id, isoTime, readObject } from "../model/fields.js";
 
 const actorShapes = {
   user: { userId: id },
@@ -13,7 +13,7 @@ const actorShapes = {
 } as const;
 
 /** The context, copied, or `INVALID_COMMAND` naming `context`, `context.actor` or `context.at`. @internal */
-export function parseContext(value: unknown): { ok: true; context: CommandContext } | { ok: false; error: CrmError } {
+export function parseContext(value: unknown): Result<CommandContext> {
   try {
     if (typeof value !== "object" || value === null || Array.isArray(value)) {
       return { ok: false, error: errors.invalid("context", "an object { actor, at? } from the host: who acts comes from the host, never from the command") };
@@ -22,10 +22,10 @@ export function parseContext(value: unknown): { ok: true; context: CommandContex
     const actor = parseActor(Object.hasOwn(raw, "actor") ? raw.actor : undefined);
     if (!actor.ok) return actor;
     const at = Object.hasOwn(raw, "at") ? raw.at : undefined;
-    if (at === undefined) return { ok: true, context: { actor: actor.value } };
+    if (at === undefined) return { ok: true, value: { actor: actor.value } };
     const parsedAt = isoTime.parse(at, "context.at");
     if (!parsedAt.ok) return parsedAt;
-    return { ok: true, context: { actor: actor.value, at: parsedAt.value } };
+    return { ok: true, value: { actor: actor.value, at: parsedAt.value } };
   } catch {
     // A getter that throws, a revoked proxy: refused, never rethrown.
     return { ok: false, error: errors.invalid("context", "plain data (reading it threw)") };
@@ -33,7 +33,7 @@ export function parseContext(value: unknown): { ok: true; context: CommandContex
 }
 
 /** Exactly one of `{ userId }` or `{ system }`, copied; the error names the field at fault. */
-function parseActor(value: unknown): { ok: true; value: Actor } | { ok: false; error: CrmError } {
+function parseActor(value: unknown): Result<Actor> {
   const expected = "{ userId } (a user, checked) or { system } (a named system actor, trusted)";
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, error: errors.invalid("context.actor", expected) };
   if (Object.hasOwn(value, "userId")) {

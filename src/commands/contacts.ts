@@ -1,12 +1,12 @@
 /** Creating, reassigning and deleting contacts. */
 import { errors } from "../errors.js";
-import { completeGroup } from "../rules/group.js";
+import type { Context, Refusal } from "../kernel/context.js";
 import { changeContactOwner, transferHandover, type Transfer } from "../rules/owners.js";
+import { createContact, deleteContact } from "../rules/records.js";
 import { checkAssignable } from "../rules/users.js";
-import { id, idOrNull, oneOf, optional } from "./fields.js";
-import { checkNewFollowers, followerIds, followNewRecord } from "./followers.js";
+import { id, idOrNull, oneOf, optional } from "../model/fields.js";
+import { followerIds } from "./followers.js";
 import type { CommandMeta } from "./meta.js";
-import type { Context, Refusal } from "./context.js";
 
 /**
  * Creates a contact, unassigned unless `ownerId` is given, with optional `manual` followers.
@@ -72,14 +72,7 @@ export const deleteContactShape = { contactId: id } as const;
 /** @internal */
 export function decideCreateContact(ctx: Context, command: CreateContact): Refusal {
   if (ctx.s.contacts.get(command.contactId)) return errors.alreadyExists("contact", command.contactId, "contactId");
-  const ownerId = command.ownerId ?? null;
-  const refusal = checkAssignable(ctx.s, ownerId, "ownerId");
-  if (refusal) return refusal;
-  const followers = checkNewFollowers(ctx, command.followerIds, ownerId, "contact", command.contactId);
-  if ("code" in followers) return followers;
-  ctx.emit({ type: "ContactCreated", contactId: command.contactId, ownerId, cause: "command" });
-  followNewRecord(ctx, { kind: "contact", id: command.contactId }, followers.userIds);
-  return undefined;
+  return createContact(ctx, command.contactId, command.ownerId ?? null, command.followerIds);
 }
 
 /** @internal */
@@ -96,11 +89,5 @@ export function decideAssignContactOwner(ctx: Context, command: AssignContactOwn
 export function decideDeleteContact(ctx: Context, command: DeleteContact): Refusal {
   const contact = ctx.contact(command.contactId);
   if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
-  const group = completeGroup(ctx.s, contact, "contactId");
-  if (group.refusal) return group.refusal;
-  ctx.emit({ type: "ContactDeleted", contactId: contact.id, cause: "command" });
-  for (const opportunity of group.opportunities) {
-    ctx.emit({ type: "OpportunityDeleted", opportunityId: opportunity.id, contactId: contact.id, cause: "contact-deleted" });
-  }
-  return undefined;
+  return deleteContact(ctx, contact, "contactId");
 }

@@ -1,4 +1,4 @@
-import { count, id, optional } from "./fields.js";
+import { count, id, optional } from "../model/fields.js";
 
 /**
  * Fields every command may carry. Who acts and when are not among them: they come from the

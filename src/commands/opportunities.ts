@@ -1,12 +1,14 @@
-/** Creating, reassigning, closing and deleting opportunities. */
+/** Creating, reassigning, closing and deleting opportunities: the input, then the rules. */
 import { errors } from "../errors.js";
+import type { Context, Refusal } from "../kernel/context.js";
 import type { OpportunityStatus } from "../model/records.js";
 import { changeOpportunityOwner } from "../rules/owners.js";
+import { checkNewOpportunityId, createOpportunity, deleteOpportunity } from "../rules/records.js";
+import { setStatus } from "../rules/status.js";
 import { checkAssignable } from "../rules/users.js";
-import { id, idOrNull, oneOf, optional } from "./fields.js";
-import { checkNewFollowers, followerIds, followNewRecord } from "./followers.js";
+import { id, idOrNull, oneOf, optional } from "../model/fields.js";
+import { followerIds } from "./followers.js";
 import type { CommandMeta } from "./meta.js";
-import type { Context, Refusal } from "./context.js";
 
 /**
  * Creates an opportunity of a contact. Without `ownerId` it takes the contact's owner
@@ -93,26 +95,11 @@ export const deleteOpportunityShape = { opportunityId: id } as const;
 
 /** @internal */
 export function decideCreateOpportunity(ctx: Context, command: CreateOpportunity): Refusal {
-  const { opportunityId, contactId } = command;
-  if (ctx.s.opportunities.get(opportunityId)) return errors.alreadyExists("opportunity", opportunityId, "opportunityId");
-  const contact = ctx.contact(contactId);
-  if (contact === undefined) return errors.contactNotFound(contactId, "contactId");
-  // A partial snapshot may list an opportunity it did not load: the id exists all the same.
-  if (contact.opportunityIds.includes(opportunityId)) return errors.alreadyExists("opportunity", opportunityId, "opportunityId");
-  const ownerDefaulted = command.ownerId === undefined;
-  const ownerId = command.ownerId === undefined ? contact.ownerId : command.ownerId;
-  const refusal = checkAssignable(ctx.s, ownerId, "ownerId");
-  if (refusal) return refusal;
-  const followers = checkNewFollowers(ctx, command.followerIds, ownerId, "opportunity", opportunityId);
-  if ("code" in followers) return followers;
-
-  const status = command.status ?? "open";
-  ctx.emit({ type: "OpportunityCreated", opportunityId, contactId, ownerId, ownerDefaulted, status, cause: "command" });
-  followNewRecord(ctx, { kind: "opportunity", id: opportunityId }, followers.userIds);
-  if (ctx.s.settings.allowDifferentOwners || ownerId === contact.ownerId) return undefined;
-  // Coupled owners: the new opportunity's explicit owner becomes the whole group's.
-  const created = ctx.s.opportunities.get(opportunityId);
-  return created && changeOpportunityOwner(ctx, created, ownerId, { cause: "command", field: "ownerId" });
+  const taken = checkNewOpportunityId(ctx, command.opportunityId, undefined);
+  if (taken) return taken;
+  const contact = ctx.contact(command.contactId);
+  if (contact === undefined) return errors.contactNotFound(command.contactId, "contactId");
+  return checkNewOpportunityId(ctx, command.opportunityId, contact) ?? createOpportunity(ctx, contact, command);
 }
 
 /** @internal */
@@ -128,15 +115,7 @@ export function decideAssignOpportunityOwner(ctx: Context, command: AssignOpport
 export function decideSetOpportunityStatus(ctx: Context, command: SetOpportunityStatus): Refusal {
   const opportunity = ctx.opportunity(command.opportunityId);
   if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
-  if (opportunity.status === command.status) return undefined;
-  ctx.emit({
-    type: "OpportunityStatusChanged",
-    opportunityId: opportunity.id,
-    contactId: opportunity.contactId,
-    from: opportunity.status,
-    to: command.status,
-    cause: "command",
-  });
+  setStatus(ctx, opportunity, command.status);
   return undefined;
 }
 
@@ -144,6 +123,6 @@ export function decideSetOpportunityStatus(ctx: Context, command: SetOpportunity
 export function decideDeleteOpportunity(ctx: Context, command: DeleteOpportunity): Refusal {
   const opportunity = ctx.opportunity(command.opportunityId);
   if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
-  ctx.emit({ type: "OpportunityDeleted", opportunityId: opportunity.id, contactId: opportunity.contactId, cause: "command" });
+  deleteOpportunity(ctx, opportunity.id, opportunity.contactId);
   return undefined;
 }

@@ -1,12 +1,11 @@
-/** Bulk ownership moves and user offboarding (SPEC §8). */
+/** Bulk ownership moves and user offboarding (docs/rules.md §9, §11). */
 import { errors } from "../errors.js";
-import { moveOwnedRecords } from "../rules/bulkMove.js";
-import { checkAssignable, checkKnown } from "../rules/users.js";
-import { boolean, id, idOrNull, list, oneOf, optional } from "./fields.js";
+import type { Context, Refusal } from "../kernel/context.js";
+import { moveOwnedRecords } from "../rules/owners.js";
+import { checkAssignable, checkKnown, deactivateUser, reactivateUser } from "../rules/users.js";
+import { boolean, id, idOrNull, list, oneOf, optional } from "../model/fields.js";
 import { LIMITS } from "../limits.js";
-import type { User } from "../model/records.js";
 import type { CommandMeta } from "./meta.js";
-import type { Context, Refusal } from "./context.js";
 
 /**
  * Moves every record in the snapshot owned by `fromUserId` to `toUserId` (`null` unassigns).
@@ -98,53 +97,16 @@ export function decideTransferOwnership(ctx: Context, command: TransferOwnership
 
 /** @internal */
 export function decideDeactivateUser(ctx: Context, command: DeactivateUser): Refusal {
-  const { userId, reassignTo } = command;
-  const user = ctx.s.users.get(userId);
-  if (user === undefined) return errors.userNotFound(userId, "userId");
-  if (reassignTo === userId) return errors.invalid("reassignTo", "another user than the one deactivated, or null");
-  const refusal = checkAssignable(ctx.s, reassignTo, "reassignTo") ?? checkNotLastAdmin(ctx, user);
-  if (refusal) return refusal;
-
-  if (user.active) ctx.emit({ type: "UserDeactivated", userId, cause: "command" });
-  const moved = moveOwnedRecords(ctx, {
-    from: userId,
-    to: reassignTo,
-    records: "all",
-    includeClosed: command.includeClosed ?? false,
-    cause: "user-deactivated",
-    field: "userId",
-  });
-  if (moved) return moved;
-  // A departed user follows nothing: manual follows go too.
-  const cause = "user-deactivated";
-  for (const contact of ctx.s.contacts.all()) {
-    const follow = contact.followers.find((f) => f.userId === userId);
-    if (follow) ctx.emit({ type: "FollowerRemoved", record: { kind: "contact", id: contact.id }, userId, source: follow.source, cause });
-  }
-  for (const opportunity of ctx.s.opportunities.all()) {
-    const follow = opportunity.followers.find((f) => f.userId === userId);
-    if (follow) ctx.emit({ type: "FollowerRemoved", record: { kind: "opportunity", id: opportunity.id }, userId, source: follow.source, cause });
-  }
-  return undefined;
-}
-
-/**
- * An account always keeps an active admin, whoever asks (a system actor too): without one,
- * nobody could change its settings or bring anyone back. The host loads every user for it.
- */
-function checkNotLastAdmin(ctx: Context, user: User): Refusal {
-  if (user.role !== "admin" || !user.active) return undefined;
-  for (const other of ctx.s.users.all()) {
-    if (other.id !== user.id && other.role === "admin" && other.active) return undefined;
-  }
-  const refusal = errors.forbidden(ctx.context.actor, "last-admin", `${errors.quote(user.id)} is the account's last active admin`);
-  return { ...refusal, field: "userId", id: user.id };
+  const user = ctx.s.users.get(command.userId);
+  if (user === undefined) return errors.userNotFound(command.userId, "userId");
+  if (command.reassignTo === command.userId) return errors.invalid("reassignTo", "another user than the one deactivated, or null");
+  return deactivateUser(ctx, user, command.reassignTo, command.includeClosed ?? false);
 }
 
 /** @internal */
 export function decideReactivateUser(ctx: Context, command: ReactivateUser): Refusal {
   const user = ctx.s.users.get(command.userId);
   if (user === undefined) return errors.userNotFound(command.userId, "userId");
-  if (!user.active) ctx.emit({ type: "UserReactivated", userId: user.id, cause: "command" });
+  reactivateUser(ctx, user);
   return undefined;
 }

@@ -108,7 +108,7 @@ export function recordsNeeded(commands: Command | readonly Command[], context: C
   // The acting user first: the permission checks read them before anything else.
   // (A malformed context needs nothing either: execute refuses it first.)
   const parsedContext = parseContext(context);
-  if (parsedContext.ok && "userId" in parsedContext.context.actor) user(parsedContext.context.actor.userId);
+  if (parsedContext.ok && "userId" in parsedContext.value.actor) user(parsedContext.value.actor.userId);
   const list: readonly unknown[] = isCommandList(commands) ? commands : [commands];
   for (const input of list) {
     // What is not a command needs nothing: execute refuses it (INVALID_COMMAND) before reading.

@@ -39,7 +39,7 @@ export interface Follower {
 export type OpportunityStatus = "open" | "won" | "lost" | "abandoned";
 
 /**
- * What a user may do: admins change settings and users; see SPEC §9.
+ * What a user may do: admins change settings and users; see docs/rules.md §13.
  *
  * @example
  * ```ts
@@ -140,22 +140,28 @@ export interface Rotation {
 }
 
 /**
- * The account's ownership settings; see SPEC §2.
+ * The account's ownership settings; see docs/rules.md §1.
  *
  * @example
  * ```ts
  * const settings: Settings = getSettings(state);
  * if (settings.allowDifferentOwners && settings.updateContactFollowersOnOpportunityOwnerChange) {
- *   // a deal's new owner will follow its contact
+ *   // a deal's owner who does not own its contact will follow the contact
  * }
  * ```
  */
 export interface Settings {
   /** "Allow different owners for contacts and its opportunities". Off: owners are coupled. */
   readonly allowDifferentOwners: boolean;
-  /** With separate owners: an opportunity's new owner follows the contact. */
+  /**
+   * With separate owners: owning one of a contact's opportunities, but not the contact, is a
+   * reason to follow the contact by `automation` (docs/rules.md §5).
+   */
   readonly updateContactFollowersOnOpportunityOwnerChange: boolean;
-  /** With separate owners: a contact's new owner follows each of its opportunities. */
+  /**
+   * With separate owners: owning a contact, but not one of its opportunities, is a reason to
+   * follow that opportunity by `automation` (docs/rules.md §5).
+   */
   readonly updateOpportunityFollowersOnContactOwnerChange: boolean;
   /** The most followers one record may have (10, as in the original product). */
   readonly maxFollowers: number;

@@ -1,13 +1,19 @@
 /**
- * Owner changes, through the rules of SPEC §4: coupled owners move as one group; separate owners
- * move alone and drive the two follower subsettings. Every command that changes an owner (by a
- * person, a workflow or a bulk move) comes through here, so the rules hold whoever asks.
+ * Owners and coupling (docs/rules.md §3, §4, §8, §11): who owns a contact and its
+ * opportunities, and how owners move. Coupled owners move as one group; separate owners move
+ * alone, or with a handover. Every command that changes an owner (a person, a workflow, a
+ * rotation, a bulk move, offboarding) comes through here, so the rules hold whoever asks; so
+ * does turning the setting off (re-coupling).
+ *
+ * Automatic follows are not decided here: the follower rules (follows.ts) reconcile each group
+ * whose ownership a command changed, once, at the end of the command.
  */
-import type { Cause } from "../events.js";
+import { errors, type Result } from "../errors.js";
+import type { Cause, ToggleSetting } from "../events.js";
 import { isClosed, type Contact, type Opportunity } from "../model/records.js";
-import { ruleCause, type Context, type Refusal } from "../commands/context.js";
-import { completeGroup } from "./group.js";
-import { syncContactFollowers, syncOpportunityFollowers } from "./followerSync.js";
+import { ruleCause, type Context, type Refusal } from "../kernel/context.js";
+import { completeGroup, missingOpportunities } from "../kernel/group.js";
+import { endAutomationFollows } from "./follows.js";
 
 /** How an owner change came about. @internal */
 export interface OwnerChange {
@@ -53,17 +59,15 @@ export function changeContactOwner(ctx: Context, contact: Contact, to: string | 
 
   const from = contact.ownerId;
   if (from === to) return undefined;
-  const sync = ctx.s.settings.updateOpportunityFollowersOnContactOwnerChange;
   let group: readonly Opportunity[] = [];
-  if (sync || handover !== undefined) {
+  if (handover !== undefined) {
     const found = completeGroup(ctx.s, contact, change.field);
-    if (found.refusal) return found.refusal;
-    group = found.opportunities;
+    if (!found.ok) return found.error;
+    group = found.value;
   }
 
   ctx.emit({ type: "ContactOwnerChanged", contactId: contact.id, from, to, cause: change.cause, ...rotation(change) });
 
-  // The handover first, so the follower rule below sees who owns each opportunity afterwards.
   if (handover !== undefined) {
     const moved: OwnerChange = { cause: ruleCause(change.cause, "transfer"), field: change.field };
     for (const opportunity of group) {
@@ -74,7 +78,6 @@ export function changeContactOwner(ctx: Context, contact: Contact, to: string | 
       if (refusal) return refusal;
     }
   }
-  if (sync) syncOpportunityFollowers(ctx, contact.id, from, to);
   return undefined;
 }
 
@@ -96,9 +99,6 @@ export function changeOpportunityOwner(ctx: Context, opportunity: Opportunity, t
     cause: change.cause,
     ...rotation(change),
   });
-  if (ctx.s.settings.updateContactFollowersOnOpportunityOwnerChange && contact !== undefined) {
-    return syncContactFollowers(ctx, contact.id, from, to, change.field);
-  }
   return undefined;
 }
 
@@ -110,7 +110,7 @@ export function changeOpportunityOwner(ctx: Context, opportunity: Opportunity, t
  */
 function moveGroup(ctx: Context, contact: Contact, lead: Opportunity | undefined, to: string | null, change: OwnerChange): Refusal {
   const found = completeGroup(ctx.s, contact, change.field);
-  if (found.refusal) return found.refusal;
+  if (!found.ok) return found.error;
   const follow = ruleCause(change.cause, "owners-coupled");
   const moveOpportunity = (opportunity: Opportunity, cause: Cause, extra: object) => {
     if (opportunity.ownerId === to) return;
@@ -130,8 +130,138 @@ function moveGroup(ctx: Context, contact: Contact, lead: Opportunity | undefined
     const extra = lead === undefined ? rotation(change) : {};
     ctx.emit({ type: "ContactOwnerChanged", contactId: contact.id, from: contact.ownerId, to, cause, ...extra });
   }
-  for (const opportunity of found.opportunities) {
+  for (const opportunity of found.value) {
     if (opportunity.id !== lead?.id) moveOpportunity(opportunity, follow, {});
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk moves: everything one user owns.
+
+/** Which records a bulk move takes. @internal */
+export interface BulkMove {
+  readonly from: string;
+  readonly to: string | null;
+  readonly records: "contacts" | "opportunities" | "all";
+  readonly includeClosed: boolean;
+  readonly cause: Extract<Cause, "transfer" | "user-deactivated">;
+  readonly field: string;
+  /** Only the groups of these contacts (a chunk of a bulk run); absent: every group of the user. */
+  readonly contactIds?: readonly string[] | undefined;
+}
+
+/**
+ * Moves every record of the snapshot owned by `from`, contact by contact in the snapshot's
+ * order, each contact's opportunities in the contact's order. Closed opportunities stay unless
+ * `includeClosed`; with coupled owners a selected group moves whole, closed ones included,
+ * because a coupled group has one owner. With separate owners, a contact of the user's hands its
+ * selected opportunities over with it (as `assignContactOwner`'s `transfer` does). The follower
+ * rules run once, after the whole move, on the final owners. @internal
+ */
+export function moveOwnedRecords(ctx: Context, move: BulkMove): Refusal {
+  const takesContacts = move.records !== "opportunities";
+  const takesOpportunities = move.records !== "contacts";
+  const selected = (o: Opportunity) => o.ownerId === move.from && (move.includeClosed || !isClosed(o.status));
+  const change = { cause: move.cause, field: move.field };
+
+  // The user's groups (and, for their opportunities, every group not loaded whole), in the
+  // snapshot's order: the index spares the walk over every other contact (state/userIndex.ts).
+  // A chunk names its groups: those (each once), not the user's.
+  const groups = move.contactIds === undefined ? ctx.s.groupsOf(move.from, takesOpportunities) : [...new Set(move.contactIds)].map((id) => ({ id }));
+  for (const contact of groups) {
+    const current = ctx.s.contacts.get(contact.id);
+    if (current === undefined) continue;
+    const ownsContact = takesContacts && current.ownerId === move.from;
+    let owned: Opportunity[] = [];
+    if (takesOpportunities) {
+      // An opportunity the snapshot did not load could be the user's: refuse rather than skip it.
+      const group = completeGroup(ctx.s, current, move.field);
+      if (!group.ok) return group.error;
+      owned = group.value.filter(selected);
+    }
+
+    if (!ctx.s.settings.allowDifferentOwners) {
+      if (ownsContact || owned.length > 0) {
+        const refusal = changeContactOwner(ctx, current, move.to, change);
+        if (refusal) return refusal;
+      }
+      continue;
+    }
+    if (ownsContact) {
+      const refusal = changeContactOwner(ctx, current, move.to, change, takesOpportunities ? selected : undefined);
+      if (refusal) return refusal;
+      continue;
+    }
+    for (const { id } of owned) {
+      const opportunity = ctx.s.opportunities.get(id);
+      if (opportunity === undefined) continue;
+      const refusal = changeOpportunityOwner(ctx, opportunity, move.to, change);
+      if (refusal) return refusal;
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settings: the switch between coupled and separate owners, and its subsettings.
+
+/** The settings a command may turn on or off. @internal */
+export type Toggles = { readonly [K in ToggleSetting]?: boolean | undefined };
+
+const TOGGLES: readonly ToggleSetting[] = [
+  "allowDifferentOwners",
+  "updateContactFollowersOnOpportunityOwnerChange",
+  "updateOpportunityFollowersOnContactOwnerChange",
+];
+
+/**
+ * Turns settings on or off, one `SettingsChanged` each. Turning `allowDifferentOwners` off
+ * re-couples the account (docs/rules.md §8): it must see every opportunity of every contact first. @internal
+ */
+export function changeSettings(ctx: Context, toggles: Toggles, field: string): Refusal {
+  const before = ctx.s.settings;
+  const recoupling = before.allowDifferentOwners && toggles.allowDifferentOwners === false;
+  const contacts = recoupling ? wholeAccount(ctx, field) : { ok: true as const, value: [] };
+  if (!contacts.ok) return contacts.error;
+  for (const setting of TOGGLES) {
+    const to = toggles[setting];
+    if (to === undefined || to === before[setting]) continue;
+    ctx.emit({ type: "SettingsChanged", setting, from: before[setting], to, cause: "command" });
+  }
+  if (recoupling) recouple(ctx, contacts.value);
+  return undefined;
+}
+
+/** Every contact of the snapshot, each with all of its opportunities loaded, or the refusal. */
+function wholeAccount(ctx: Context, field: string): Result<Contact[]> {
+  const contacts = ctx.s.contacts.all();
+  for (const contact of contacts) {
+    const missing = missingOpportunities(ctx.s, contact);
+    if (missing.length > 0) return { ok: false, error: errors.incomplete(contact.id, missing, field) };
+  }
+  return { ok: true, value: contacts };
+}
+
+/**
+ * Re-coupling: every opportunity whose owner differs from its contact's moves to the contact's
+ * owner (its own event, cause `owners-recoupled`), contact by contact in order; then, coupled
+ * owners giving automatic follows no reason, every `automation` follow ends.
+ */
+function recouple(ctx: Context, contacts: readonly Contact[]): void {
+  for (const contact of contacts) {
+    for (const id of contact.opportunityIds) {
+      const opportunity = ctx.s.opportunities.get(id);
+      if (opportunity === undefined || opportunity.ownerId === contact.ownerId) continue;
+      ctx.emit({
+        type: "OpportunityOwnerChanged",
+        opportunityId: id,
+        contactId: contact.id,
+        from: opportunity.ownerId,
+        to: contact.ownerId,
+        cause: "owners-recoupled",
+      });
+    }
+  }
+  endAutomationFollows(ctx, contacts);
 }

@@ -11,52 +11,35 @@
  *   before — the opportunities coupling moves with a contact and those deleted with it included.
  *   Follows that a rule adds or ends need no right of the actor.
  */
-import { errors, type CrmError } from "../errors.js";
+import { errors, type CrmError, type Result } from "../errors.js";
 import type { EventBody } from "../events.js";
 import { canSee } from "../model/access.js";
 import type { Actor } from "../model/actor.js";
 import type { RecordRef, User } from "../model/records.js";
 import type { Overlay } from "../state/overlay.js";
-import type { CommandType } from "../commands/command.js";
-import type { Guard } from "../commands/context.js";
+import type { Guard } from "../kernel/context.js";
 
 /**
- * Which commands only an admin may run. A `Record` over every command type: a new command that
- * nobody placed here is a compile error, never allowed by default.
+ * Who may run a command at all: every command's definition says it (commands/command.ts), so a
+ * new command that nobody placed is a compile error, never allowed by default.
+ *
+ * @internal
  */
-const ADMIN_ONLY: { readonly [T in CommandType]: boolean } = {
-  updateSettings: true,
-  createContact: false,
-  createOpportunity: false,
-  assignContactOwner: false,
-  assignOpportunityOwner: false,
-  addFollower: false,
-  removeFollower: false,
-  setOpportunityStatus: false,
-  deleteContact: false,
-  deleteOpportunity: false,
-  assignUser: false,
-  addOpportunityOwner: false,
-  removeOpportunityOwner: false,
-  removeAssignedUser: false,
-  transferOwnership: true,
-  deactivateUser: true,
-  reactivateUser: true,
-};
+export type WhoMayRun = "admin" | "any user";
 
 /**
- * Whether the actor may run a command of this type, and how its changes are checked as it runs:
- * the refusal, or the guard (none when the actor may change every record: a system actor, an
- * admin, a user with scope `all`). @internal
+ * Whether the actor may run a command (`type`, run by `who`), and how its changes are checked as
+ * it runs: the guard, `undefined` when the actor may change every record (a system actor, an
+ * admin, a user with scope `all`), or the refusal. @internal
  */
-export function authorize(s: Overlay, type: CommandType, actor: Actor): { refusal: CrmError } | { refusal?: undefined; guard?: Guard } {
-  if (!("userId" in actor)) return {};
+export function authorize(s: Overlay, type: string, who: WhoMayRun, actor: Actor): Result<Guard | undefined> {
+  if (!("userId" in actor)) return { ok: true, value: undefined };
   const user = s.users.get(actor.userId);
-  if (user === undefined) return { refusal: errors.forbidden(actor, "unknown-actor", "they are not a user of this account") };
-  if (!user.active) return { refusal: errors.forbidden(actor, "inactive-actor", "they are deactivated") };
-  if (user.role === "admin") return {};
-  if (ADMIN_ONLY[type]) return { refusal: errors.forbidden(actor, "admin-only", `only an admin may ${type}`) };
-  return user.scope === "all" ? {} : { guard: scopedGuard(user, actor) };
+  if (user === undefined) return { ok: false, error: errors.forbidden(actor, "unknown-actor", "they are not a user of this account") };
+  if (!user.active) return { ok: false, error: errors.forbidden(actor, "inactive-actor", "they are deactivated") };
+  if (user.role === "admin") return { ok: true, value: undefined };
+  if (who === "admin") return { ok: false, error: errors.forbidden(actor, "admin-only", `only an admin may ${type}`) };
+  return { ok: true, value: user.scope === "all" ? undefined : scopedGuard(user, actor) };
 }
 
 /**

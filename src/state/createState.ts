@@ -13,8 +13,9 @@ import {
   type User,
 } from "../model/records.js";
 import { LIMITS } from "../limits.js";
-import type { CrmState } from "./state.js";
-import { emptyTable, freezeTable, getRow, hasRow, putRow } from "./table.js";
+import { freezeState, type CrmState, type StateFields } from "./state.js";
+import { buildTable, type Table } from "./table.js";
+import { IndexBuilder } from "./userIndex.js";
 
 /**
  * Builds a snapshot from plain records (what `toRecords` returns, or rows from the host's
@@ -43,15 +44,16 @@ export function createState(init: CrmRecordsInit): CrmState {
     if (problems.length < MAX_PROBLEMS) problems.push({ path, message });
     else moreProblems++;
   };
-  let state: CrmState | undefined;
+  let built: Built | undefined;
   try {
-    state = build(init, report);
+    built = build(init, report);
   } catch {
     // Getters that throw, proxies, anything hostile: reported, never let through.
     report("(snapshot)", "could not be read as plain JSON records");
   }
-  if (problems.length > 0 || state === undefined) throw new InvalidSnapshotError(problems, moreProblems);
-  return state;
+  if (problems.length > 0 || built === undefined) throw new InvalidSnapshotError(problems, moreProblems);
+  // The index only for a sound snapshot: it reads the records as the rules will.
+  return freezeState(built.fields, built.index.finish());
 }
 
 type Report = (path: string, message: string) => void;
@@ -73,7 +75,42 @@ function list(value: unknown, path: string, report: Report, required: boolean): 
   return value;
 }
 
-function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
+/** The snapshot's fields, frozen but for the snapshot itself, and its user index, not built yet. */
+interface Built {
+  readonly fields: StateFields;
+  readonly index: IndexBuilder;
+}
+
+const NO_FOLLOWERS: readonly Follower[] = Object.freeze([]);
+
+/**
+ * The records of one table as they are read: a `Map` for the duplicate checks and the lookups
+ * (a string caches its hash for a `Map`), and the order; the trie is built once, at the end.
+ */
+class Rows<T> {
+  readonly #byId = new Map<string, T>();
+  readonly #ids: string[] = [];
+  readonly #values: T[] = [];
+  has(id: string): boolean {
+    return this.#byId.has(id);
+  }
+  get(id: string): T | undefined {
+    return this.#byId.get(id);
+  }
+  /** Adds a record, unless one with this id is there: whether it was added. */
+  add(id: string, value: T): boolean {
+    if (this.#byId.has(id)) return false;
+    this.#byId.set(id, value);
+    this.#ids.push(id);
+    this.#values.push(value);
+    return true;
+  }
+  table(): Table<T> {
+    return buildTable(this.#ids, this.#values);
+  }
+}
+
+function build(init: CrmRecordsInit, report: Report): Built | undefined {
   if (!isRecord(init)) {
     report("(snapshot)", "must be an object with users, contacts and opportunities");
     return undefined;
@@ -82,7 +119,7 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
   if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) report("version", "must be a whole number ≥ 0");
   const settings = readSettings(own(init, "settings"), report);
 
-  const users = emptyTable<User>();
+  const users = new Rows<User>();
   list(own(init, "users"), "users", report, true).forEach((raw, i) => {
     const path = `users[${i}]`;
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
@@ -93,8 +130,8 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
     if (typeof active !== "boolean") report(`${path}.active`, "must be true or false");
     if (role !== "admin" && role !== "user") report(`${path}.role`, 'must be "admin" or "user"');
     if (scope !== "all" && scope !== "assigned") report(`${path}.scope`, 'must be "all" or "assigned"');
-    if (hasRow(users, id)) return report(`${path}.id`, `duplicate user id ${quote(id)}`);
-    putRow(users, id, Object.freeze({ id, active: active === true, role: role === "admin" ? "admin" : "user", scope: scope === "assigned" ? "assigned" : "all" }));
+    if (users.has(id)) return report(`${path}.id`, `duplicate user id ${quote(id)}`);
+    users.add(id, Object.freeze({ id, active: active === true, role: role === "admin" ? "admin" : "user", scope: scope === "assigned" ? "assigned" : "all" }));
   });
 
   // Paths are built only when there is a problem to report (a snapshot has many records).
@@ -105,7 +142,7 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
       report(path(), notAnId(value, "must be a user id or null"));
       return null;
     }
-    if (!hasRow(users, value)) report(path(), `unknown user ${quote(value)} (keep a departed user as an inactive one)`);
+    if (!users.has(value)) report(path(), `unknown user ${quote(value)} (keep a departed user as an inactive one)`);
     return value;
   };
   // One frozen follow object per user and source, shared by every record (they are immutable):
@@ -135,14 +172,18 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
   // Records are frozen as they are made (cheaper than a walk over them all at the end), except
   // contacts: their full opportunity lists are known only at the end.
   // Contacts first, with their given full opportunity lists (if any) kept aside.
-  const contacts = emptyTable<Contact>();
+  const contacts = new Rows<Contact>();
+  // The user index, gathered as the records are read (userIndex.ts).
+  const index = new IndexBuilder();
   const created: { -readonly [K in keyof Contact]: Contact[K] }[] = [];
   const givenIds = new Map<string, { path: string; ids: string[] }>();
   list(own(init, "contacts"), "contacts", report, true).forEach((raw, i) => {
     const path = () => `contacts[${i}]`;
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
-    if (hasRow(contacts, id)) return report(`${path()}.id`, `duplicate contact id ${quote(id)}`);
+    // In the table at once (one walk for the duplicate check and the insert), filled in below.
+    const contact: { -readonly [K in keyof Contact]: Contact[K] } = { id, ownerId: null, followers: NO_FOLLOWERS, opportunityIds: [] as string[] };
+    if (!contacts.add(id, contact)) return report(`${path()}.id`, `duplicate contact id ${quote(id)}`);
     const ownerId = userRef(own(raw, "ownerId"), () => `${path()}.ownerId`);
     const rawIds = own(raw, "opportunityIds");
     if (rawIds !== undefined) {
@@ -154,20 +195,20 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
       });
       givenIds.set(id, { path: `${path()}.opportunityIds`, ids });
     }
-    const contact = { id, ownerId, followers: followers(own(raw, "followers"), () => `${path()}.followers`), opportunityIds: [] as string[] as readonly string[] };
+    contact.ownerId = ownerId;
+    contact.followers = followers(own(raw, "followers"), () => `${path()}.followers`);
     created.push(contact);
-    putRow(contacts, id, contact);
+    index.addRecord(contact, id);
   });
 
-  const opportunities = emptyTable<Opportunity>();
+  const opportunities = new Rows<Opportunity>();
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
     const path = () => `opportunities[${i}]`;
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
-    if (hasRow(opportunities, id)) return report(`${path()}.id`, `duplicate opportunity id ${quote(id)}`);
     const contactId = own(raw, "contactId");
     if (!isId(contactId)) return report(`${path()}.contactId`, notAnId(contactId));
-    const contact = getRow(contacts, contactId) as { opportunityIds: string[] } | undefined;
+    const contact = contacts.get(contactId) as (Contact & { opportunityIds: string[] }) | undefined;
     if (contact === undefined) return report(`${path()}.contactId`, `contact ${quote(contactId)} is not in the snapshot`);
     const status = own(raw, "status") ?? "open";
     if (status !== "open" && status !== "won" && status !== "lost" && status !== "abandoned") {
@@ -175,25 +216,25 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
     }
     const given = givenIds.get(contactId);
     if (given !== undefined && !given.ids.includes(id)) report(given.path, `does not list opportunity ${quote(id)} of this contact`);
+    const opportunity: Opportunity = Object.freeze({
+      id,
+      contactId,
+      ownerId: userRef(own(raw, "ownerId"), () => `${path()}.ownerId`),
+      followers: followers(own(raw, "followers"), () => `${path()}.followers`),
+      status: status as Opportunity["status"],
+    });
+    // The duplicate check and the insert in one walk down the trie, once the record is read.
+    if (!opportunities.add(id, opportunity)) return report(`${path()}.id`, `duplicate opportunity id ${quote(id)}`);
     // The list derived from the opportunities' order (replaced at the end when the host gave one).
     contact.opportunityIds.push(id);
-    putRow(
-      opportunities,
-      id,
-      Object.freeze({
-        id,
-        contactId,
-        ownerId: userRef(own(raw, "ownerId"), () => `${path()}.ownerId`),
-        followers: followers(own(raw, "followers"), () => `${path()}.followers`),
-        status: status as Opportunity["status"],
-      }),
-    );
+    index.addRecord(opportunity, contactId, contact);
   });
 
   // Each contact's list: the host's full list when given, else the opportunities' order.
   for (const [contactId, given] of givenIds) {
     for (const oid of given.ids) {
-      const opportunity = getRow(opportunities, oid);
+      const opportunity = opportunities.get(oid);
+      if (opportunity === undefined) index.addIncomplete(contactId);
       if (opportunity !== undefined && opportunity.contactId !== contactId) {
         report(given.path, `lists opportunity ${quote(oid)}, which belongs to contact ${quote(opportunity.contactId)}`);
       }
@@ -204,26 +245,26 @@ function build(init: CrmRecordsInit, report: Report): CrmState | undefined {
     Object.freeze(contact);
   }
 
-  const rotations = emptyTable<Rotation>();
+  const rotations = new Rows<Rotation>();
   list(own(init, "rotations"), "rotations", report, false).forEach((raw, i) => {
     const path = `rotations[${i}]`;
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
     const picks = own(raw, "picks") ?? 0;
     if (typeof picks !== "number" || !Number.isSafeInteger(picks) || picks < 0) report(`${path}.picks`, "must be a whole number ≥ 0");
-    if (hasRow(rotations, id)) return report(`${path}.id`, `duplicate rotation id ${quote(id)}`);
-    putRow(rotations, id, Object.freeze({ id, picks: picks as number }));
+    if (!rotations.add(id, Object.freeze({ id, picks: picks as number }))) return report(`${path}.id`, `duplicate rotation id ${quote(id)}`);
   });
 
-  // Every record is frozen already; what is left is the tables' own nodes and the snapshot.
-  return Object.freeze({
+  // Every record is frozen already; the tables are built (and frozen) from them in one pass each.
+  const fields = {
     version: version as number,
     settings: Object.freeze(settings),
-    users: freezeTable(users),
-    contacts: freezeTable(contacts),
-    opportunities: freezeTable(opportunities),
-    rotations: freezeTable(rotations),
-  }) as CrmState;
+    users: users.table(),
+    contacts: contacts.table(),
+    opportunities: opportunities.table(),
+    rotations: rotations.table(),
+  };
+  return { fields, index };
 }
 
 function readSettings(raw: unknown, report: Report): Settings {

@@ -8,8 +8,9 @@
  * so the cost of a command does not grow with the size of the account.
  */
 import type { Contact, Opportunity, Rotation, Settings, User } from "../model/records.js";
-import type { CrmState } from "./state.js";
-import { getRow, rows, TableEdit, type Table } from "./table.js";
+import { freezeState, type CrmState } from "./state.js";
+import { getRow, rows, seqOf, TableEdit, forEachRow, type Table } from "./table.js";
+import { updateIndex } from "./userIndex.js";
 
 /** A deleted record, as a marker in a change set. */
 const DELETED = Symbol("deleted");
@@ -65,15 +66,53 @@ export class TableView<T extends { readonly id: string }> {
   get changed(): boolean {
     return this.#changes.byId.size > 0;
   }
-  /** The base table with the changes: a new frozen table sharing every untouched node. */
-  commit(): Table<T> {
+  /** The ids of the records changed, created or deleted in this working copy. */
+  changedIds(): IterableIterator<string> {
+    return this.#changes.byId.keys();
+  }
+  /**
+   * The records with these ids (the ones there), in the order of `all()`: a sort on each
+   * record's place, so the cost is that of the ids, not of the table.
+   */
+  inOrder(ids: Iterable<string>): T[] {
+    const { recreated } = this.#changes;
+    let ranks: Map<string, number> | undefined;
+    const keyed: { at: number; value: T }[] = [];
+    for (const id of ids) {
+      const value = this.get(id);
+      if (value === undefined) continue;
+      let at = recreated.has(id) ? undefined : seqOf(this.#base, id);
+      if (at === undefined) {
+        ranks ??= this.#newRanks();
+        at = this.#base.nextSeq + (ranks.get(id) as number);
+      }
+      keyed.push({ at, value });
+    }
+    keyed.sort((a, b) => a.at - b.at);
+    return keyed.map((k) => k.value);
+  }
+  /** The places of the records new in this working copy, after the base's, as `all()` lists them. */
+  #newRanks(): Map<string, number> {
+    const { byId, recreated } = this.#changes;
+    const ranks = new Map<string, number>();
+    for (const [id, changed] of byId) {
+      if (changed !== DELETED && (recreated.has(id) || getRow(this.#base, id) === undefined)) ranks.set(id, ranks.size);
+    }
+    return ranks;
+  }
+  /**
+   * The base table with the changes: a new frozen table sharing every untouched node. `changes`
+   * receives each changed record's before and after (`undefined`: not there), in pairs.
+   */
+  commit(changes?: (T | undefined)[]): Table<T> {
     const { byId, recreated } = this.#changes;
     if (byId.size === 0) return this.#base;
     const edit = new TableEdit(this.#base);
     for (const [id, changed] of byId) {
       // A re-created record is deleted first, so that it moves to the end of the order.
-      if (changed === DELETED || recreated.has(id)) edit.delete(id);
-      if (changed !== DELETED) edit.put(id, changed);
+      let before = changed === DELETED || recreated.has(id) ? edit.delete(id) : undefined;
+      if (changed !== DELETED) before = edit.put(id, changed) ?? before;
+      changes?.push(before, changed === DELETED ? undefined : changed);
     }
     return edit.finish();
   }
@@ -109,13 +148,70 @@ export class Overlay {
       !this.opportunities.changed &&
       !this.rotations.changed;
     if (unchanged) return this.base;
-    return Object.freeze({
-      version: this.version,
-      settings: this.settings === this.base.settings ? this.base.settings : Object.freeze({ ...this.settings }),
-      users: this.users.commit(),
-      contacts: this.contacts.commit(),
-      opportunities: this.opportunities.commit(),
-      rotations: this.rotations.commit(),
-    }) as CrmState;
+    const { base } = this;
+    // The changed records, before and after, for the user index (when the snapshot has one).
+    const contactChanges: (Contact | undefined)[] | undefined = base.index && [];
+    const opportunityChanges: (Opportunity | undefined)[] | undefined = base.index && [];
+    const contacts = this.contacts.commit(contactChanges);
+    const opportunities = this.opportunities.commit(opportunityChanges);
+    const index =
+      base.index === undefined || (contacts === base.contacts && opportunities === base.opportunities)
+        ? base.index
+        : updateIndex(base.index, { contacts, opportunities }, contactChanges ?? [], opportunityChanges ?? []);
+    return freezeState(
+      {
+        version: this.version,
+        settings: this.settings === base.settings ? base.settings : Object.freeze({ ...this.settings }),
+        users: this.users.commit(),
+        contacts,
+        opportunities,
+        rotations: this.rotations.commit(),
+      },
+      index,
+    );
+  }
+
+  /**
+   * The contacts of the groups (a contact and its opportunities) in which `userId` owns or
+   * follows a record, in the working copy's order (`contacts.all()`'s): read off the snapshot's
+   * user index, plus every group this working copy changed. A superset: the caller checks each
+   * record. `incomplete`: also every group the snapshot did not load whole. On a snapshot
+   * without an index, every contact.
+   */
+  groupsOf(userId: string, incomplete: boolean): Contact[] {
+    const { index } = this.base;
+    if (index === undefined) return this.contacts.all();
+    const ids = new Set<string>();
+    const add = (id: string) => ids.add(id);
+    const entry = getRow(index.users, userId);
+    if (entry !== undefined) forEachRow(entry.groups, add);
+    if (incomplete) forEachRow(index.incomplete, add);
+    for (const id of this.contacts.changedIds()) ids.add(id);
+    for (const id of this.opportunities.changedIds()) {
+      const opportunity = this.opportunities.get(id) ?? getRow(this.base.opportunities, id);
+      if (opportunity !== undefined) ids.add(opportunity.contactId);
+    }
+    return this.contacts.inOrder(ids);
+  }
+
+  /**
+   * The opportunities `userId` may own or follow, in the working copy's order
+   * (`opportunities.all()`'s): those of their groups in the snapshot, plus every opportunity
+   * this working copy changed. A superset, as `groupsOf`; on a snapshot without an index, every
+   * opportunity.
+   */
+  opportunitiesOf(userId: string): Opportunity[] {
+    const { index } = this.base;
+    if (index === undefined) return this.opportunities.all();
+    const ids = new Set<string>();
+    const entry = getRow(index.users, userId);
+    if (entry !== undefined) {
+      forEachRow(entry.groups, (contactId) => {
+        const contact = getRow(this.base.contacts, contactId);
+        if (contact !== undefined) for (const id of contact.opportunityIds) ids.add(id);
+      });
+    }
+    for (const id of this.opportunities.changedIds()) ids.add(id);
+    return this.opportunities.inOrder(ids);
   }
 }

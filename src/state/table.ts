@@ -57,8 +57,11 @@ const BUCKET_SIZE = 16;
 /** A branch at this shift still has hash bits to split on (30 is the last, with 2 bits). */
 const MAX_SHIFT = 30;
 
-/** Every record stored in a table has a string `id`; tables find records by it. */
-const idOf = (value: unknown): string => (value as { readonly id: string }).id;
+/**
+ * Every record stored in a table has a string `id`; tables find records by it. A table of
+ * strings (a set of ids: the user index, userIndex.ts) stores each id as its own key.
+ */
+const idOf = (value: unknown): string => (typeof value === "string" ? value : (value as { readonly id: string }).id);
 const isBranch = (node: readonly unknown[]): boolean => node.length === BRANCH_LENGTH;
 
 /**
@@ -79,9 +82,8 @@ export function emptyTable<T>(): Table<T> {
   return { root: [], size: 0, nextSeq: 0 };
 }
 
-/** The record with this id, or `undefined`. */
-export function getRow<T>(table: Table<T>, id: string): T | undefined {
-  const hash = hashOf(id);
+/** The bucket where a record with this hash is, if anywhere, or `undefined`. */
+function bucketOf(table: Table<unknown>, hash: number): readonly unknown[] | undefined {
   let node = table.root as readonly unknown[];
   let shift = 0;
   while (isBranch(node)) {
@@ -90,25 +92,42 @@ export function getRow<T>(table: Table<T>, id: string): T | undefined {
     node = child;
     shift += BITS;
   }
-  for (let i = 0; i < node.length; i += 3) {
-    if (node[i] !== hash) continue;
-    const value = node[i + 2] as T;
-    if (idOf(value) === id) return value;
-  }
-  return undefined;
+  return node;
 }
 
-/** Whether a record with this id exists. */
-export function hasRow<T>(table: Table<T>, id: string): boolean {
-  return getRow(table, id) !== undefined;
+/** Where the record with this id is in its bucket (the index of its hash), or -1. */
+function slotOf(bucket: readonly unknown[], hash: number, id: string): number {
+  for (let i = 0; i < bucket.length; i += 3) {
+    if (bucket[i] === hash && idOf(bucket[i + 2]) === id) return i;
+  }
+  return -1;
+}
+
+/** The record with this id, or `undefined`. */
+export function getRow<T>(table: Table<T>, id: string): T | undefined {
+  const hash = hashOf(id);
+  const bucket = bucketOf(table, hash);
+  const at = bucket === undefined ? -1 : slotOf(bucket, hash, id);
+  return at < 0 ? undefined : ((bucket as readonly unknown[])[at + 2] as T);
 }
 
 /**
- * Inserts or replaces `value` under `id`, changing nodes in place. `own` is the set of nodes the
+ * The place of the record with this id in the table's order (its `seq`: larger is later), or
+ * `undefined`.
+ */
+export function seqOf<T>(table: Table<T>, id: string): number | undefined {
+  const hash = hashOf(id);
+  const bucket = bucketOf(table, hash);
+  const at = bucket === undefined ? -1 : slotOf(bucket, hash, id);
+  return at < 0 ? undefined : ((bucket as readonly unknown[])[at + 1] as number);
+}
+
+/**
+ * Inserts or replaces `value` under `id`, changing nodes in place; the record it replaced. `own` is the set of nodes the
  * caller may change (a `TableEdit`'s copies); without it every node may change (a table being
  * built, before it is frozen).
  */
-function put<T>(table: MutableTable<T>, id: string, value: T, own: Set<unknown> | undefined): void {
+function put<T>(table: MutableTable<T>, id: string, value: T, own: Set<unknown> | undefined): T | undefined {
   const hash = hashOf(id);
   let parent: MutableNode | undefined;
   let slot = 0;
@@ -126,8 +145,9 @@ function put<T>(table: MutableTable<T>, id: string, value: T, own: Set<unknown> 
   const bucket = node;
   for (let i = 0; i < bucket.length; i += 3) {
     if (bucket[i] === hash && idOf(bucket[i + 2]) === id) {
+      const previous = bucket[i + 2] as T;
       bucket[i + 2] = value;
-      return;
+      return previous;
     }
   }
   bucket.push(hash, table.nextSeq, value);
@@ -138,6 +158,7 @@ function put<T>(table: MutableTable<T>, id: string, value: T, own: Set<unknown> 
     if (parent === undefined) table.root = branch as Node<T>;
     else parent[slot] = branch;
   }
+  return undefined;
 }
 
 /** A node the caller may change: the node itself, or (when it is not the caller's) a copy. */
@@ -185,15 +206,18 @@ export class TableEdit<T> {
     this.#table = { root: base.root, size: base.size, nextSeq: base.nextSeq };
   }
 
-  /** Inserts or replaces a record; a replaced record keeps its place in the order. */
-  put(id: string, value: T): void {
-    if (getRow(this.#table, id) === value) return;
-    put(this.#table, id, deepFreeze(value), this.#own);
+  /**
+   * Inserts or replaces a record; a replaced record keeps its place in the order. The record it
+   * replaced, if any (one walk down the trie: the commit reads what a change replaced from it).
+   */
+  put(id: string, value: T): T | undefined {
+    return put(this.#table, id, deepFreeze(value), this.#own);
   }
 
-  /** Removes the record with this id, if there is one. */
-  delete(id: string): void {
-    if (getRow(this.#table, id) === undefined) return;
+  /** Removes the record with this id, if there is one; that record. */
+  delete(id: string): T | undefined {
+    const previous = getRow(this.#table, id);
+    if (previous === undefined) return undefined;
     const hash = hashOf(id);
     let shift = 0;
     let node = mine(this.#table.root, this.#own);
@@ -212,6 +236,7 @@ export class TableEdit<T> {
       }
     }
     this.#table.size -= 1;
+    return previous;
   }
 
   /** The new table, every node it made frozen; the base itself when nothing changed. */
@@ -231,20 +256,72 @@ export function putRow<T>(table: Table<T>, id: string, value: T): void {
 }
 
 /**
- * Freezes a table that `putRow` built, and its nodes; not the records in it, which the builder
- * froze as it made them (a walk over every record of a large account costs a cache miss each).
+ * A frozen table of `values` (keyed by `ids`, in that order), built in one pass: the records are
+ * partitioned on their hash bits level by level (a counting sort per branch), so every node is
+ * made once, at its final size, instead of growing bucket by bucket and splitting as `putRow`
+ * does; the layout is the one `putRow` would give. Ids must be distinct, unless `dedupe` (a set
+ * of ids: a repeated id is kept once). The values are stored as they are (frozen by the caller).
  */
-export function freezeTable<T>(table: Table<T>): Table<T> {
-  const freezeNodes = (node: readonly unknown[]): void => {
-    Object.freeze(node);
-    if (!isBranch(node)) return;
-    for (let slot = 0; slot <= MASK; slot++) {
-      const child = node[slot] as readonly unknown[] | null;
-      if (child !== null) freezeNodes(child);
+export function buildTable<T>(ids: readonly string[], values: readonly T[], dedupe = false): Table<T> {
+  const n = ids.length;
+  const hashes = new Int32Array(n);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    hashes[i] = hashOf(ids[i] as string);
+    order[i] = i;
+  }
+  const build = { hashes, values: values as readonly unknown[], ids, order, scratch: new Int32Array(n), dedupe, size: 0 };
+  const root = n === 0 ? Object.freeze([]) : buildNode(build, 0, n, 0);
+  return Object.freeze({ root: root as Node<T>, size: build.size, nextSeq: n });
+}
+
+interface Build {
+  readonly hashes: Int32Array;
+  readonly values: readonly unknown[];
+  readonly ids: readonly string[];
+  /** The records of the node being built are `order[from..to)`, in insertion order. */
+  readonly order: Int32Array;
+  readonly scratch: Int32Array;
+  readonly dedupe: boolean;
+  size: number;
+}
+
+function buildNode(b: Build, from: number, to: number, shift: number): readonly unknown[] {
+  const { hashes, order } = b;
+  if (to - from <= BUCKET_SIZE || shift > MAX_SHIFT) {
+    const bucket: unknown[] = [];
+    next: for (let k = from; k < to; k++) {
+      const i = order[k] as number;
+      if (b.dedupe) {
+        for (let j = 0; j < bucket.length; j += 3) if (bucket[j] === hashes[i] && bucket[j + 2] === b.ids[i]) continue next;
+      }
+      bucket.push(hashes[i], i, b.values[i]);
     }
-  };
-  freezeNodes(table.root);
-  return Object.freeze(table);
+    b.size += bucket.length / 3;
+    return Object.freeze(bucket);
+  }
+  // A stable counting sort of the records on this level's slot, into `scratch`, then back.
+  const starts = new Int32Array(MASK + 2);
+  for (let k = from; k < to; k++) {
+    const at = (((hashes[order[k] as number] as number) >>> shift) & MASK) + 1;
+    starts[at] = (starts[at] as number) + 1;
+  }
+  for (let slot = 0; slot <= MASK; slot++) starts[slot + 1] = (starts[slot + 1] as number) + (starts[slot] as number);
+  const ends = starts.slice();
+  for (let k = from; k < to; k++) {
+    const i = order[k] as number;
+    const slot = ((hashes[i] as number) >>> shift) & MASK;
+    b.scratch[from + (ends[slot] as number)] = i;
+    ends[slot] = (ends[slot] as number) + 1;
+  }
+  order.set(b.scratch.subarray(from, to), from);
+  const branch = new Array<unknown>(BRANCH_LENGTH).fill(null);
+  for (let slot = 0; slot <= MASK; slot++) {
+    const start = from + (starts[slot] as number);
+    const end = from + (starts[slot + 1] as number);
+    if (end > start) branch[slot] = buildNode(b, start, end, shift + BITS);
+  }
+  return Object.freeze(branch);
 }
 
 /** Every record, in the order they were added. O(n); for reads, not for hot paths. */
@@ -270,6 +347,16 @@ export function mapRows<T, U>(table: Table<T>, fn: (value: T) => U): U[] {
     if (value !== undefined) out.push(value);
   }
   return out;
+}
+
+/**
+ * Calls `fn` on every record, in the trie's order (not the insertion order): for sets, whose
+ * order does not matter, and whose `seq`s can run far ahead of their size.
+ */
+export function forEachRow<T>(table: Table<T>, fn: (value: T) => void): void {
+  visitBuckets(table.root, (bucket) => {
+    for (let i = 2; i < bucket.length; i += 3) fn(bucket[i] as T);
+  });
 }
 
 function visitBuckets(node: readonly unknown[], visit: (bucket: readonly unknown[]) => void): void {

@@ -1,4 +1,4 @@
-/** Read-side permissions: the same rules as commands run by a user actor (docs/permissions.md). */
+/** Read-side permissions: the same rules as commands run by a user actor (docs/rules.md §13, docs/permissions.md). */
 import type { Contact, Opportunity, RecordRef } from "../model/records.js";
 import { canSee } from "../model/access.js";
 import type { CrmState } from "./state.js";

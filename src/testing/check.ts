@@ -36,7 +36,7 @@ export class InvariantsBrokenError extends Error {
 }
 
 /**
- * Throws an `InvariantsBrokenError` listing every rule of SPEC §7 the snapshot breaks (what
+ * Throws an `InvariantsBrokenError` listing every rule of docs/rules.md §15 the snapshot breaks (what
  * `checkInvariants` returns); returns nothing when it is sound.
  *
  * Why: inside `fc.property` a throw fails the run and fast-check shrinks to the smallest case,
@@ -159,7 +159,7 @@ export interface SequenceRun {
 /**
  * Runs commands one by one with `execute`, as a host does: a rejected command is skipped, an
  * accepted one becomes the next snapshot. After every accepted command it asserts the
- * invariants (SPEC §7), and it hands each step to `onStep`, where a host checks its own code.
+ * invariants (docs/rules.md §15), and it hands each step to `onStep`, where a host checks its own code.
  *
  * `onStep` may be async (a host on PostgreSQL awaits its writes and reads): when it returns a
  * promise, the next command waits for it, and `runSequence` returns a promise of the run (an

@@ -31,7 +31,7 @@ import { CONTACT_POOL, FRESH_CONTACTS, FRESH_OPPORTUNITIES, HOSTILE_IDS, OPPORTU
  * ```
  */
 export interface CommandOptions {
-  /** Only these command types (default: every type, SPEC §5a and §8). */
+  /** Only these command types (default: every type). */
   readonly types?: readonly CommandType[] | undefined;
   /** Whether commands may carry `commandId` and `expectedVersion` (default `true`). */
   readonly meta?: boolean | undefined;
@@ -130,7 +130,7 @@ const statusArb = fc.constantFrom<OpportunityStatus>("open", "won", "lost", "aba
 const isoArb = fc.constantFrom("2026-11-28", "2026-11-28T10:00:00Z", "2026-11-28T10:00:00.123+01:00");
 
 /**
- * One command of any type (SPEC §5a and §8), well-formed, drawing ids mostly from the snapshot
+ * One command of any type, well-formed, drawing ids mostly from the snapshot
  * and sometimes from a pool of new, unknown and hostile ids (`"__proto__"`, `"constructor"`,
  * `"toString"`…). Many are accepted; many are refused for a reason of the domain (an unknown
  * user, an inactive one, a missing record, `FORBIDDEN` for a user actor): both kinds

@@ -4,7 +4,7 @@
  */
 
 /**
- * Ids that are ordinary strings to the library but special to JavaScript objects (SPEC §6).
+ * Ids that are ordinary strings to the library but special to JavaScript objects (docs/rules.md §14).
  * Every pool below includes them, so every generated snapshot and command may use them.
  *
  * @example

@@ -62,7 +62,7 @@ export interface RecordsOptions {
    */
   readonly settings?: SettingsMode | Partial<Settings> | undefined;
   /**
-   * A partial snapshot, as a host loads it (SPEC §2): some contacts list opportunity ids that
+   * A partial snapshot, as a host loads it (docs/rules.md §1): some contacts list opportunity ids that
    * were not loaded. Default `false`: every contact's opportunities are all there.
    */
   readonly partial?: boolean | undefined;

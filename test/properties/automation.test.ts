@@ -1,5 +1,5 @@
 /**
- * Properties of SPEC §8 over random snapshots: rotations are fair per cycle, offboarding leaves
+ * Properties of docs/rules.md §10–§11 over random snapshots: rotations are fair per cycle, offboarding leaves
  * nothing behind, and a transfer can be undone.
  */
 import fc from "fast-check";
@@ -93,7 +93,7 @@ describe("rotation fairness", () => {
         minLength: 1,
         maxLength: 6,
       }),
-      ineligible: fc.array(fc.record({ userId: fc.constantFrom("off", "ghost"), weight: fc.integer({ min: 1, max: 5 }) }), { maxLength: 3 }),
+      ineligible: fc.array(fc.record({ userId: fc.constantFrom("off", "gone"), weight: fc.integer({ min: 1, max: 5 }) }), { maxLength: 3 }),
       seed: fc.array(fc.nat(), { maxLength: 3 }),
       start: fc.nat({ max: 1000 }),
       cycles: fc.integer({ min: 1, max: 3 }),
@@ -111,7 +111,7 @@ describe("rotation fairness", () => {
         const cycle = eligible.reduce((sum, m) => sum + (m.weight ?? 1), 0);
         const picks = cycle * cycles;
         const state = createState({
-          users: [...eligible.map((m) => ({ id: m.userId })), { id: "off", active: false }],
+          users: [...eligible.map((m) => ({ id: m.userId })), { id: "off", active: false }, { id: "gone", active: false }],
           contacts: Array.from({ length: picks }, (_, i) => ({ id: `k${i}` })),
           opportunities: [],
           // Any starting point: a full cycle is any run of `cycle` consecutive picks.
@@ -128,6 +128,30 @@ describe("rotation fairness", () => {
         expect(chosen.every((u) => u !== "off" && u !== "ghost")).toBe(true);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe("rotation members (docs/rules.md §10)", () => {
+  it("a member who is not a user of the snapshot is refused with USER_NOT_FOUND naming the first such member, whether or not the record is owned (before onlyIfUnassigned)", () => {
+    const members = fc.array(fc.record({ userId: fc.constantFrom("a", "b", "ghost", "nobody"), weight: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) }), { minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(members, fc.option(fc.constantFrom("a", "b"), { nil: null }), fc.boolean(), fc.boolean(), (users, ownerId, onlyIfUnassigned, byContact) => {
+        const unknown = users.findIndex((m) => m.userId === "ghost" || m.userId === "nobody");
+        fc.pre(unknown >= 0);
+        const state = createState({
+          users: [{ id: "a" }, { id: "b", active: false }],
+          contacts: [{ id: "k", ownerId }],
+          opportunities: [{ id: "o", contactId: "k", ownerId }],
+          rotations: [{ id: "r", picks: 2 }],
+        });
+        const command: Command = byContact
+          ? { type: "assignUser", contactId: "k", users, rotationId: "r", onlyIfUnassigned }
+          : { type: "addOpportunityOwner", opportunityId: "o", users, rotationId: "r", onlyIfUnassigned };
+        const result = execute(state, command, SYSTEM);
+        expect(result.ok ? undefined : result.error).toMatchObject({ code: "USER_NOT_FOUND", id: users[unknown]?.userId, field: `users[${unknown}].userId` });
+      }),
+      { numRuns: 200 },
     );
   });
 });

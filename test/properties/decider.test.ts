@@ -1,5 +1,5 @@
 /**
- * SPEC §3 and §7 on the decider: decide + evolve gives execute's state; a rejected command changes
+ * docs/rules.md §2 and §7 on the decider: decide + evolve gives execute's state; a rejected command changes
  * nothing and returns no state; a no-op returns the very same state; versions move by one per
  * changing command; executeAll is the fold of execute, atomically.
  */

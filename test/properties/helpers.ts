@@ -5,6 +5,7 @@ import {
   listContacts,
   listOpportunities,
   type Command,
+  type CommandType,
   type Contact,
   type CrmRecordsInit,
   type CrmState,
@@ -75,3 +76,16 @@ export function createsUnloadedListedId(records: CrmRecordsInit, commands: reado
   });
 }
 type CreateOpportunityCommand = Extract<Command, { type: "createOpportunity" }>;
+
+/** Every command that changes an owner (a person's, a workflow's, a bulk move, offboarding, a new deal). */
+export const OWNER_COMMANDS: readonly CommandType[] = [
+  "assignContactOwner",
+  "assignOpportunityOwner",
+  "assignUser",
+  "addOpportunityOwner",
+  "removeOpportunityOwner",
+  "removeAssignedUser",
+  "transferOwnership",
+  "deactivateUser",
+  "createOpportunity",
+];

@@ -341,7 +341,7 @@ describe("createState under hostile records", { timeout: 120_000 }, () => {
         row[field] = (HOSTILE_VALUES[v] as () => unknown)();
         const built = tryCreate(copy);
         if (!(built instanceof InvalidSnapshotError)) {
-          // Split coupled owners are accepted legacy data (SPEC §2); nothing else may be unsound.
+          // Split coupled owners are accepted legacy data (docs/rules.md §1); nothing else may be unsound.
           expect(checkInvariants(built).filter((v) => v.rule !== "owners-coupled")).toEqual([]);
           expect(() => JSON.stringify(toRecords(built))).not.toThrow();
         }
@@ -390,7 +390,7 @@ describe("createState under hostile records", { timeout: 120_000 }, () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Log-safe messages (SPEC §6) and evolve's check (SPEC §3) under hostile strings.
+// Log-safe messages (docs/rules.md §14) and evolve's check (docs/rules.md §2) under hostile strings.
 
 /** What no message may contain: controls (C0, DEL, C1), format characters, separators, lone surrogates. */
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
@@ -442,7 +442,7 @@ const hostileContext: fc.Arbitrary<CommandContext> = fc.oneof(
   fc.constantFrom({ actor: { userId: "ana", [`k\u001b\n`]: 1 } }, { actor: null }, {}) as fc.Arbitrary<CommandContext>,
 );
 
-describe("every message is safe to log (SPEC §6)", { timeout: 120_000 }, () => {
+describe("every message is safe to log (docs/rules.md §14)", { timeout: 120_000 }, () => {
   it("parseCommand, execute, executeAll and decide on commands with hostile ids and keys, by hostile actors", () => {
     fc.assert(
       fc.property(withHostile, hostileContext, (command, context) => {
@@ -557,7 +557,7 @@ const arbEvent = arbCommand(toRecords(base))
   .filter((events) => events.length > 0)
   .chain((events) => fc.constantFrom(...events));
 
-describe("evolve: InvalidEventError or a snapshot, never anything else, and the input is never frozen (SPEC §3)", { timeout: 120_000 }, () => {
+describe("evolve: InvalidEventError or a snapshot, never anything else, and the input is never frozen (docs/rules.md §2)", { timeout: 120_000 }, () => {
   /** What evolve did with `event`: the snapshot, or the InvalidEventError (anything else fails the test). */
   function tryEvolve(event: unknown): CrmState | InvalidEventError {
     const wasFrozen = anyFrozenIn(event);

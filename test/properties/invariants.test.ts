@@ -1,5 +1,5 @@
 /**
- * SPEC §7 over random command sequences, from sound random snapshots (whole and partial, coupled
+ * docs/rules.md §15 over random command sequences, from sound random snapshots (whole and partial, coupled
  * and separate): the invariants hold after every accepted command, snapshots are deeply frozen,
  * nothing the caller passed in is changed or frozen, and toRecords/createState round-trips.
  */
@@ -10,7 +10,7 @@ import { arbRecords, arbScenario, runSequence } from "../../src/testing/index.js
 import { createsUnloadedListedId, firstFrozen, firstUnfrozen, runs } from "./helpers.js";
 import { SYSTEM } from "../helpers.js";
 
-describe("SPEC §7 invariants over random command sequences", () => {
+describe("docs/rules.md §15 invariants over random command sequences", () => {
   it("the snapshots the kit generates are sound: checkInvariants is empty", () => {
     fc.assert(
       fc.property(arbRecords({ partial: true }), arbRecords(), (partial, whole) => {

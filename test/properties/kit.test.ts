@@ -112,7 +112,7 @@ describe("arbCommand and arbCommandSequence", () => {
     );
   });
 
-  it("covers every command type, the §8 options, and hostile ids", () => {
+  it("covers every command type, the workflow options, and hostile ids", () => {
     const records = fc.sample(arbRecords({ minUsers: 3 }), { numRuns: 1, seed: 3 })[0] as CrmRecordsInit;
     const commands = fc.sample(arbCommand(records), { numRuns: 3000, seed: 11 });
     expect(new Set(commands.map((c) => c.type))).toEqual(new Set(COMMAND_TYPES));

@@ -2,7 +2,7 @@
  * Field descriptors: each command's shape is declared once, as data, and that one declaration
  * both parses untrusted input (naming the field at fault) and yields the command's JSON Schema.
  */
-import { errors, pathKey, type CrmError } from "../errors.js";
+import { errors, pathKey, type CrmError, type Result } from "../errors.js";
 import { LIMITS } from "../limits.js";
 
 /**
@@ -21,12 +21,11 @@ export interface Field<T> {
   readonly optional: boolean;
   readonly schema: JsonSchema;
   /** The parsed, copied value, or the error naming `path`. */
-  readonly parse: (value: unknown, path: string) => { ok: true; value: T } | { ok: false; error: CrmError };
+  readonly parse: (value: unknown, path: string) => Result<T>;
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; error: CrmError };
-const good = <T>(value: T): Parsed<T> => ({ ok: true, value });
-const bad = (path: string, expected: string): Parsed<never> => ({ ok: false, error: errors.invalid(path, expected) });
+const good = <T>(value: T): Result<T> => ({ ok: true, value });
+const bad = (path: string, expected: string): Result<never> => ({ ok: false, error: errors.invalid(path, expected) });
 
 const field = <T>(schema: JsonSchema, parse: Field<T>["parse"]): Field<T> => ({ optional: false, schema, parse });
 
@@ -133,7 +132,7 @@ export interface ReadOptions {
 }
 
 /** Parses `value` as an object with exactly these fields; unknown fields are refused by name. */
-export function readObject<S extends Shape>(value: unknown, shape: S, path: string, options: ReadOptions = {}): Parsed<ShapeOf<S>> {
+export function readObject<S extends Shape>(value: unknown, shape: S, path: string, options: ReadOptions = {}): Result<ShapeOf<S>> {
   if (!isObject(value)) return bad(path || (options.root ?? "(command)"), "an object");
   if (options.ignoreUnknown !== true) {
     for (const key of Object.keys(value)) {

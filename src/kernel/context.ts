@@ -1,3 +1,8 @@
+/**
+ * The decide kernel: what every command's decide and every rule works with. Below the rules
+ * (docs/contributing.md): it knows the working copy, how to record an event, and how a
+ * decision is refused, and nothing of any rule.
+ */
 import type { CrmError } from "../errors.js";
 import { EVENT_SCHEMA_VERSION, type Cause, type CrmEvent, type EventBody } from "../events.js";
 import { applyEvent } from "../evolve.js";
@@ -5,7 +10,7 @@ import type { Owned } from "../model/access.js";
 import type { CommandContext } from "../model/actor.js";
 import type { Contact, Opportunity } from "../model/records.js";
 import type { Overlay } from "../state/overlay.js";
-import type { CommandMeta } from "./meta.js";
+
 
 /**
  * What a command's `decide` works with: the working copy to read, the records the command names
@@ -15,7 +20,6 @@ import type { CommandMeta } from "./meta.js";
  */
 export interface Context {
   readonly s: Overlay;
-  readonly meta: CommandMeta;
   /** Who acts and when, from the host. */
   readonly context: CommandContext;
   /** The contact a command names: undefined when it is missing, or hidden from the actor (no probing). */
@@ -23,9 +27,17 @@ export interface Context {
   /** The opportunity a command names: undefined when it is missing, or hidden from the actor. */
   opportunity(id: string): Opportunity | undefined;
   emit(body: EventBody): void;
+  /**
+   * Told of each event just before it is applied, while set: how an end-of-command rule (the
+   * follower rules) learns what the command changes, without every rule reporting to it.
+   */
+  observer: ((body: EventBody) => void) | undefined;
 }
 
-/** The outcome of a command's decide: nothing (accepted) or the reason it was refused. @internal */
+/**
+ * The outcome of a decision that has no value: nothing (accepted) or the reason it was refused.
+ * A decision with a value returns `Result<T>` (errors.ts). @internal
+ */
 export type Refusal = CrmError | undefined;
 
 /**
@@ -43,31 +55,33 @@ export class ChangeRefused {
 }
 
 /** A context that stamps events with the command's version, actor, id and time. @internal */
-export function createContext(s: Overlay, meta: CommandMeta, context: CommandContext, events: CrmEvent[], guard?: Guard): Context {
+export function createContext(s: Overlay, commandId: string | undefined, context: CommandContext, events: CrmEvent[], guard?: Guard): Context {
   const version = s.version + 1;
   const stamp = {
     version,
     actor: context.actor,
     schemaVersion: EVENT_SCHEMA_VERSION,
-    ...(meta.commandId !== undefined && { commandId: meta.commandId }),
+    ...(commandId !== undefined && { commandId }),
     ...(context.at !== undefined && { at: context.at }),
   };
   const named = <T extends Owned>(found: T | undefined): T | undefined => (found === undefined || guard === undefined || guard.sees(found) ? found : undefined);
-  return {
+  const ctx: Context = {
     s,
-    meta,
     context,
     contact: (id) => named(s.contacts.get(id)),
     opportunity: (id) => named(s.opportunities.get(id)),
+    observer: undefined,
     emit(body) {
       const refusal = guard?.check(s, body);
       // Stop the command where it stands: the working copy is thrown away with the refusal.
       if (refusal) throw new ChangeRefused(refusal);
+      ctx.observer?.(body);
       const event = { ...body, ...stamp } as CrmEvent;
       events.push(event);
       applyEvent(s, event);
     },
   };
+  return ctx;
 }
 
 /** The cause to give a change that a rule made while carrying out `cause`. @internal */

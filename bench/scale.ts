@@ -1,0 +1,150 @@
+/**
+ * The scale part of `npm run bench` (not of `--quick`): accounts of 10k, 100k and 1M contacts
+ * (`--scale=…`), one at a time (built, measured, dropped, so that a million contacts fit in the
+ * heap), owners coupled: single commands, `createState`, `toRecords`, the memory a snapshot
+ * retains per record, bulk moves of a user owning 1,000 and 100,000 records; then, owners
+ * separate, turning the setting off with 1% and 100% of the groups split (from a full snapshot).
+ * It prints a line at each step, so a long run shows where it stands.
+ */
+import type { Command, CrmState } from "../src/index.js";
+import { generateAccount, giveGroups, OPPORTUNITIES_PER_CONTACT, RECOUPLE, STREAMS, type StreamName } from "./account.js";
+import { Floor } from "./floor.js";
+
+type Lib = typeof import("../src/index.js");
+
+/** Medians in milliseconds per operation; `floor` when the floor models the operation. */
+export interface ScaleMeasured {
+  library: number;
+  floor?: number | undefined;
+}
+export type ScaleTask = StreamName | "createState" | "toRecords" | "move1k" | "move100k" | "recouple1%" | "recouple100%";
+export interface ScaleResult {
+  n: number;
+  tasks: Partial<Record<ScaleTask, ScaleMeasured>>;
+  /** Heap a snapshot retains (after a full collection), per record (contacts and opportunities). */
+  bytesPerRecord?: number | undefined;
+}
+
+export interface ScaleOptions {
+  readonly lib: Lib;
+  readonly sizes: readonly number[];
+  readonly context: { readonly actor: { readonly system: string } };
+  readonly median: (name: string, heavy: boolean, fn: () => unknown, hooks?: { afterEach?: () => void }) => Promise<number>;
+  readonly chainTasks: (base: CrmState, floor: Floor, stream: (i: number) => Command) => { library: () => unknown; floor: () => unknown };
+  readonly log: (line: string) => void;
+  readonly gc: (() => void) | undefined;
+  /** Only the bulk moves (`--scale-moves`): the rest of the scale part is skipped. */
+  readonly movesOnly?: boolean | undefined;
+}
+
+/** Records a user owns for the bulk moves: whole groups of 4 records (a contact and 3 opportunities). */
+const RECORDS_PER_GROUP = 1 + OPPORTUNITIES_PER_CONTACT;
+
+export async function runScale(o: ScaleOptions): Promise<ScaleResult[]> {
+  const { lib, log } = o;
+  const started = performance.now();
+  const at = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+  const step = (line: string) => log(`  [scale ${at()}] ${line}`);
+  const ok = (result: ReturnType<Lib["execute"]>, what: string): CrmState => {
+    if (!result.ok) throw new Error(`bench: ${what} was refused: ${result.error.code} ${result.error.message}`);
+    return result.state;
+  };
+  const heap = () => {
+    o.gc?.();
+    o.gc?.();
+    return process.memoryUsage().heapUsed;
+  };
+  // Warm-up of the operations no other part of the bench runs, so that the first size measured
+  // does not pay for the JIT compiler.
+  {
+    const records = generateAccount(2000, "coupled");
+    giveGroups(records, "bulk-1k", 1000 / RECORDS_PER_GROUP, new Set());
+    const warm = lib.createState(records);
+    const split = lib.createState(generateAccount(2000, "separate", 100));
+    for (let i = 0; i < 30; i++) {
+      ok(lib.execute(warm, { type: "transferOwnership", fromUserId: "bulk-1k", toUserId: "u0" }, o.context), "warm-up");
+      ok(lib.execute(split, RECOUPLE, o.context), "warm-up");
+    }
+  }
+  const out: ScaleResult[] = [];
+  for (const n of o.sizes) {
+    const kilo = `${n / 1000}k`;
+    const result: ScaleResult = { n, tasks: {} };
+    out.push(result);
+    const show = (task: ScaleTask, m: ScaleMeasured) => {
+      result.tasks[task] = m;
+      const f = (ms: number) => (ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(2)} µs`);
+      step(`${kilo} ${task.padEnd(24)} library ${f(m.library).padStart(11)}${m.floor === undefined ? "" : `   floor ${f(m.floor).padStart(11)}   ×${(m.library / m.floor).toFixed(1)}`}`);
+    };
+
+    // Owners coupled.
+    // In a function of its own, so that the coupled account (records and snapshots) can be
+    // collected before the separate ones are built: a million contacts of each do not fit together.
+    await (async () => {
+      step(`${kilo} coupled: generating the records…`);
+      const records = generateAccount(n, "coupled");
+      if (!o.movesOnly) {
+        // First, with nothing else of this size on the heap (a million contacts take gigabytes).
+        step(`${kilo} createState…`);
+        show("createState", {
+          library: await o.median("createState library", true, () => lib.createState(records)),
+          floor: await o.median("createState floor", true, () => Floor.fromRecords(records)),
+        });
+        step(`${kilo} coupled: building the snapshot and the floor…`);
+        const before = o.gc ? heap() : 0;
+        let base: CrmState | undefined = lib.createState(records);
+        if (o.gc) {
+          result.bytesPerRecord = (heap() - before) / (n * RECORDS_PER_GROUP);
+          step(`${kilo} retained memory: ${result.bytesPerRecord.toFixed(0)} bytes per record (${n} contacts, ${n * OPPORTUNITIES_PER_CONTACT} opportunities)`);
+        }
+        let floor: Floor | undefined = Floor.fromRecords(records);
+        // Single commands on a collected heap, before anything makes garbage by the gigabyte.
+        o.gc?.();
+        for (const name of Object.keys(STREAMS) as StreamName[]) {
+          const tasks = o.chainTasks(base, floor, (i) => STREAMS[name](i + 3_000_000, n));
+          show(name, { library: await o.median(`${name} library`, false, tasks.library), floor: await o.median(`${name} floor`, false, tasks.floor) });
+        }
+        step(`${kilo} toRecords…`);
+        show("toRecords", {
+          library: await o.median("toRecords library", true, () => lib.toRecords(base as CrmState)),
+          floor: await o.median("toRecords floor", true, () => (floor as Floor).toRecords()),
+        });
+        floor = undefined;
+        base = undefined;
+      }
+
+      // The same account, with two users who own 1,000 and 100,000 records (whole groups).
+      step(`${kilo} coupled, with users owning 1,000 and 100,000 records: building…`);
+      const taken = new Set<number>();
+      giveGroups(records, "bulk-1k", 1000 / RECORDS_PER_GROUP, taken);
+      const big = n * RECORDS_PER_GROUP >= 2 * 100_000;
+      if (big) giveGroups(records, "bulk-100k", 100_000 / RECORDS_PER_GROUP, taken);
+      const movable = lib.createState(records);
+      const moves: [ScaleTask, string][] = [["move1k", "bulk-1k"]];
+      if (big) moves.push(["move100k", "bulk-100k"]);
+      for (const [task, from] of moves) {
+        const command: Command = { type: "transferOwnership", fromUserId: from, toUserId: "u0" };
+        const moved = ok(lib.execute(movable, command, o.context), task);
+        if (lib.listContacts(moved).length !== n || moved === movable) throw new Error(`bench: ${task} moved nothing`);
+        step(`${kilo} ${task}: moving the records of ${from}…`);
+        // A move of 1,000 records takes milliseconds: many samples, as for single commands.
+        show(task, { library: await o.median(`${task} library`, task === "move100k", () => ok(lib.execute(movable, command, o.context), task)) });
+      }
+    })();
+    o.gc?.();
+
+    // Owners separate: the setting turned off, with 1% and with every group split.
+    if (o.movesOnly) continue;
+    for (const [task, every] of [
+      ["recouple1%", 100],
+      ["recouple100%", 1],
+    ] as const) {
+      step(`${kilo} separate, ${task.slice(8)} of the groups split: building…`);
+      const split = lib.createState(generateAccount(n, "separate", every));
+      step(`${kilo} ${task}: turning allowDifferentOwners off…`);
+      show(task, { library: await o.median(`${task} library`, true, () => ok(lib.execute(split, RECOUPLE, o.context), task)) });
+      o.gc?.();
+    }
+  }
+  return out;
+}

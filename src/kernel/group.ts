@@ -1,0 +1,30 @@
+/**
+ * Groups: a contact and all of its opportunities. A rule that must see every opportunity of a
+ * contact (coupling, the follower rules, deleting the contact) never skips one a partial
+ * snapshot did not load.
+ */
+import { errors, type Result } from "../errors.js";
+import type { Contact, Opportunity } from "../model/records.js";
+import type { Overlay } from "../state/overlay.js";
+
+/** A contact's opportunities, all of them, or `INCOMPLETE_SNAPSHOT` naming `field`. @internal */
+export function completeGroup(s: Overlay, contact: Contact, field: string): Result<Opportunity[]> {
+  const opportunities = loadedOpportunities(s, contact);
+  if (opportunities.length === contact.opportunityIds.length) return { ok: true, value: opportunities };
+  return { ok: false, error: errors.incomplete(contact.id, missingOpportunities(s, contact), field) };
+}
+
+/** The opportunities of a contact the snapshot holds, in the contact's order. @internal */
+export function loadedOpportunities(s: Overlay, contact: Contact): Opportunity[] {
+  const out: Opportunity[] = [];
+  for (const id of contact.opportunityIds) {
+    const opportunity = s.opportunities.get(id);
+    if (opportunity !== undefined) out.push(opportunity);
+  }
+  return out;
+}
+
+/** Ids a contact lists that the snapshot did not load. @internal */
+export function missingOpportunities(s: Overlay, contact: Contact): string[] {
+  return contact.opportunityIds.filter((id) => s.opportunities.get(id) === undefined);
+}

@@ -1,0 +1,218 @@
+/**
+ * The user index of a snapshot: for each user, the groups (a contact and its opportunities) in
+ * which they own or follow a record; and the groups the snapshot did not load whole.
+ *
+ * Why: a bulk move (`transferOwnership`, `deactivateUser`) must touch every record a user owns
+ * or follows, and only those. Without an index that means a walk over every contact of the
+ * account (seconds on a million contacts, to move a thousand records); with it, the walk visits
+ * the user's groups and nothing else (docs/performance.md).
+ *
+ * Why groups and not records: every rule that moves a record reads its whole group anyway, and a
+ * group has far fewer distinct users than records (3 to 5 on the benchmark's accounts, for 4
+ * records), so the index stays small. Why the incomplete groups: a bulk move refuses to go on
+ * when a group it walks lists an opportunity the snapshot did not load (it could be the user's),
+ * and it must see every such group to refuse exactly as a walk over the whole account would.
+ *
+ * Layout: the same persistent hash tries as the tables (table.ts), holding ids: one per user
+ * (the contact ids of their groups), in a table keyed by user id, and one of incomplete groups.
+ * A commit changes the entries of the users whose groups changed, by path copy, so a snapshot
+ * shares its index with the one before it as it shares its tables. The index is derived data:
+ * `toRecords` ignores it, `createState` builds it, and it is not part of a snapshot's value
+ * (state.ts: not enumerable, so neither equality nor JSON sees it).
+ */
+import type { Contact, Opportunity } from "../model/records.js";
+import { buildTable, emptyTable, getRow, TableEdit, type Table } from "./table.js";
+
+/** One user's entry: the contact ids of the groups they own or follow a record of. @internal */
+export interface UserGroups {
+  readonly id: string;
+  readonly groups: Table<string>;
+}
+
+/** The user index of a snapshot (see the top of this file). @internal */
+export interface UserIndex {
+  readonly users: Table<UserGroups>;
+  /** Contacts that list an opportunity the snapshot did not load. */
+  readonly incomplete: Table<string>;
+}
+
+/** The tables an index is read from. @internal */
+export interface Records {
+  readonly contacts: Table<Contact>;
+  readonly opportunities: Table<Opportunity>;
+}
+
+/** Adds the owner and followers of a record to `users`, once each. */
+function addUsers(users: string[], record: Contact | Opportunity): void {
+  if (record.ownerId !== null && !users.includes(record.ownerId)) users.push(record.ownerId);
+  const { followers } = record;
+  for (let i = 0; i < followers.length; i++) {
+    const userId = (followers[i] as { readonly userId: string }).userId;
+    if (!users.includes(userId)) users.push(userId);
+  }
+}
+
+/**
+ * The users who own or follow a record of a contact's group, into `users`; whether the records
+ * hold every opportunity the contact lists. A contact that is not there has no group (and no
+ * users): complete.
+ */
+function groupUsers(records: Records, contactId: string, users: string[]): boolean {
+  const contact = getRow(records.contacts, contactId);
+  if (contact === undefined) return true;
+  addUsers(users, contact);
+  let complete = true;
+  const ids = contact.opportunityIds;
+  for (let i = 0; i < ids.length; i++) {
+    const opportunity = getRow(records.opportunities, ids[i] as string);
+    if (opportunity === undefined) complete = false;
+    else addUsers(users, opportunity);
+  }
+  return complete;
+}
+
+/**
+ * The index of a snapshot `createState` builds, gathered as it reads the records (no second pass
+ * over them): each user's groups in a list, then each list made a set at the end. @internal
+ */
+export class IndexBuilder {
+  readonly #byUser = new Map<string, string[]>();
+  readonly #incomplete: string[] = [];
+
+  /**
+   * The owner and followers of a record of the group of `contactId`; for an opportunity, its
+   * `contact`, whose users are listed already.
+   */
+  addRecord(record: Contact | Opportunity, contactId: string, contact?: Contact): void {
+    if (record.ownerId !== null) this.#add(record.ownerId, contactId, contact);
+    const { followers } = record;
+    for (let i = 0; i < followers.length; i++) this.#add((followers[i] as { readonly userId: string }).userId, contactId, contact);
+  }
+
+  /** A group that lists an opportunity the snapshot does not hold. */
+  addIncomplete(contactId: string): void {
+    this.#incomplete.push(contactId);
+  }
+
+  #add(userId: string, contactId: string, contact: Contact | undefined): void {
+    if (contact !== undefined && involves(contact, userId)) return;
+    const groups = this.#byUser.get(userId);
+    if (groups === undefined) this.#byUser.set(userId, [contactId]);
+    // A group's records mostly come one after the other; the set drops the other repeats.
+    else if (groups[groups.length - 1] !== contactId) groups.push(contactId);
+  }
+
+  finish(): UserIndex {
+    const ids: string[] = [];
+    const entries: UserGroups[] = [];
+    for (const [userId, groups] of this.#byUser) {
+      ids.push(userId);
+      entries.push(Object.freeze({ id: userId, groups: buildTable(groups, groups, true) }));
+    }
+    return Object.freeze({ users: buildTable(ids, entries), incomplete: buildTable(this.#incomplete, this.#incomplete, true) });
+  }
+}
+
+/** Whether two records have the same owner and followers (the same array: records share it when it did not change). */
+const sameUsers = (a: Contact | Opportunity, b: Contact | Opportunity): boolean => a.ownerId === b.ownerId && a.followers === b.followers;
+
+/** Whether a user owns or follows a record. */
+function involves(record: Contact | Opportunity, userId: string): boolean {
+  if (record.ownerId === userId) return true;
+  const { followers } = record;
+  for (let i = 0; i < followers.length; i++) if ((followers[i] as { readonly userId: string }).userId === userId) return true;
+  return false;
+}
+
+/** Calls `fn` on the owner and each follower of a record (a user twice if they are both). */
+function forEachUser(record: Contact | Opportunity, fn: (userId: string) => unknown): void {
+  if (record.ownerId !== null) fn(record.ownerId);
+  const { followers } = record;
+  for (let i = 0; i < followers.length; i++) fn((followers[i] as { readonly userId: string }).userId);
+}
+
+/**
+ * The index after a commit: `after` holds the new snapshot's tables, and `contacts` /
+ * `opportunities` the records the commit created, changed or deleted, in pairs: before, after
+ * (`undefined`: not there).
+ *
+ * The cost is that of the change, not of the account: a record whose owner and followers did not
+ * change costs a comparison; a user who joined a record costs a lookup in their entry (were they
+ * in the group already?); a user who left one costs a read of the group's records (are they
+ * still in it?); and only the entries of users who joined or left a group are copied.
+ */
+export function updateIndex(
+  index: UserIndex,
+  after: Records,
+  contacts: readonly (Contact | undefined)[],
+  opportunities: readonly (Opportunity | undefined)[],
+): UserIndex {
+  // Per user, per group: whether some record of the group lost the user (else they only joined).
+  const touched = new Map<string, Map<string, boolean>>();
+  const touch = (userId: string, contactId: string, lost: boolean) => {
+    let groups = touched.get(userId);
+    if (groups === undefined) touched.set(userId, (groups = new Map()));
+    if (lost || !groups.has(contactId)) groups.set(contactId, lost || (groups.get(contactId) ?? false));
+  };
+  /** Groups whose records came or went: their completeness may change. */
+  const reshaped: string[] = [];
+  const visit = (before: Contact | Opportunity | undefined, next: Contact | Opportunity | undefined, contactId: string) => {
+    // A record created and deleted again in the same working copy: nothing to do.
+    if (before === undefined && next === undefined) return;
+    if (before === undefined || next === undefined) reshaped.push(contactId);
+    else if (sameUsers(before, next)) return;
+    if (next !== undefined) forEachUser(next, (userId) => (before === undefined || !involves(before, userId)) && touch(userId, contactId, false));
+    if (before !== undefined) forEachUser(before, (userId) => (next === undefined || !involves(next, userId)) && touch(userId, contactId, true));
+  };
+  for (let i = 0; i < contacts.length; i += 2) {
+    const before = contacts[i];
+    const next = contacts[i + 1];
+    // A list of opportunities that changed may have dropped an id the snapshot did not load.
+    if (before !== undefined && next !== undefined && before.opportunityIds !== next.opportunityIds) reshaped.push(next.id);
+    visit(before, next, (next ?? before)?.id as string);
+  }
+  for (let i = 0; i < opportunities.length; i += 2) {
+    const before = opportunities[i];
+    const next = opportunities[i + 1];
+    visit(before, next, (next ?? before)?.contactId as string);
+  }
+
+  // A contact's list of opportunities grows only with the opportunity it lists, so a complete
+  // group stays complete; an incomplete one may lose its last missing id (`evolve` records any
+  // OpportunityDeleted it is given) or its contact: check those (once, while any is incomplete).
+  let incomplete = index.incomplete;
+  if (incomplete.size > 0 && reshaped.length > 0) {
+    const edit = new TableEdit(incomplete);
+    for (const contactId of reshaped) if (getRow(incomplete, contactId) !== undefined && groupUsers(after, contactId, [])) edit.delete(contactId);
+    incomplete = edit.finish();
+  }
+
+  // The users of the groups someone left, read once per group from the new tables.
+  const groups = new Map<string, string[]>();
+  const usersOf = (contactId: string) => {
+    let users = groups.get(contactId);
+    if (users === undefined) groupUsers(after, contactId, (users = []));
+    groups.set(contactId, users);
+    return users;
+  };
+  let users: TableEdit<UserGroups> | undefined;
+  for (const [userId, changed] of touched) {
+    const entry = getRow(index.users, userId);
+    let edit: TableEdit<string> | undefined;
+    for (const [contactId, lost] of changed) {
+      const listed = entry !== undefined && getRow(entry.groups, contactId) !== undefined;
+      const member = !lost || usersOf(contactId).includes(userId);
+      if (listed === member) continue;
+      edit ??= new TableEdit(entry?.groups ?? emptyTable<string>());
+      if (member) edit.put(contactId, contactId);
+      else edit.delete(contactId);
+    }
+    if (edit === undefined) continue;
+    const next = edit.finish();
+    users ??= new TableEdit(index.users);
+    if (next.size === 0) users.delete(userId);
+    else users.put(userId, { id: userId, groups: next });
+  }
+  if (users === undefined && incomplete === index.incomplete) return index;
+  return Object.freeze({ users: users?.finish() ?? index.users, incomplete });
+}

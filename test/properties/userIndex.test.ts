@@ -1,0 +1,138 @@
+/**
+ * The user index (src/state/userIndex.ts): it always equals the index recomputed from the
+ * records, and bulk moves read off it give exactly the events of a walk over every contact.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { createState, execute, executeAll, toRecords, type Command, type CrmRecords, type CrmState } from "../../src/index.js";
+import { forEachRow, getRow } from "../../src/state/table.js";
+import { arbCommand, arbScenario, runSequence } from "../../src/testing/index.js";
+import { SYSTEM } from "../helpers.js";
+import { createsUnloadedListedId, runs } from "./helpers.js";
+
+/** The index as plain data: per user, the sorted contact ids of their groups; the incomplete groups. */
+// Ids may be hostile ("__proto__", "constructor"): Maps, and sorted pairs to compare.
+type Plain = { users: [string, string[]][]; incomplete: string[] };
+const byUser = (a: [string, string[]], b: [string, string[]]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+
+function indexOf(state: CrmState): Plain {
+  const index = state.index;
+  if (index === undefined) throw new Error("no index");
+  const users: [string, string[]][] = [];
+  forEachRow(index.users, (entry) => {
+    const groups: string[] = [];
+    forEachRow(entry.groups, (id) => groups.push(id));
+    users.push([entry.id, groups.sort()]);
+  });
+  const incomplete: string[] = [];
+  forEachRow(index.incomplete, (id) => incomplete.push(id));
+  return { users: users.sort(byUser), incomplete: incomplete.sort() };
+}
+
+/** The same, recomputed from the records the straightforward way. */
+function recomputed(records: CrmRecords): Plain {
+  const users = new Map<string, Set<string>>();
+  const add = (userId: string | null, contactId: string) => {
+    if (userId === null) return;
+    const groups = users.get(userId) ?? new Set<string>();
+    users.set(userId, groups.add(contactId));
+  };
+  const loaded = new Set(records.opportunities.map((o) => o.id));
+  const incomplete: string[] = [];
+  for (const c of records.contacts) {
+    add(c.ownerId, c.id);
+    for (const f of c.followers) add(f.userId, c.id);
+    if (c.opportunityIds.some((id) => !loaded.has(id))) incomplete.push(c.id);
+  }
+  for (const o of records.opportunities) {
+    add(o.ownerId, o.contactId);
+    for (const f of o.followers) add(f.userId, o.contactId);
+  }
+  return { users: [...users].map(([id, set]): [string, string[]] => [id, [...set].sort()]).sort(byUser), incomplete: incomplete.sort() };
+}
+
+/** The same snapshot without its index: bulk moves on it walk every contact (the reference). */
+const withoutIndex = (state: CrmState): CrmState => ({ ...state });
+
+const scenario = fc.oneof(arbScenario({}, { maxLength: 12 }), arbScenario({ partial: true }, { maxLength: 12 }));
+
+describe("the user index", () => {
+  it("equals the index recomputed from the records, after any sequence of commands", () => {
+    fc.assert(
+      fc.property(scenario, ({ records, commands, contexts }) => {
+        fc.pre(!createsUnloadedListedId(records, commands));
+        const state = createState(records);
+        expect(indexOf(state)).toEqual(recomputed(toRecords(state)));
+        runSequence(state, commands, {
+          context: contexts,
+          checkInvariants: false,
+          onStep: ({ result }) => {
+            if (result.ok) expect(indexOf(result.state)).toEqual(recomputed(toRecords(result.state)));
+          },
+        });
+        // A batch commits once, with every change of the sequence: the same index.
+        const batch = executeAll(state, commands, SYSTEM);
+        if (batch.ok) expect(indexOf(batch.state)).toEqual(recomputed(toRecords(batch.state)));
+      }),
+      runs(200),
+    );
+  });
+
+  it("is not part of the snapshot's value: not enumerable, and copies without it still work", () => {
+    const state = createState({ users: [{ id: "ana" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
+    expect(Object.keys(state)).not.toContain("index");
+    expect(getRow(state.index?.users ?? (undefined as never), "ana")?.id).toBe("ana");
+    expect(JSON.stringify(state)).not.toContain("index");
+    const copy = withoutIndex(state);
+    expect(copy.index).toBeUndefined();
+    const moved = execute(copy, { type: "transferOwnership", fromUserId: "ana", toUserId: null }, SYSTEM);
+    expect(moved.ok && moved.events.map((e) => e.type)).toEqual(["ContactOwnerChanged"]);
+  });
+});
+
+/** A bulk move of one of the snapshot's users (or a stranger), with every option. */
+function arbBulkMove(records: CrmRecords): fc.Arbitrary<Command> {
+  const users = [...records.users.map((u) => u.id), "stranger"];
+  const user = fc.constantFrom(...users);
+  const to = fc.oneof(user, fc.constant(null));
+  return fc.oneof(
+    fc.record({
+      type: fc.constant("transferOwnership" as const),
+      fromUserId: user,
+      toUserId: to,
+      records: fc.constantFrom("contacts" as const, "opportunities" as const, "all" as const),
+      includeClosed: fc.boolean(),
+    }),
+    fc.record({ type: fc.constant("deactivateUser" as const), userId: user, reassignTo: to, includeClosed: fc.boolean() }),
+  );
+}
+
+/** Commands that give a user records or follows the snapshot's index does not know of yet. */
+const PREFIX = ["createContact", "createOpportunity", "assignContactOwner", "assignOpportunityOwner", "addFollower", "removeFollower", "deleteOpportunity"] as const;
+
+describe("bulk moves read off the index", () => {
+  it("give the events of a walk over every contact, from a snapshot and after other commands of the same batch", () => {
+    const arb = scenario.chain((s) => {
+      const records = toRecords(createState(s.records));
+      return fc.record({ s: fc.constant(s), moves: fc.array(arbBulkMove(records), { minLength: 1, maxLength: 3 }), prefix: fc.array(arbCommand(records, { meta: false, types: PREFIX }), { maxLength: 5 }) });
+    });
+    fc.assert(
+      fc.property(arb, ({ s, moves, prefix }) => {
+        fc.pre(!createsUnloadedListedId(s.records, [...s.commands, ...prefix]));
+        const { state } = runSequence(createState(s.records), s.commands, { context: s.contexts, checkInvariants: false });
+        for (const move of moves) {
+          const indexed = execute(state, move, SYSTEM);
+          const walked = execute(withoutIndex(state), move, SYSTEM);
+          expect(indexed.ok ? indexed.events : indexed.error).toEqual(walked.ok ? walked.events : walked.error);
+          if (indexed.ok && walked.ok) expect(toRecords(indexed.state)).toEqual(toRecords(walked.state));
+        }
+        // Moves after other changes in one working copy: the groups it changed are read too.
+        const batch = [...prefix, ...moves];
+        const indexed = executeAll(state, batch, SYSTEM);
+        const walked = executeAll(withoutIndex(state), batch, SYSTEM);
+        expect(indexed.ok ? indexed.events : indexed.error).toEqual(walked.ok ? walked.events : walked.error);
+      }),
+      runs(300),
+    );
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * The persistent trie (src/state/table.ts): built in one pass or record by record, it has the
+ * same layout; commits that fill a bucket split it, down to colliding hashes; nothing shared
+ * with the base changes.
+ */
+import { describe, expect, it } from "vitest";
+import { createState, evolve, getContact, type CrmEvent } from "../src/index.js";
+import { buildTable, emptyTable, getRow, hashOf, putRow, rows, seqOf, TableEdit, type Table } from "../src/state/table.js";
+import { forEachRow } from "../src/state/table.js";
+
+type Rec = { readonly id: string; readonly n: number };
+const rec = (id: string, n = 0): Rec => Object.freeze({ id, n });
+
+/** `count` ids whose hashes agree on their lowest `bits` bits (they land in one bucket, level after level). */
+function colliding(count: number, bits: number): string[] {
+  const mask = (1 << bits) - 1;
+  const out: string[] = [];
+  for (let i = 0; out.length < count; i++) if ((hashOf(`k${i}`) & mask) === 0) out.push(`k${i}`);
+  return out;
+}
+
+function deepFrozen(table: Table<unknown>): boolean {
+  const visit = (node: readonly unknown[]): boolean =>
+    Object.isFrozen(node) && node.every((child) => !Array.isArray(child) || visit(child as readonly unknown[]));
+  return Object.isFrozen(table) && visit(table.root);
+}
+
+describe("the trie", () => {
+  it("buildTable gives the layout of inserting the records one by one", () => {
+    for (const ids of [[], ["a"], Array.from({ length: 2000 }, (_, i) => `c${i}`), colliding(40, 10)]) {
+      const values = ids.map((id, i) => rec(id, i));
+      const byOne = emptyTable<Rec>();
+      const mutable = { root: [] as unknown[], size: 0, nextSeq: 0 } as unknown as Table<Rec>;
+      ids.forEach((id, i) => putRow(mutable, id, values[i] as Rec));
+      const built = buildTable(ids, values);
+      expect(JSON.parse(JSON.stringify(built))).toEqual(JSON.parse(JSON.stringify(mutable)));
+      expect(deepFrozen(built)).toBe(true);
+      expect(rows(built)).toEqual(values);
+      expect(byOne.size).toBe(0);
+    }
+  });
+
+  it("a set built with repeats keeps each id once", () => {
+    const ids = ["a", "b", "a", "c", "b", ...colliding(20, 5), ...colliding(20, 5)];
+    const set = buildTable(ids, ids, true);
+    const seen: string[] = [];
+    forEachRow(set, (id) => seen.push(id));
+    expect(seen.sort()).toEqual([...new Set(ids)].sort());
+    expect(set.size).toBe(new Set(ids).size);
+  });
+
+  it("commits that fill buckets split them, down to hashes that agree on many bits, and never touch the base", () => {
+    const base = buildTable(["x"], [rec("x")]);
+    const ids = [...colliding(40, 10), ...Array.from({ length: 300 }, (_, i) => `r${i}`)];
+    let table = base;
+    // Record by record, each in its own commit, as commands do.
+    for (const id of ids) {
+      const edit = new TableEdit(table);
+      expect(edit.put(id, rec(id))).toBeUndefined();
+      const next = edit.finish();
+      expect(getRow(table, id)).toBeUndefined();
+      table = next;
+    }
+    expect(deepFrozen(table)).toBe(true);
+    expect(rows(table).map((r) => r.id)).toEqual(["x", ...ids]);
+    for (const [i, id] of ids.entries()) expect(seqOf(table, id)).toBe(i + 1);
+    expect(rows(base)).toEqual([rec("x")]);
+    // Replacing returns the record replaced; deleting, the record deleted.
+    const edit = new TableEdit(table);
+    expect(edit.put("r1", rec("r1", 9))).toEqual(rec("r1"));
+    expect(edit.delete("k0")).toBeUndefined();
+    expect(edit.delete(ids[0] as string)).toEqual(rec(ids[0] as string));
+    const after = edit.finish();
+    expect(getRow(after, "r1")).toEqual(rec("r1", 9));
+    expect(getRow(after, ids[0] as string)).toBeUndefined();
+    expect(getRow(table, "r1")).toEqual(rec("r1"));
+  });
+});
+
+describe("the user index through evolve", () => {
+  it("forgets a group that is no longer incomplete (its missing opportunity deleted by an event)", () => {
+    const state = createState({
+      users: [{ id: "ana" }],
+      contacts: [{ id: "acme", ownerId: "ana", opportunityIds: ["d1", "gone"] }],
+      opportunities: [{ id: "d1", contactId: "acme", ownerId: "ana" }],
+    });
+    const incomplete = (s: typeof state) => {
+      const ids: string[] = [];
+      if (s.index) forEachRow(s.index.incomplete, (id) => ids.push(id));
+      return ids;
+    };
+    expect(incomplete(state)).toEqual(["acme"]);
+    const event = { type: "OpportunityDeleted", opportunityId: "gone", contactId: "acme", cause: "command", version: 1 } as unknown as CrmEvent;
+    const next = evolve(state, event);
+    expect(getContact(next, "acme")?.opportunityIds).toEqual(["d1"]);
+    expect(incomplete(next)).toEqual([]);
+  });
+});

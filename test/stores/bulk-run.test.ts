@@ -159,6 +159,29 @@ describe.each<Engine>(engines())("%s store: runBulk", (engine) => {
     expect((await load(accountId)).version).toBe(version);
   });
 
+  it("ownedGroups follows the transfer's selection: records, includeClosed, creation order, limit and total", async () => {
+    const accountId = `bulk-${++accounts}`;
+    await db.store.createAccount(accountId, records(8, true));
+    const q = (records: "contacts" | "opportunities" | "all", includeClosed: boolean, limit = 100) =>
+      db.store.ownedGroups(accountId, { userId: "u", records, includeClosed, limit });
+    // c3 and c7 have contact owner ben; c2 and c6 have a won deal d·a, and d·b still u's.
+    expect(await q("contacts", false)).toEqual({ contactIds: ["c0", "c1", "c2", "c4", "c5", "c6"], total: 6 });
+    expect((await q("opportunities", false)).total).toBe(8);
+    expect(await q("all", true, 3)).toEqual({ contactIds: ["c0", "c1", "c2"], total: 8 });
+    expect(await db.store.ownedGroups(accountId, { userId: "nobody", records: "all", includeClosed: true, limit: 5 })).toEqual({ contactIds: [], total: 0 });
+  });
+
+  it("a store whose ownedGroups names groups the transfer does not change: the run stops after three idle chunks; a command that is no bulk is refused", async () => {
+    const accountId = `bulk-${++accounts}`;
+    await db.store.createAccount(accountId, records(3, true));
+    const lying: Store = { ...db.store, load: (...a) => db.store.load(...a), commit: (...a) => db.store.commit(...a), ownedGroups: () => ({ contactIds: ["other"], total: 1 }) };
+    const result = await runBulk(lying, accountId, { type: "transferOwnership", fromUserId: "u", toUserId: "ben", commandId: "lie" }, SYSTEM);
+    expect(result).toMatchObject({ ok: false, error: { code: "INVALID_COMMAND", field: "store.ownedGroups" }, commandId: "lie:chunk:2" });
+    const notBulk = { type: "createContact", contactId: "x", commandId: "nb" } as unknown as Parameters<typeof runBulk>[2];
+    expect(await runBulk(db.store, accountId, notBulk, SYSTEM)).toMatchObject({ ok: false, error: { code: "INVALID_COMMAND", field: "type" } });
+    expect(await runBulk(db.store, accountId, { type: "transferOwnership", fromUserId: "u", toUserId: "u", commandId: "self" }, SYSTEM)).toMatchObject({ ok: true, chunks: 0 });
+  });
+
   it("commands of other writers between the chunks (new records for the user, moves, deletes) leave a right end state", async () => {
     const accountId = `bulk-${++accounts}`;
     await db.store.createAccount(accountId, records(60, true));

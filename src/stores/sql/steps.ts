@@ -427,7 +427,7 @@ export function* groupsOwnedSteps(accountId: string, query: OwnedGroupsQuery): S
   }
   if (opportunities) {
     parts.push(
-      `SELECT c.seq, c.id FROM crm_contacts c JOIN crm_opportunities o ON o.account_id = c.account_id AND o.contact_id = c.id
+      `SELECT DISTINCT c.seq, c.id FROM crm_contacts c JOIN crm_opportunities o ON o.account_id = c.account_id AND o.contact_id = c.id
         WHERE o.account_id = ? AND o.owner_id = ?${closed}`,
     );
     params.push(accountId, query.userId);

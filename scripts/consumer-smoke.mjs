@@ -282,7 +282,7 @@ try {
     };
   }`;
   const storeExpected = {
-    migrations: [1, 0],
+    migrations: [2, 0],
     one: [true, 1, false],
     two: [true, 1, true],
     events: [["ContactOwnerChanged", 1, "c-1", "smoke"]],

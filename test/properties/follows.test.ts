@@ -17,15 +17,13 @@ import {
   opportunitiesOfContact,
   type Command,
   type CommandType,
-  type CrmEvent,
   type CrmState,
   type Follower,
   type RecordRef,
 } from "../../src/index.js";
-import { arbScenario, runSequence, TEST_CONTEXT, type Scenario, type Step } from "../../src/testing/index.js";
-import { createsUnloadedListedId, OWNER_COMMANDS, runs } from "./helpers.js";
+import { arbScenario, runSequence, TEST_CONTEXT, type Scenario } from "../../src/testing/index.js";
+import { createsUnloadedListedId, type Accepted, OWNER_COMMANDS, runs } from "./helpers.js";
 
-type Accepted = Step & { readonly result: { readonly ok: true; readonly state: CrmState; readonly events: readonly CrmEvent[] } };
 
 /** Every command that changes owners, followers or records, and settings (re-coupling, subsettings). */
 const TYPES: readonly CommandType[] = [

@@ -5,6 +5,7 @@ import {
   listContacts,
   listOpportunities,
   type Command,
+  type CrmEvent,
   type CommandType,
   type Contact,
   type CrmRecordsInit,
@@ -13,8 +14,12 @@ import {
   type Opportunity,
   type RecordRef,
 } from "../../src/index.js";
+import type { Step } from "../../src/testing/index.js";
 
 export { ERROR_CODES, firstUnfrozen } from "../helpers.js";
+
+/** A step of `runSequence` whose command was accepted. */
+export type Accepted = Step & { readonly result: { readonly ok: true; readonly state: CrmState; readonly events: readonly CrmEvent[] } };
 
 /** Runs per property, scaled by `PROPERTY_RUNS_SCALE` (e.g. 10 for a long local run). */
 export const runs = (n: number): { numRuns: number } => ({

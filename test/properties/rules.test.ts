@@ -18,15 +18,13 @@ import {
   type Command,
   type CommandType,
   type CrmEvent,
-  type CrmState,
   type Follower,
   type RecordRef,
 } from "../../src/index.js";
-import { arbScenario, runSequence, type Step } from "../../src/testing/index.js";
-import { allRecords, createsUnloadedListedId, find, followOf, OWNER_COMMANDS, runs } from "./helpers.js";
+import { arbScenario, runSequence } from "../../src/testing/index.js";
+import { allRecords, createsUnloadedListedId, type Accepted, find, followOf, OWNER_COMMANDS, runs } from "./helpers.js";
 import { SYSTEM } from "../helpers.js";
 
-type Accepted = Step & { readonly result: { readonly ok: true; readonly state: CrmState; readonly events: readonly CrmEvent[] } };
 
 /** Runs the scenario and calls `check` on every accepted command (invariants asserted too). */
 function eachAccepted(records: Parameters<typeof createState>[0], commands: readonly Command[], check: (step: Accepted) => void): void {

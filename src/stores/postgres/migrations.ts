@@ -5,7 +5,7 @@
  * in `crm_migrations`). Never edit a released migration: add the next one. The tables are
  * described in src/stores/sql/schema.ts and docs/integration.md.
  */
-import { schemaV1, schemaV2 } from "../sql/schema.js";
+import { migrationsFor } from "../sql/schema.js";
 import type { Migration } from "crm-ownership";
 
 /**
@@ -19,16 +19,7 @@ import type { Migration } from "crm-ownership";
  * for (const migration of POSTGRES_MIGRATIONS) console.log(migration.version, migration.name);
  * ```
  */
-export const POSTGRES_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: "accounts, records, outbox, command outcomes",
-    // PostgreSQL: a primary key on (account_id, id), so that a distributed PostgreSQL can shard by account (docs/scaling.md).
-    sql: schemaV1({ seq: "BIGINT GENERATED ALWAYS AS IDENTITY", key: "PRIMARY KEY", flag: "SMALLINT" }),
-  },
-  {
-    version: 2,
-    name: "re-coupling flag and bulk-run indexes",
-    sql: schemaV2({ seq: "BIGINT GENERATED ALWAYS AS IDENTITY", key: "PRIMARY KEY", flag: "SMALLINT" }),
-  },
-];
+export const POSTGRES_MIGRATIONS: readonly Migration[] = migrationsFor({
+  // PostgreSQL: a primary key on (account_id, id), so that a distributed PostgreSQL can shard by account (docs/scaling.md).
+  seq: "BIGINT GENERATED ALWAYS AS IDENTITY", key: "PRIMARY KEY", flag: "SMALLINT"
+});

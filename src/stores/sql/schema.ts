@@ -9,6 +9,7 @@
  * and reports a bad one by its id (`INVALID_STORED_DATA`), which a foreign key would not let a
  * team import and repair.
  */
+import type { Migration } from "crm-ownership";
 
 /** The column types that differ between the engines. @internal */
 export interface SchemaTypes {
@@ -128,3 +129,13 @@ CREATE INDEX IF NOT EXISTS crm_contacts_to_recouple ON crm_contacts (account_id,
 CREATE INDEX IF NOT EXISTS crm_contacts_by_owner_seq ON crm_contacts (account_id, owner_id, seq);
 CREATE INDEX IF NOT EXISTS crm_opportunities_by_owner_contact ON crm_opportunities (account_id, owner_id, contact_id);
 `;
+
+/**
+ * Every migration, oldest first, for one engine's column types: the one list both stores ship,
+ * so a new version is added here once and reaches SQLite and PostgreSQL alike. @internal
+ */
+export const migrationsFor = (types: SchemaTypes): readonly Migration[] =>
+  Object.freeze([
+    { version: 1, name: "accounts, records, outbox, command outcomes", sql: schemaV1(types) },
+    { version: 2, name: "re-coupling flag and bulk-run indexes", sql: schemaV2(types) },
+  ]);

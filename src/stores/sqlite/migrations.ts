@@ -5,7 +5,7 @@
  * in src/stores/sql/schema.ts and docs/integration.md.
  */
 import type { Migration } from "crm-ownership";
-import { schemaV1, schemaV2 } from "../sql/schema.js";
+import { migrationsFor } from "../sql/schema.js";
 
 /**
  * Every migration, oldest first (what `migrate()` applies; shown here for review or for a team
@@ -18,16 +18,7 @@ import { schemaV1, schemaV2 } from "../sql/schema.js";
  * for (const migration of SQLITE_MIGRATIONS) console.log(migration.version, migration.name);
  * ```
  */
-export const SQLITE_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: "accounts, records, outbox, command outcomes",
-    // SQLite: the rowid is the creation order; (account_id, id) is a unique key beside it.
-    sql: schemaV1({ seq: "INTEGER PRIMARY KEY", key: "UNIQUE", flag: "INTEGER" }),
-  },
-  {
-    version: 2,
-    name: "re-coupling flag and bulk-run indexes",
-    sql: schemaV2({ seq: "INTEGER PRIMARY KEY", key: "UNIQUE", flag: "INTEGER" }),
-  },
-];
+export const SQLITE_MIGRATIONS: readonly Migration[] = migrationsFor({
+  // SQLite: the rowid is the creation order; (account_id, id) is a unique key beside it.
+  seq: "INTEGER PRIMARY KEY", key: "UNIQUE", flag: "INTEGER"
+});

@@ -142,7 +142,9 @@ export function readObject<S extends Shape>(value: unknown, shape: S, path: stri
       }
     }
   }
-  const out = Object.create(null) as Record<string, unknown>;
+  // A plain object (the result goes to the caller and into events): its keys are the shape's,
+  // never the caller's, so no key can reach the prototype.
+  const out: Record<string, unknown> = {};
   for (const key of Object.keys(shape)) {
     const spec = shape[key] as Field<unknown>;
     const raw = own(value, key);
@@ -154,8 +156,7 @@ export function readObject<S extends Shape>(value: unknown, shape: S, path: stri
     if (!parsed.ok) return parsed;
     out[key] = parsed.value;
   }
-  // A plain object again: the result goes to the caller and into events, never a null prototype.
-  return good({ ...out } as ShapeOf<S>);
+  return good(out as ShapeOf<S>);
 }
 
 function describe(spec: Field<unknown>): string {

@@ -442,14 +442,17 @@ export function* groupsOwnedSteps(accountId: string, query: OwnedGroupsQuery): S
 /**
  * The first `limit` groups re-coupling changes, in creation order, and how many: one statement
  * on the partial index `crm_contacts_to_recouple` (account_id, seq) WHERE recouple = 1 of
- * migration 2, which holds exactly those contacts in that order (the window count is read off
- * the same index before the LIMIT).
+ * migration 2, which holds exactly those contacts in that order, so no migration adds one. The
+ * count is a window over the whole result (computed before the LIMIT); its frame is ordered by
+ * `seq` so neither engine sorts (EXPLAIN: SQLite searches the index with no temp B-tree,
+ * PostgreSQL an Index Scan under the WindowAgg; docs/scaling.md).
  */
 export function* groupsToRecoupleSteps(accountId: string, query: GroupsToRecoupleQuery): Steps<OwnedGroups> {
   const limit = Math.max(0, Math.floor(query.limit));
   // At least one row, so the count comes back even for limit 0 (the row is then dropped).
   const rows = yield q(
-    `SELECT id, COUNT(*) OVER () AS n FROM crm_contacts WHERE account_id = ? AND recouple = 1 ORDER BY seq LIMIT ?`,
+    `SELECT id, COUNT(*) OVER (ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n
+       FROM crm_contacts WHERE account_id = ? AND recouple = 1 ORDER BY seq LIMIT ?`,
     accountId,
     Math.max(1, limit),
   );

@@ -445,7 +445,7 @@ export function* groupsOwnedSteps(accountId: string, query: OwnedGroupsQuery): S
  * migration 2, which holds exactly those contacts in that order, so no migration adds one. The
  * count is a window over the whole result (computed before the LIMIT); its frame is ordered by
  * `seq` so neither engine sorts (EXPLAIN: SQLite searches the index with no temp B-tree,
- * PostgreSQL an Index Scan under the WindowAgg; docs/scaling.md).
+ * PostgreSQL an Index Scan under the WindowAgg; docs/integration.md).
  */
 export function* groupsToRecoupleSteps(accountId: string, query: GroupsToRecoupleQuery): Steps<OwnedGroups> {
   const limit = Math.max(0, Math.floor(query.limit));

@@ -6,35 +6,17 @@
  *   node bulk-worker.mjs <config.json>
  */
 import { readFileSync } from "node:fs";
-import Database from "better-sqlite3";
-import pg from "pg";
-import { runBulk, type BulkCommand, type Store } from "../../src/index.js";
-import { postgresStore } from "../../src/stores/postgres/index.js";
-import { sqliteStore } from "../../src/stores/sqlite/index.js";
+import { runBulk, type BulkCommand } from "../../src/index.js";
+import { openWorkerStore, type WorkerConnection } from "./workerStore.js";
 
-export interface BulkWorkerConfig {
-  readonly kind: "sqlite" | "postgres";
-  readonly file?: string;
-  readonly pg?: { readonly host: string; readonly port: number; readonly user: string; readonly database: string };
+export interface BulkWorkerConfig extends WorkerConnection {
   readonly accountId: string;
   readonly bulk: BulkCommand;
   readonly chunkSize: number;
 }
 
 const config = JSON.parse(readFileSync(process.argv[2] as string, "utf8")) as BulkWorkerConfig;
-let store: Store;
-let close: () => Promise<void>;
-if (config.kind === "sqlite") {
-  const db = new Database(config.file as string);
-  store = sqliteStore(db);
-  close = async () => {
-    db.close();
-  };
-} else {
-  const pool = new pg.Pool({ ...config.pg, max: 2 });
-  store = postgresStore(pool);
-  close = () => pool.end();
-}
+const { store, close } = openWorkerStore(config);
 const result = await runBulk(store, config.accountId, config.bulk, { actor: { system: "bulk-worker" } }, {
   chunkSize: config.chunkSize,
   onProgress: (progress) => void process.stdout.write(`${JSON.stringify(progress)}\n`),

@@ -463,6 +463,8 @@ if (scale.length > 0) {
     move100k: "transferOwnership, 100,000 records",
     "recouple1%": "setting off, 1% of groups split",
     "recouple100%": "setting off, every group split",
+    recouple1k: "setting off, 1,000 groups split (full snapshot)",
+    "recouple1k loaded": "setting off, 1,000 groups split (as loaded)",
   };
   log(`\n## Scale (owners coupled; re-coupling with owners separate; medians)\n`);
   log(`| operation | ${scale.map((r) => `${kilo(r.n)}: library | floor | ×`).join(" | ")} |`);
@@ -512,6 +514,11 @@ if (scale.length > 0) {
   const a = first.tasks.move1k;
   const b = last.tasks.move1k;
   if (a && b) log(`${verdict(b.library / a.library <= 2)} scale    ${"move 1,000 records".padEnd(24)} ${kilo(last.n)}/${kilo(first.n)} ×${(b.library / a.library).toFixed(2)} (≤ 2)`);
+  for (const task of ["recouple1k", "recouple1k loaded"] as const) {
+    const r = first.tasks[task];
+    const s = last.tasks[task];
+    if (r && s) log(`${verdict(s.library / r.library <= 2)} scale    ${task.padEnd(24)} ${kilo(last.n)}/${kilo(first.n)} ×${(s.library / r.library).toFixed(2)} (≤ 2)`);
+  }
   for (const task of SINGLE) {
     const one = results.coupled[1000]?.[task];
     const m = last.tasks[task];

@@ -3,7 +3,9 @@
  * (`--scale=…`), one at a time (built, measured, dropped, so that a million contacts fit in the
  * heap), owners coupled: single commands, `createState`, `toRecords`, the memory a snapshot
  * retains per record, bulk moves of a user owning 1,000 and 100,000 records; then, owners
- * separate, turning the setting off with 1% and 100% of the groups split (from a full snapshot).
+ * separate, turning the setting off with 1% and 100% of the groups split (from a full snapshot),
+ * and with 1,000 groups split, from a full snapshot and from the partial one a store loads for it
+ * (`load: "recoupling"`: the split groups, settings and users).
  * It prints a line at each step, so a long run shows where it stands.
  */
 import type { Command, CrmState } from "../src/index.js";
@@ -17,7 +19,7 @@ export interface ScaleMeasured {
   library: number;
   floor?: number | undefined;
 }
-export type ScaleTask = StreamName | "createState" | "toRecords" | "move1k" | "move100k" | "recouple1%" | "recouple100%";
+export type ScaleTask = StreamName | "createState" | "toRecords" | "move1k" | "move100k" | "recouple1%" | "recouple100%" | "recouple1k" | "recouple1k loaded";
 export interface ScaleResult {
   n: number;
   tasks: Partial<Record<ScaleTask, ScaleMeasured>>;
@@ -133,16 +135,32 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult[]> {
     })();
     o.gc?.();
 
-    // Owners separate: the setting turned off, with 1% and with every group split.
+    // Owners separate: the setting turned off, with 1% and with every group split, and with
+    // 1,000 groups split (the same work whatever the account's size).
     if (o.movesOnly) continue;
     for (const [task, every] of [
       ["recouple1%", 100],
       ["recouple100%", 1],
+      ["recouple1k", Math.max(1, Math.floor(n / 1000))],
     ] as const) {
-      step(`${kilo} separate, ${task.slice(8)} of the groups split: building…`);
-      const split = lib.createState(generateAccount(n, "separate", every));
+      step(`${kilo} separate, ${task === "recouple1k" ? "1,000" : task.slice(8)} of the groups split: building…`);
+      const records = generateAccount(n, "separate", every);
+      const split = lib.createState(records);
       step(`${kilo} ${task}: turning allowDifferentOwners off…`);
-      show(task, { library: await o.median(`${task} library`, true, () => ok(lib.execute(split, RECOUPLE, o.context), task)) });
+      show(task, { library: await o.median(`${task} library`, task !== "recouple1k", () => ok(lib.execute(split, RECOUPLE, o.context), task)) });
+      if (task === "recouple1k") {
+        // What a store loads for it: the split groups whole, settings and users.
+        const groups = new Set(records.contacts.filter((_, c) => c % every === 0).map((c) => c.id));
+        const loaded = lib.createState({
+          ...records,
+          contacts: records.contacts.filter((c) => groups.has(c.id)),
+          opportunities: records.opportunities.filter((op) => groups.has(op.contactId)),
+        });
+        const a = ok(lib.execute(loaded, RECOUPLE, o.context), task);
+        const b = ok(lib.execute(split, RECOUPLE, o.context), task);
+        if (a.version !== b.version || lib.listOpportunities(a).length !== 3000) throw new Error("bench: the loaded snapshot is not the split groups");
+        show("recouple1k loaded", { library: await o.median("recouple1k loaded library", false, () => ok(lib.execute(loaded, RECOUPLE, o.context), task)) });
+      }
       o.gc?.();
     }
   }

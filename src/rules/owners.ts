@@ -217,12 +217,12 @@ const TOGGLES: readonly ToggleSetting[] = [
 
 /**
  * Turns settings on or off, one `SettingsChanged` each. Turning `allowDifferentOwners` off
- * re-couples the account (docs/rules.md §8): it must see every opportunity of every contact first. @internal
+ * re-couples the account (docs/rules.md §8): it must see every opportunity of each group it changes first. @internal
  */
 export function changeSettings(ctx: Context, toggles: Toggles, field: string): Refusal {
   const before = ctx.s.settings;
   const recoupling = before.allowDifferentOwners && toggles.allowDifferentOwners === false;
-  const contacts = recoupling ? wholeAccount(ctx, field) : { ok: true as const, value: [] };
+  const contacts = recoupling ? groupsToRecouple(ctx, field) : { ok: true as const, value: [] };
   if (!contacts.ok) return contacts.error;
   for (const setting of TOGGLES) {
     const to = toggles[setting];
@@ -233,9 +233,12 @@ export function changeSettings(ctx: Context, toggles: Toggles, field: string): R
   return undefined;
 }
 
-/** Every contact of the snapshot, each with all of its opportunities loaded, or the refusal. */
-function wholeAccount(ctx: Context, field: string): Result<Contact[]> {
-  const contacts = ctx.s.contacts.all();
+/**
+ * The groups re-coupling may change (a superset, from the snapshot's index: not a walk over the
+ * account), each with all of its opportunities loaded, or the refusal naming the first that is not.
+ */
+function groupsToRecouple(ctx: Context, field: string): Result<Contact[]> {
+  const contacts = ctx.s.groupsToRecouple();
   for (const contact of contacts) {
     const missing = missingOpportunities(ctx.s, contact);
     if (missing.length > 0) return { ok: false, error: errors.incomplete(contact.id, missing, field) };

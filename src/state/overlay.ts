@@ -186,12 +186,35 @@ export class Overlay {
     const entry = getRow(index.users, userId);
     if (entry !== undefined) forEachRow(entry.groups, add);
     if (incomplete) forEachRow(index.incomplete, add);
+    this.#addChangedGroups(ids);
+    return this.contacts.inOrder(ids);
+  }
+
+  /**
+   * The contacts of the groups re-coupling may change, in the working copy's order: the split
+   * groups and those with an `automation` follow, read off the snapshot's index, plus every
+   * group the snapshot did not load whole and every group this working copy changed. A superset,
+   * as `groupsOf` (re-coupling skips what it need not change); on a snapshot without an index,
+   * every contact.
+   */
+  groupsToRecouple(): Contact[] {
+    const { index } = this.base;
+    if (index === undefined) return this.contacts.all();
+    const ids = new Set<string>();
+    const add = (id: string) => ids.add(id);
+    forEachRow(index.recouple, add);
+    forEachRow(index.incomplete, add);
+    this.#addChangedGroups(ids);
+    return this.contacts.inOrder(ids);
+  }
+
+  /** The contacts of every group this working copy changed, into `ids`. */
+  #addChangedGroups(ids: Set<string>): void {
     for (const id of this.contacts.changedIds()) ids.add(id);
     for (const id of this.opportunities.changedIds()) {
       const opportunity = this.opportunities.get(id) ?? getRow(this.base.opportunities, id);
       if (opportunity !== undefined) ids.add(opportunity.contactId);
     }
-    return this.contacts.inOrder(ids);
   }
 
   /**

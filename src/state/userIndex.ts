@@ -1,6 +1,7 @@
 /**
  * The user index of a snapshot: for each user, the groups (a contact and its opportunities) in
- * which they own or follow a record; and the groups the snapshot did not load whole.
+ * which they own or follow a record; the groups the snapshot did not load whole; and the groups
+ * re-coupling would change.
  *
  * Why: a bulk move (`transferOwnership`, `deactivateUser`) must touch every record a user owns
  * or follows, and only those. Without an index that means a walk over every contact of the
@@ -34,6 +35,8 @@ export interface UserIndex {
   readonly users: Table<UserGroups>;
   /** Contacts that list an opportunity the snapshot did not load. */
   readonly incomplete: Table<string>;
+  /** Contacts whose group re-coupling changes: split, or with an `automation` follow (`needsRecoupling`). */
+  readonly recouple: Table<string>;
 }
 
 /** The tables an index is read from. @internal */
@@ -71,6 +74,44 @@ function groupUsers(records: Records, contactId: string, users: string[]): boole
   return complete;
 }
 
+/** Whether a record has an `automation` follower. */
+function automated(record: Contact | Opportunity): boolean {
+  const { followers } = record;
+  for (let i = 0; i < followers.length; i++) if ((followers[i] as { readonly source: string }).source === "automation") return true;
+  return false;
+}
+
+/**
+ * Whether re-coupling changes a contact's group: an opportunity it holds has another owner than
+ * the contact, or a record of it has an `automation` follower. A contact that is not there: no.
+ */
+function needsRecoupling(records: Records, contactId: string): boolean {
+  const contact = getRow(records.contacts, contactId);
+  if (contact === undefined) return false;
+  if (automated(contact)) return true;
+  const ids = contact.opportunityIds;
+  for (let i = 0; i < ids.length; i++) {
+    const opportunity = getRow(records.opportunities, ids[i] as string);
+    if (opportunity !== undefined && (opportunity.ownerId !== contact.ownerId || automated(opportunity))) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a record's change may change whether its group needs re-coupling: not when the record
+ * keeps its owner and has no `automation` follower before or after (most follower changes), nor
+ * when an opportunity without one comes or goes owned by its contact's owner (a change of the
+ * contact's owner is a change of the contact, seen on its own). Saves reading the whole group.
+ */
+function mayRecouple(after: Records, before: Contact | Opportunity | undefined, next: Contact | Opportunity | undefined, contactId: string): boolean {
+  if ((before !== undefined && automated(before)) || (next !== undefined && automated(next))) return true;
+  if (before !== undefined && next !== undefined) return before.ownerId !== next.ownerId;
+  const record = (next ?? before) as Contact | Opportunity;
+  if (!("contactId" in record)) return true;
+  const contact = getRow(after.contacts, contactId);
+  return contact === undefined || contact.ownerId !== record.ownerId;
+}
+
 /**
  * The index of a snapshot `createState` builds, gathered as it reads the records (no second pass
  * over them): each user's groups in a list, then each list made a set at the end. @internal
@@ -78,12 +119,14 @@ function groupUsers(records: Records, contactId: string, users: string[]): boole
 export class IndexBuilder {
   readonly #byUser = new Map<string, string[]>();
   readonly #incomplete: string[] = [];
+  readonly #recouple: string[] = [];
 
   /**
    * The owner and followers of a record of the group of `contactId`; for an opportunity, its
-   * `contact`, whose users are listed already.
+   * `contact`, whose users are listed already (and whose owner is final).
    */
   addRecord(record: Contact | Opportunity, contactId: string, contact?: Contact): void {
+    if (automated(record) || (contact !== undefined && record.ownerId !== contact.ownerId)) this.#recouple.push(contactId);
     if (record.ownerId !== null) this.#add(record.ownerId, contactId, contact);
     const { followers } = record;
     for (let i = 0; i < followers.length; i++) this.#add((followers[i] as { readonly userId: string }).userId, contactId, contact);
@@ -109,7 +152,11 @@ export class IndexBuilder {
       ids.push(userId);
       entries.push(Object.freeze({ id: userId, groups: buildTable(groups, groups, true) }));
     }
-    return Object.freeze({ users: buildTable(ids, entries), incomplete: buildTable(this.#incomplete, this.#incomplete, true) });
+    return Object.freeze({
+      users: buildTable(ids, entries),
+      incomplete: buildTable(this.#incomplete, this.#incomplete, true),
+      recouple: buildTable(this.#recouple, this.#recouple, true),
+    });
   }
 }
 
@@ -156,11 +203,14 @@ export function updateIndex(
   };
   /** Groups whose records came or went: their completeness may change. */
   const reshaped: string[] = [];
+  /** Groups with a record whose owner or followers changed, or that came or went: whether re-coupling changes them may too. */
+  const regrouped = new Set<string>();
   const visit = (before: Contact | Opportunity | undefined, next: Contact | Opportunity | undefined, contactId: string) => {
     // A record created and deleted again in the same working copy: nothing to do.
     if (before === undefined && next === undefined) return;
     if (before === undefined || next === undefined) reshaped.push(contactId);
     else if (sameUsers(before, next)) return;
+    if (mayRecouple(after, before, next, contactId)) regrouped.add(contactId);
     if (next !== undefined) forEachUser(next, (userId) => (before === undefined || !involves(before, userId)) && touch(userId, contactId, false));
     if (before !== undefined) forEachUser(before, (userId) => (next === undefined || !involves(next, userId)) && touch(userId, contactId, true));
   };
@@ -185,6 +235,19 @@ export function updateIndex(
     const edit = new TableEdit(incomplete);
     for (const contactId of reshaped) if (getRow(incomplete, contactId) !== undefined && groupUsers(after, contactId, [])) edit.delete(contactId);
     incomplete = edit.finish();
+  }
+
+  let recouple = index.recouple;
+  if (regrouped.size > 0) {
+    let edit: TableEdit<string> | undefined;
+    for (const contactId of regrouped) {
+      const listed = getRow(recouple, contactId) !== undefined;
+      if (listed === needsRecoupling(after, contactId)) continue;
+      edit ??= new TableEdit(recouple);
+      if (listed) edit.delete(contactId);
+      else edit.put(contactId, contactId);
+    }
+    if (edit !== undefined) recouple = edit.finish();
   }
 
   // The users of the groups someone left, read once per group from the new tables.
@@ -213,6 +276,6 @@ export function updateIndex(
     if (next.size === 0) users.delete(userId);
     else users.put(userId, { id: userId, groups: next });
   }
-  if (users === undefined && incomplete === index.incomplete) return index;
-  return Object.freeze({ users: users?.finish() ?? index.users, incomplete });
+  if (users === undefined && incomplete === index.incomplete && recouple === index.recouple) return index;
+  return Object.freeze({ users: users?.finish() ?? index.users, incomplete, recouple });
 }

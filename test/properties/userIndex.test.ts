@@ -1,6 +1,7 @@
 /**
  * The user index (src/state/userIndex.ts): it always equals the index recomputed from the
- * records, and bulk moves read off it give exactly the events of a walk over every contact.
+ * records, and bulk moves and re-coupling read off it give exactly the events of a walk over
+ * every contact.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -10,9 +11,9 @@ import { arbCommand, arbScenario, runSequence } from "../../src/testing/index.js
 import { SYSTEM } from "../helpers.js";
 import { createsUnloadedListedId, runs } from "./helpers.js";
 
-/** The index as plain data: per user, the sorted contact ids of their groups; the incomplete groups. */
+/** The index as plain data: per user, the sorted contact ids of their groups; the incomplete groups; the groups to re-couple. */
 // Ids may be hostile ("__proto__", "constructor"): Maps, and sorted pairs to compare.
-type Plain = { users: [string, string[]][]; incomplete: string[] };
+type Plain = { users: [string, string[]][]; incomplete: string[]; recouple: string[] };
 const byUser = (a: [string, string[]], b: [string, string[]]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 function indexOf(state: CrmState): Plain {
@@ -26,7 +27,9 @@ function indexOf(state: CrmState): Plain {
   });
   const incomplete: string[] = [];
   forEachRow(index.incomplete, (id) => incomplete.push(id));
-  return { users: users.sort(byUser), incomplete: incomplete.sort() };
+  const recouple: string[] = [];
+  forEachRow(index.recouple, (id) => recouple.push(id));
+  return { users: users.sort(byUser), incomplete: incomplete.sort(), recouple: recouple.sort() };
 }
 
 /** The same, recomputed from the records the straightforward way. */
@@ -39,16 +42,26 @@ function recomputed(records: CrmRecords): Plain {
   };
   const loaded = new Set(records.opportunities.map((o) => o.id));
   const incomplete: string[] = [];
+  // Split groups, and groups with an automation follow.
+  const recouple = new Set<string>();
+  const automated = (r: { followers: readonly { source: string }[] }) => r.followers.some((f) => f.source === "automation");
+  const ownerOf = new Map(records.contacts.map((c) => [c.id, c.ownerId]));
   for (const c of records.contacts) {
     add(c.ownerId, c.id);
     for (const f of c.followers) add(f.userId, c.id);
     if (c.opportunityIds.some((id) => !loaded.has(id))) incomplete.push(c.id);
+    if (automated(c)) recouple.add(c.id);
   }
   for (const o of records.opportunities) {
     add(o.ownerId, o.contactId);
     for (const f of o.followers) add(f.userId, o.contactId);
+    if (automated(o) || o.ownerId !== ownerOf.get(o.contactId)) recouple.add(o.contactId);
   }
-  return { users: [...users].map(([id, set]): [string, string[]] => [id, [...set].sort()]).sort(byUser), incomplete: incomplete.sort() };
+  return {
+    users: [...users].map(([id, set]): [string, string[]] => [id, [...set].sort()]).sort(byUser),
+    incomplete: incomplete.sort(),
+    recouple: [...recouple].sort(),
+  };
 }
 
 /** The same snapshot without its index: bulk moves on it walk every contact (the reference). */
@@ -90,7 +103,7 @@ describe("the user index", () => {
   });
 });
 
-/** A bulk move of one of the snapshot's users (or a stranger), with every option. */
+/** A bulk move of one of the snapshot's users (or a stranger), with every option; or re-coupling. */
 function arbBulkMove(records: CrmRecords): fc.Arbitrary<Command> {
   const users = [...records.users.map((u) => u.id), "stranger"];
   const user = fc.constantFrom(...users);
@@ -104,13 +117,14 @@ function arbBulkMove(records: CrmRecords): fc.Arbitrary<Command> {
       includeClosed: fc.boolean(),
     }),
     fc.record({ type: fc.constant("deactivateUser" as const), userId: user, reassignTo: to, includeClosed: fc.boolean() }),
+    fc.constant<Command>({ type: "updateSettings", allowDifferentOwners: false }),
   );
 }
 
 /** Commands that give a user records or follows the snapshot's index does not know of yet. */
 const PREFIX = ["createContact", "createOpportunity", "assignContactOwner", "assignOpportunityOwner", "addFollower", "removeFollower", "deleteOpportunity"] as const;
 
-describe("bulk moves read off the index", () => {
+describe("bulk moves and re-coupling read off the index", () => {
   it("give the events of a walk over every contact, from a snapshot and after other commands of the same batch", () => {
     const arb = scenario.chain((s) => {
       const records = toRecords(createState(s.records));

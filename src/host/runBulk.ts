@@ -202,7 +202,7 @@ export async function runBulk(
     if (result.events.length === 0) {
       // Someone else changed these groups between the count and the chunk: count again, but not forever.
       if (++idle >= MAX_IDLE_CHUNKS) {
-        return refused(errors.invalid(plan.source, `groups that the chunks change (${MAX_IDLE_CHUNKS} chunks in a row changed nothing)`), chunk.commandId);
+        return refused(errors.invalid(plan.source, "groups that the chunks change (chunks changed nothing)"), chunk.commandId);
       }
     } else {
       idle = 0;
@@ -239,9 +239,9 @@ interface Plan {
 function planOf(store: Store, accountId: string, command: Bulk, bulkId: string, chunkSize: number): Plan | { readonly error: RunCommandError } {
   const chunkId = (k: number) => `${bulkId}:chunk:${k}`;
   if (command.type === "updateSettings") {
-    if (command.allowDifferentOwners !== false) return { error: errors.invalid("allowDifferentOwners", "false (runBulk runs a re-coupling)") };
+    if (command.allowDifferentOwners !== false) return { error: errors.invalid("allowDifferentOwners", "false (a re-coupling)") };
     const { groupsToRecouple } = store;
-    if (groupsToRecouple === undefined) return { error: errors.invalid("store.groupsToRecouple", "a store that lists the groups to re-couple (the official stores do)") };
+    if (groupsToRecouple === undefined) return { error: errors.invalid("store.groupsToRecouple", "a store that has it (the official stores do)") };
     return {
       source: "store.groupsToRecouple",
       next: () => groupsToRecouple.call(store, accountId, { limit: chunkSize }),
@@ -253,7 +253,7 @@ function planOf(store: Store, accountId: string, command: Bulk, bulkId: string, 
   }
   if (command.type === "transferOwnership" && command.contactIds !== undefined) return { error: errors.invalid("contactIds", "absent (runBulk cuts the chunks)") };
   const { ownedGroups } = store;
-  if (ownedGroups === undefined) return { error: errors.invalid("store.ownedGroups", "a store that lists a user's groups (the official stores do)") };
+  if (ownedGroups === undefined) return { error: errors.invalid("store.ownedGroups", "a store that has it (the official stores do)") };
   const from = command.type === "transferOwnership" ? command.fromUserId : command.userId;
   const to = command.type === "transferOwnership" ? command.toUserId : command.reassignTo;
   const query: OwnedGroupsQuery = {

@@ -89,8 +89,7 @@ export function optional<T>(inner: Field<T>): Field<T | undefined> {
 
 /** An array of at most `max` items (and at least `min`, default none), each read with `item`. */
 export function list<T>(item: Field<T>, max: number, min = 0): Field<readonly T[]> {
-  const schema = min > 0 ? { type: "array", items: item.schema, minItems: min, maxItems: max } : { type: "array", items: item.schema, maxItems: max };
-  return field(schema, (value, path) => {
+  return field({ type: "array", items: item.schema, ...(min > 0 && { minItems: min }), maxItems: max }, (value, path) => {
     if (!Array.isArray(value)) return bad(path, "an array");
     if (value.length > max || value.length < min) return bad(path, min > 0 ? `an array of ${min} to ${max} items` : `an array of at most ${max} items`);
     const out: T[] = [];

@@ -68,7 +68,7 @@ export { changedRecords, type RecordChanges, type TableChanges, type ResultLike 
 
 // Hosting: the load → execute → commit loop, exactly once per commandId, over a Store
 export { runCommand, type RunCommandOptions, type RunCommandResult } from "./host/runCommand.js";
-export type { Store, StoredOutcome, LoadResult, CommitRequest, CommitResult, OwnedGroups, OwnedGroupsQuery } from "./host/store.js";
+export type { Store, StoredOutcome, LoadResult, CommitRequest, CommitResult, GroupsToRecoupleQuery, OwnedGroups, OwnedGroupsQuery } from "./host/store.js";
 export { runBulk, type BulkCommand, type BulkProgress, type RunBulkOptions, type RunBulkResult } from "./host/runBulk.js";
 export {
   StoredDataError,
@@ -109,7 +109,7 @@ export {
 // Commands
 export type { Command, CommandType } from "./commands/command.js";
 export type { CommandMeta } from "./commands/meta.js";
-export type { UpdateSettings } from "./commands/settings.js";
+export type { RecoupleGroups, UpdateSettings } from "./commands/settings.js";
 export type { CreateContact, AssignContactOwner, DeleteContact } from "./commands/contacts.js";
 export type { CreateOpportunity, AssignOpportunityOwner, SetOpportunityStatus, DeleteOpportunity } from "./commands/opportunities.js";
 export type { AddFollower, RemoveFollower } from "./commands/followers.js";

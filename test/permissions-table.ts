@@ -111,6 +111,7 @@ const global = (label: string, command: Command, outcomes: Record<Actor, Outcome
 /** Every command × role × scope × relation, with the outcome docs/rules.md §13 gives. */
 export const WRITE_ROWS: readonly WriteRow[] = [
   global(code("updateSettings"), { type: "updateSettings", updateContactFollowersOnOpportunityOwnerChange: true }, ADMIN_ONLY),
+  global(code("recoupleGroups"), { type: "recoupleGroups", contactIds: ["acme"] }, ADMIN_ONLY),
   global(code("createContact"), { type: "createContact", contactId: "newco" }, ALL_ALLOWED),
   ...onContact(code("createOpportunity"), { type: "createOpportunity", opportunityId: "new-deal", contactId: "acme" }, SEE),
   ...onContact(

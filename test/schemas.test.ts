@@ -86,6 +86,7 @@ const commandArbitraries: Record<string, fc.Arbitrary<Record<string, unknown>>> 
   }),
   deactivateUser: command("deactivateUser", { userId: ids, reassignTo: userOrNull }, { includeClosed: fc.boolean() }),
   reactivateUser: command("reactivateUser", { userId: ids }),
+  recoupleGroups: command("recoupleGroups", { contactIds: fc.array(ids, { minLength: 1, maxLength: 4 }) }),
 };
 const anyValidCommand = fc.oneof(...Object.values(commandArbitraries));
 

@@ -7,7 +7,14 @@ import { CONTEXT_FIELDS, metaShape } from "./meta.js";
 import type { Context, Refusal } from "../kernel/context.js";
 import { reconciling, watchOwnership } from "../rules/follows.js";
 import type { WhoMayRun } from "../rules/permissions.js";
-import { decideUpdateSettings, updateSettingsShape, type UpdateSettings } from "./settings.js";
+import {
+  decideRecoupleGroups,
+  decideUpdateSettings,
+  recoupleGroupsShape,
+  updateSettingsShape,
+  type RecoupleGroups,
+  type UpdateSettings,
+} from "./settings.js";
 import {
   assignContactOwnerShape,
   createContactShape,
@@ -99,7 +106,8 @@ export type Command =
   | RemoveAssignedUser
   | TransferOwnership
   | DeactivateUser
-  | ReactivateUser;
+  | ReactivateUser
+  | RecoupleGroups;
 
 /**
  * The `type` of every command.
@@ -152,6 +160,8 @@ const DEFINITIONS: { readonly [T in CommandType]: Definition<T> } = {
   transferOwnership: define(transferOwnershipShape, "admin", decideTransferOwnership),
   deactivateUser: define(deactivateUserShape, "admin", decideDeactivateUser),
   reactivateUser: define(reactivateUserShape, "admin", decideReactivateUser),
+  // Admin-only: it does what turning the setting off does, for some groups.
+  recoupleGroups: define(recoupleGroupsShape, "admin", decideRecoupleGroups),
 };
 
 /** Who may run a command of this type at all. @internal */
@@ -248,7 +258,7 @@ const OWNERSHIP_UNCHANGED: ReadonlySet<CommandType> = new Set<CommandType>(["add
 
 /** The field an INCOMPLETE_SNAPSHOT of a group the command changes names: the record or user it names. */
 function groupField(command: Command): string {
-  for (const field of ["contactId", "opportunityId", "fromUserId", "userId"] as const) {
+  for (const field of ["contactId", "opportunityId", "fromUserId", "userId", "contactIds"] as const) {
     if (field in command) return field;
   }
   return "(command)";

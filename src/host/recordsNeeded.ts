@@ -181,6 +181,10 @@ export function recordsNeeded(commands: Command | readonly Command[], context: C
       case "reactivateUser":
         user(command.userId);
         break;
+      case "recoupleGroups":
+        // Whole groups: each contact with all of its opportunities (a chunk of a bulk re-coupling).
+        command.contactIds.forEach((id) => contacts.add(id));
+        break;
       /* c8 ignore next 2: the switch is exhaustive (checked by the compiler) */
       default:
         return assertNever(command);

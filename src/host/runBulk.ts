@@ -1,9 +1,11 @@
 /**
- * Bulk work on accounts too big for one transaction: a transfer or an offboarding run as a
- * sequence of chunk commands through `runCommand`, each committed on its own, resumable after a
- * crash. docs/integration.md ("Bulk work on large accounts") explains the choices.
+ * Bulk work on accounts too big for one transaction: a transfer, an offboarding or a
+ * re-coupling run as a sequence of chunk commands through `runCommand`, each committed on its
+ * own, resumable after a crash. docs/integration.md ("Bulk work on large accounts") explains the
+ * choices.
  */
 import { parseCommand } from "../commands/command.js";
+import type { RecoupleGroups, UpdateSettings } from "../commands/settings.js";
 import type { DeactivateUser, TransferOwnership } from "../commands/users.js";
 import { errors, InvalidSnapshotError, line, quote } from "../errors.js";
 import type { CrmEvent } from "../events.js";
@@ -15,23 +17,27 @@ import type { CrmState } from "../state/state.js";
 import { invalidStoredData, type RunCommandError } from "./hostErrors.js";
 import { recordsNeeded, type RecordsNeeded } from "./recordsNeeded.js";
 import { runCommand } from "./runCommand.js";
-import type { OwnedGroupsQuery, Store } from "./store.js";
+import type { OwnedGroups, OwnedGroupsQuery, Store } from "./store.js";
 
 /**
- * What `runBulk` runs: a `transferOwnership` (without `contactIds`) or a `deactivateUser`, with
- * a `commandId` (the bulk id) that names the whole run: chunk `k` is committed as
- * `${commandId}:chunk:${k}`, and the final `deactivateUser` under the bulk id itself.
+ * What `runBulk` runs: a `transferOwnership` (without `contactIds`), a `deactivateUser`, or an
+ * `updateSettings` turning `allowDifferentOwners` off (a re-coupling; other toggles may come
+ * with it), with a `commandId` (the bulk id) that names the whole run: chunk `k` is committed
+ * as `${commandId}:chunk:${k}`, and the final `deactivateUser` or `updateSettings` under the
+ * bulk id itself.
  *
  * @example
  * ```ts
- * const bulk: BulkCommand = { type: "deactivateUser", userId: "ana", reassignTo: "ben", commandId: "offboard-ana" };
+ * const offboarding: BulkCommand = { type: "deactivateUser", userId: "ana", reassignTo: "ben", commandId: "offboard-ana" };
+ * const recoupling: BulkCommand = { type: "updateSettings", allowDifferentOwners: false, commandId: "recouple-2026-11" };
  * ```
  */
-export type BulkCommand = (TransferOwnership | DeactivateUser) & { readonly commandId: string };
+export type BulkCommand = (TransferOwnership | DeactivateUser | (UpdateSettings & { readonly allowDifferentOwners: false })) & { readonly commandId: string };
 
 /**
- * Where a bulk run stands, after each chunk: `done` groups moved by this run, of `total` (those
- * moved plus those left at the last count; it grows if other commands give the user more).
+ * Where a bulk run stands, after each chunk: `done` groups moved (or re-coupled) by this run, of
+ * `total` (those done plus those left at the last count; it grows if other commands give the
+ * user more, or split more groups).
  *
  * @example
  * ```ts
@@ -91,22 +97,29 @@ export type RunBulkResult =
   | { readonly ok: false; readonly error: RunCommandError; readonly commandId: string | undefined };
 
 const DEFAULT_CHUNK = 500;
-/** Chunks in a row that moved nothing (other writers got there first) before the run stops: a store whose `ownedGroups` disagrees with the rules. */
+/** Chunks in a row that changed nothing (other writers got there first) before the run stops: a store whose `ownedGroups` (or `groupsToRecouple`) disagrees with the rules. */
 const MAX_IDLE_CHUNKS = 3;
 
 /**
- * Runs a transfer or an offboarding of a user who owns too much for one transaction, as chunks
- * of at most `chunkSize` groups, each a `transferOwnership` with `contactIds` committed on its
- * own through `runCommand`. Each chunk takes the first groups the user **still** owns (the
- * store's `ownedGroups`, in creation order), so a rerun with the same bulk id after a crash
- * recomputes the same remaining work: chunks already committed are found by their command ids
- * and skipped, none is applied twice. An offboarding ends with the `deactivateUser` itself,
- * committed last under the bulk id, once nothing is left to move (it then only removes follows
- * and moves what other commands gave the user meanwhile). Commands from other writers between
+ * Runs bulk work too big for one transaction as chunks of at most `chunkSize` groups, each an
+ * ordinary command committed on its own through `runCommand`:
+ *
+ * - a transfer or an offboarding of a user who owns too much: each chunk a `transferOwnership`
+ *   with `contactIds`, taking the first groups the user **still** owns (the store's
+ *   `ownedGroups`, in creation order); an offboarding ends with the `deactivateUser` itself;
+ * - a re-coupling (`updateSettings` turning `allowDifferentOwners` off): each chunk a
+ *   `recoupleGroups` of the first groups that **still** need it (the store's
+ *   `groupsToRecouple`), then the `updateSettings` itself, which re-couples whatever other
+ *   writers split meanwhile (nothing, if the setting was off already: then it alone is committed).
+ *
+ * A rerun with the same bulk id after a crash recomputes the same remaining work: chunks already
+ * committed are found by their command ids and skipped, none is applied twice. The final command
+ * is committed last under the bulk id, once nothing is left. Commands from other writers between
  * chunks stay correct: each chunk is an ordinary command, version-guarded.
  *
  * The chunk moves carry cause `"transfer"`, also in an offboarding (they are transfers); the
- * final command's carry `"user-deactivated"`.
+ * final command's carry `"user-deactivated"`. A re-coupling's carry `"owners-recoupled"`
+ * throughout, as one `updateSettings` would.
  *
  * @example
  * ```ts
@@ -119,6 +132,8 @@ const MAX_IDLE_CHUNKS = 3;
  *   actor: { system: "offboarding" },
  * }, { chunkSize: 500, onProgress: ({ done, total }) => console.log(`${done}/${total}`) });
  * if (!result.ok) console.error(result.error.code);
+ * // Turning separate owners off on a large account, 500 groups per transaction:
+ * await runBulk(store, "acct-1", { type: "updateSettings", allowDifferentOwners: false, commandId: "recouple-acct-1" }, { actor: { system: "admin-console" } });
  * ```
  */
 export async function runBulk(
@@ -132,42 +147,23 @@ export async function runBulk(
   const parsed = parseCommand(bulk);
   if (!parsed.ok) return refused(parsed.error);
   const command = parsed.command;
-  if (command.type !== "transferOwnership" && command.type !== "deactivateUser") {
-    return refused(errors.invalid("type", '"transferOwnership" or "deactivateUser"'));
+  if (command.type !== "transferOwnership" && command.type !== "deactivateUser" && command.type !== "updateSettings") {
+    return refused(errors.invalid("type", '"transferOwnership", "deactivateUser" or "updateSettings"'));
   }
   if (command.commandId === undefined) return refused(errors.invalid("commandId", "the bulk id (a string)"));
-  if (command.type === "transferOwnership" && command.contactIds !== undefined) return refused(errors.invalid("contactIds", "absent (runBulk cuts the chunks)"));
-  if (store.ownedGroups === undefined) return refused(errors.invalid("store.ownedGroups", "a store that lists a user's groups (the official stores do)"));
   const bulkId = command.commandId;
   const asked = options.chunkSize ?? DEFAULT_CHUNK;
   const chunkSize = Number.isFinite(asked) ? Math.min(LIMITS.transferContactIds, Math.max(1, Math.floor(asked))) : DEFAULT_CHUNK;
+  const plan = planOf(store, accountId, command, bulkId, chunkSize);
+  if ("error" in plan) return refused(plan.error);
   const attempts = { maxAttempts: options.maxAttempts };
 
-  const from = command.type === "transferOwnership" ? command.fromUserId : command.userId;
-  const to = command.type === "transferOwnership" ? command.toUserId : command.reassignTo;
-  const query: OwnedGroupsQuery = {
-    userId: from,
-    records: command.type === "transferOwnership" ? (command.records ?? "all") : "all",
-    includeClosed: command.includeClosed ?? false,
-    limit: chunkSize,
-  };
-  const chunkOf = (contactIds: readonly string[], k: number): TransferOwnership => ({
-    type: "transferOwnership",
-    fromUserId: from,
-    toUserId: to,
-    records: query.records,
-    includeClosed: query.includeClosed,
-    contactIds,
-    commandId: `${bulkId}:chunk:${k}`,
-  });
-
-  // Before any chunk: a finished offboarding answers with its outcome; then the command is
-  // checked on the users alone (unknown users, the last admin, permissions), so a bulk that
-  // would be refused moves nothing.
-  const probe = command.type === "deactivateUser" ? command : { ...chunkOf([], 0), commandId: undefined };
-  const needed = recordsNeeded(probe, context);
+  // Before any chunk: a finished run with a final command answers with its outcome; then the
+  // command is checked on the users alone (unknown users, the last admin, permissions), so a
+  // bulk that would be refused changes nothing.
+  const needed = recordsNeeded(plan.probe, context);
   const usersOnly: RecordsNeeded = { load: "records", contactIds: [], opportunityIds: [], userIds: needed.userIds, rotationIds: [], allUsers: needed.allUsers };
-  const loaded = await store.load(accountId, usersOnly, command.type === "deactivateUser" ? bulkId : undefined);
+  const loaded = await store.load(accountId, usersOnly, plan.final === undefined ? undefined : bulkId);
   if (loaded.found === "noAccount") return refused({ code: "ACCOUNT_NOT_FOUND", message: line(`There is no account ${quote(accountId)}.`), id: accountId });
   if (loaded.found === "outcome") {
     const o = loaded.outcome;
@@ -182,18 +178,19 @@ export async function runBulk(
     if (!(error instanceof InvalidSnapshotError)) throw error;
     return refused(invalidStoredData(accountId, error, loaded.records));
   }
-  const checked = execute(users, { ...probe, commandId: undefined }, context);
+  const checked = execute(users, { ...plan.probe, commandId: undefined }, context);
   if (!checked.ok) return refused(checked.error);
-  if (from === to) return { ok: true, version, chunks: 0, skipped: 0, groups: 0, events: [], duplicate: false };
 
   let chunks = 0;
   let skipped = 0;
   let done = 0;
   let idle = 0;
-  for (let k = 0; ; k++) {
-    const found = await store.ownedGroups(accountId, query);
+  // Nothing to cut into chunks: a transfer to the same user, a re-coupling with owners coupled already.
+  const chunked = command.type === "updateSettings" ? users.settings.allowDifferentOwners : !plan.noop;
+  for (let k = 0; chunked; k++) {
+    const found = await plan.next();
     if (found.contactIds.length === 0) break;
-    const chunk = chunkOf(found.contactIds, k);
+    const chunk = plan.chunkOf(found.contactIds, k);
     const result = await runCommand(store, accountId, chunk, context, attempts);
     if (!result.ok) return refused(result.error, chunk.commandId);
     version = Math.max(version, result.version);
@@ -203,9 +200,9 @@ export async function runBulk(
     }
     chunks++;
     if (result.events.length === 0) {
-      // Someone else moved these groups between the count and the chunk: count again, but not forever.
+      // Someone else changed these groups between the count and the chunk: count again, but not forever.
       if (++idle >= MAX_IDLE_CHUNKS) {
-        return refused(errors.invalid("store.ownedGroups", "groups that a transfer moves (chunks moved nothing)"), chunk.commandId);
+        return refused(errors.invalid(plan.source, "groups that the chunks change (chunks changed nothing)"), chunk.commandId);
       }
     } else {
       idle = 0;
@@ -214,8 +211,72 @@ export async function runBulk(
     await options.onProgress?.({ done, total: Math.max(done, done + found.total - found.contactIds.length), chunk: k });
   }
 
-  if (command.type === "transferOwnership") return { ok: true, version, chunks, skipped, groups: done, events: [], duplicate: false };
-  const final = await runCommand(store, accountId, command, context, attempts);
+  if (plan.final === undefined) return { ok: true, version, chunks, skipped, groups: done, events: [], duplicate: false };
+  const final = await runCommand(store, accountId, plan.final, context, attempts);
   if (!final.ok) return refused(final.error, bulkId);
   return { ok: true, version: final.version, chunks, skipped, groups: done, events: final.events, duplicate: final.duplicate };
+}
+
+type Bulk = TransferOwnership | DeactivateUser | UpdateSettings;
+type Chunk = (TransferOwnership | RecoupleGroups) & { readonly commandId: string };
+
+/** How one kind of bulk work is cut: where its groups come from, its chunk, its checks, its end. */
+interface Plan {
+  /** The store method the chunks' groups come from (named when it is missing or disagrees). */
+  readonly source: "store.ownedGroups" | "store.groupsToRecouple";
+  /** The first groups still to do, and how many. */
+  next(): Promise<OwnedGroups> | OwnedGroups;
+  chunkOf(contactIds: readonly string[], k: number): Chunk;
+  /** The command checked on the users alone before any chunk. */
+  readonly probe: Bulk;
+  /** Committed last under the bulk id; none for a transfer. */
+  readonly final: Bulk | undefined;
+  /** Nothing to do whatever the account holds (a transfer to the same user). */
+  readonly noop: boolean;
+}
+
+/** The plan of a bulk command, or why it cannot run (the command or the store). */
+function planOf(store: Store, accountId: string, command: Bulk, bulkId: string, chunkSize: number): Plan | { readonly error: RunCommandError } {
+  const chunkId = (k: number) => `${bulkId}:chunk:${k}`;
+  if (command.type === "updateSettings") {
+    if (command.allowDifferentOwners !== false) return { error: errors.invalid("allowDifferentOwners", "false (a re-coupling)") };
+    const { groupsToRecouple } = store;
+    if (groupsToRecouple === undefined) return { error: errors.invalid("store.groupsToRecouple", "a store that has it (the official stores do)") };
+    return {
+      source: "store.groupsToRecouple",
+      next: () => groupsToRecouple.call(store, accountId, { limit: chunkSize }),
+      chunkOf: (contactIds, k) => ({ type: "recoupleGroups", contactIds, commandId: chunkId(k) }),
+      probe: command,
+      final: command,
+      noop: false,
+    };
+  }
+  if (command.type === "transferOwnership" && command.contactIds !== undefined) return { error: errors.invalid("contactIds", "absent (runBulk cuts the chunks)") };
+  const { ownedGroups } = store;
+  if (ownedGroups === undefined) return { error: errors.invalid("store.ownedGroups", "a store that has it (the official stores do)") };
+  const from = command.type === "transferOwnership" ? command.fromUserId : command.userId;
+  const to = command.type === "transferOwnership" ? command.toUserId : command.reassignTo;
+  const query: OwnedGroupsQuery = {
+    userId: from,
+    records: command.type === "transferOwnership" ? (command.records ?? "all") : "all",
+    includeClosed: command.includeClosed ?? false,
+    limit: chunkSize,
+  };
+  const chunkOf = (contactIds: readonly string[], k: number): TransferOwnership & { readonly commandId: string } => ({
+    type: "transferOwnership",
+    fromUserId: from,
+    toUserId: to,
+    records: query.records,
+    includeClosed: query.includeClosed,
+    contactIds,
+    commandId: chunkId(k),
+  });
+  return {
+    source: "store.ownedGroups",
+    next: () => ownedGroups.call(store, accountId, query),
+    chunkOf,
+    probe: command.type === "deactivateUser" ? command : { ...chunkOf([], 0), commandId: undefined },
+    final: command.type === "deactivateUser" ? command : undefined,
+    noop: from === to,
+  };
 }

@@ -133,6 +133,26 @@ export interface Store {
    * Optional: only `runBulk` calls it (the official stores have it).
    */
   ownedGroups?(accountId: string, query: OwnedGroupsQuery): Promise<OwnedGroups> | OwnedGroups;
+  /**
+   * The first `limit` groups (contact ids, in creation order) that turning separate owners off
+   * would change (those `load: "recoupling"` loads: a split group, or one with an `automation`
+   * follow), and how many there are: what `runBulk` cuts a re-coupling's chunks from.
+   * Optional: only `runBulk` calls it (the official stores have it).
+   */
+  groupsToRecouple?(accountId: string, query: GroupsToRecoupleQuery): Promise<OwnedGroups> | OwnedGroups;
+}
+
+/**
+ * How many groups `Store.groupsToRecouple` returns at most.
+ *
+ * @example
+ * ```ts
+ * const query: GroupsToRecoupleQuery = { limit: 500 };
+ * ```
+ */
+export interface GroupsToRecoupleQuery {
+  /** At most this many contact ids. */
+  readonly limit: number;
 }
 
 /**
@@ -155,7 +175,7 @@ export interface OwnedGroupsQuery {
 }
 
 /**
- * What `Store.ownedGroups` found, read in one snapshot.
+ * What `Store.ownedGroups` (or `Store.groupsToRecouple`) found, read in one snapshot.
  *
  * @example
  * ```ts

@@ -87,11 +87,11 @@ export function optional<T>(inner: Field<T>): Field<T | undefined> {
   return { ...inner, optional: true };
 }
 
-/** An array of at most `max` items, each read with `item`. */
-export function list<T>(item: Field<T>, max: number): Field<readonly T[]> {
-  return field({ type: "array", items: item.schema, maxItems: max }, (value, path) => {
+/** An array of at most `max` items (and at least `min`, default none), each read with `item`. */
+export function list<T>(item: Field<T>, max: number, min = 0): Field<readonly T[]> {
+  return field({ type: "array", items: item.schema, ...(min > 0 && { minItems: min }), maxItems: max }, (value, path) => {
     if (!Array.isArray(value)) return bad(path, "an array");
-    if (value.length > max) return bad(path, `an array of at most ${max} items`);
+    if (value.length > max || value.length < min) return bad(path, min > 0 ? `an array of ${min} to ${max} items` : `an array of at most ${max} items`);
     const out: T[] = [];
     for (let i = 0; i < value.length; i++) {
       const parsed = item.parse(value[i], `${path}[${i}]`);

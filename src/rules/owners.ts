@@ -249,9 +249,9 @@ function groupsToRecouple(ctx: Context, field: string): Result<Contact[]> {
 /**
  * Re-coupling: every opportunity whose owner differs from its contact's moves to the contact's
  * owner (its own event, cause `owners-recoupled`), contact by contact in order; then, coupled
- * owners giving automatic follows no reason, every `automation` follow ends.
+ * owners giving automatic follows no reason, every `automation` follow ends. @internal
  */
-function recouple(ctx: Context, contacts: readonly Contact[]): void {
+export function recouple(ctx: Context, contacts: readonly Contact[]): void {
   for (const contact of contacts) {
     for (const id of contact.opportunityIds) {
       const opportunity = ctx.s.opportunities.get(id);
@@ -267,4 +267,21 @@ function recouple(ctx: Context, contacts: readonly Contact[]): void {
     }
   }
   endAutomationFollows(ctx, contacts);
+}
+
+/**
+ * `recoupleGroups`: re-couples the groups of these contacts only, whatever the setting (a chunk
+ * of a bulk re-coupling, docs/integration.md): the events turning the setting off gives for
+ * them, contacts in the snapshot's order. A contact not in the snapshot is skipped (as
+ * `transferOwnership`'s `contactIds`); a group not loaded whole is refused, as the
+ * whole-account re-coupling refuses it. @internal
+ */
+export function recoupleGroups(ctx: Context, contactIds: readonly string[], field: string): Refusal {
+  const contacts = ctx.s.contacts.inOrder(new Set(contactIds));
+  for (const contact of contacts) {
+    const missing = missingOpportunities(ctx.s, contact);
+    if (missing.length > 0) return errors.incomplete(contact.id, missing, field);
+  }
+  recouple(ctx, contacts);
+  return undefined;
 }

@@ -3,7 +3,7 @@
  * entry so that both store entries share one declaration of each (types only: no code).
  */
 import type { CrmEvent } from "../events.js";
-import type { OwnedGroups, OwnedGroupsQuery, Store } from "../host/store.js";
+import type { GroupsToRecoupleQuery, OwnedGroups, OwnedGroupsQuery, Store } from "../host/store.js";
 import type { CrmRecordsInit } from "../model/records.js";
 import type { CrmState } from "../state/state.js";
 
@@ -100,6 +100,8 @@ export interface SqlStore extends Store {
   migrate(): Promise<number>;
   /** The first groups a user owns something of, and how many (`runBulk` cuts its chunks from them). */
   ownedGroups(accountId: string, query: OwnedGroupsQuery): Promise<OwnedGroups>;
+  /** The first groups turning separate owners off would change, and how many (`runBulk` re-couples in chunks of them). */
+  groupsToRecouple(accountId: string, query: GroupsToRecoupleQuery): Promise<OwnedGroups>;
   /**
    * Creates an account from plain records (checked by `createState` first: throws
    * `InvalidSnapshotError` for records it refuses). Its version is the records' (0 unless they

@@ -220,6 +220,8 @@ export function arbCommand(source: Source, options: CommandOptions = {}): fc.Arb
     },
     deactivateUser: { weight: 1, arbitrary: fc.record({ userId: user, reassignTo: owner, includeClosed }) },
     reactivateUser: { weight: 1, arbitrary: fc.record({ userId: user }) },
+    // A chunk of a bulk re-coupling: some groups (maybe one that does not exist), whatever the setting.
+    recoupleGroups: { weight: 1, arbitrary: fc.record({ contactIds: fc.array(contact, { minLength: 1, maxLength: 4 }) }) },
   };
 
   const types = options.types ?? COMMAND_TYPES;

@@ -21,15 +21,16 @@ import { workload } from "./workload.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-let bundled: string | undefined;
-/** The worker as one ES module file (built once per test process). */
-export function workerBundle(): string {
-  if (bundled !== undefined) return bundled;
+const bundled = new Map<string, string>();
+/** A worker (worker.ts, or `entry`.ts beside it) as one ES module file (built once per test process). */
+export function workerBundle(entry = "worker"): string {
+  const built = bundled.get(entry);
+  if (built !== undefined) return built;
   const dir = join(here, "..", "..", "node_modules", ".cache", "crm-store-worker");
   mkdirSync(dir, { recursive: true });
-  const outfile = join(dir, `worker-${process.pid}.mjs`);
+  const outfile = join(dir, `${entry}-${process.pid}.mjs`);
   buildSync({
-    entryPoints: [join(here, "worker.ts")],
+    entryPoints: [join(here, `${entry}.ts`)],
     bundle: true,
     platform: "node",
     format: "esm",
@@ -40,7 +41,7 @@ export function workerBundle(): string {
     tsconfig: join(here, "..", "..", "tsconfig.json"),
     logLevel: "error",
   });
-  bundled = outfile;
+  bundled.set(entry, outfile);
   return outfile;
 }
 

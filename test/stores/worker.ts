@@ -7,18 +7,12 @@
  *   node worker.mjs <config.json>
  */
 import { readFileSync } from "node:fs";
-import Database from "better-sqlite3";
-import pg from "pg";
-import { runCommand, type Store } from "../../src/index.js";
-import { postgresStore } from "../../src/stores/postgres/index.js";
-import { sqliteStore } from "../../src/stores/sqlite/index.js";
+import { runCommand } from "../../src/index.js";
 import { dedupeOutsideTransaction } from "./broken.js";
+import { openWorkerStore, type WorkerConnection } from "./workerStore.js";
 import type { Delivery } from "./workload.js";
 
-export interface WorkerConfig {
-  readonly kind: "sqlite" | "postgres";
-  readonly file?: string;
-  readonly pg?: { readonly host: string; readonly port: number; readonly user: string; readonly database: string };
+export interface WorkerConfig extends WorkerConnection {
   readonly accountId: string;
   readonly deliveries: readonly Delivery[];
   readonly start: number;
@@ -42,20 +36,9 @@ export interface Ack {
 }
 
 const config = JSON.parse(readFileSync(process.argv[2] as string, "utf8")) as WorkerConfig;
-let store: Store;
-let close: () => Promise<void>;
-if (config.kind === "sqlite") {
-  const db = new Database(config.file as string);
-  store = sqliteStore(db);
-  close = async () => {
-    db.close();
-  };
-} else {
-  const pool = new pg.Pool({ ...config.pg, max: 2 });
-  store = postgresStore(pool);
-  close = () => pool.end();
-}
-if (config.broken) store = dedupeOutsideTransaction(store);
+const opened = openWorkerStore(config);
+const store = config.broken ? dedupeOutsideTransaction(opened.store) : opened.store;
+const close = opened.close;
 
 // "go" lines from the parent, one per barrier.
 const waiting: (() => void)[] = [];

@@ -15,6 +15,7 @@ import {
   type CrmEvent,
   type CrmRecordsInit,
   type CrmState,
+  type GroupsToRecoupleQuery,
   type LoadResult,
   type OwnedGroups,
   type OwnedGroupsQuery,
@@ -29,6 +30,7 @@ import {
   createAccountSteps,
   eventsAfter,
   groupsOwnedSteps,
+  groupsToRecoupleSteps,
   loadSteps,
   markEvent,
   pendingEvents,
@@ -80,6 +82,7 @@ export function sqlStore(driver: Driver): SqlStore {
     },
     pause: (attempt: number) => driver.pause(attempt),
     ownedGroups: (accountId: string, query: OwnedGroupsQuery): Promise<OwnedGroups> => driver.read(groupsOwnedSteps(accountId, query)),
+    groupsToRecouple: (accountId: string, query: GroupsToRecoupleQuery): Promise<OwnedGroups> => driver.read(groupsToRecoupleSteps(accountId, query)),
     migrate: () => driver.migrate(),
     async createAccount(accountId: string, records: CrmRecordsInit): Promise<CrmState> {
       const state = createState(records);

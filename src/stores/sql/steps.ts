@@ -22,6 +22,7 @@ import {
   type Follower,
   type LoadResult,
   type Opportunity,
+  type GroupsToRecoupleQuery,
   type OwnedGroups,
   type OwnedGroupsQuery,
   type OpportunityInit,
@@ -436,6 +437,26 @@ export function* groupsOwnedSteps(accountId: string, query: OwnedGroupsQuery): S
   const [count] = yield q(`SELECT COUNT(*) AS n FROM (${union}) g`, ...params);
   const rows = yield q(`SELECT id FROM (${union}) g ORDER BY seq LIMIT ?`, ...params, Math.max(0, Math.floor(query.limit)));
   return { contactIds: rows.map((row) => str(row.id)), total: Number(count?.n ?? 0) };
+}
+
+/**
+ * The first `limit` groups re-coupling changes, in creation order, and how many: one statement
+ * on the partial index `crm_contacts_to_recouple` (account_id, seq) WHERE recouple = 1 of
+ * migration 2, which holds exactly those contacts in that order, so no migration adds one. The
+ * count is a window over the whole result (computed before the LIMIT); its frame is ordered by
+ * `seq` so neither engine sorts (EXPLAIN: SQLite searches the index with no temp B-tree,
+ * PostgreSQL an Index Scan under the WindowAgg; docs/integration.md).
+ */
+export function* groupsToRecoupleSteps(accountId: string, query: GroupsToRecoupleQuery): Steps<OwnedGroups> {
+  const limit = Math.max(0, Math.floor(query.limit));
+  // At least one row, so the count comes back even for limit 0 (the row is then dropped).
+  const rows = yield q(
+    `SELECT id, COUNT(*) OVER (ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n
+       FROM crm_contacts WHERE account_id = ? AND recouple = 1 ORDER BY seq LIMIT ?`,
+    accountId,
+    Math.max(1, limit),
+  );
+  return { contactIds: rows.slice(0, limit).map((row) => str(row.id)), total: Number(rows[0]?.n ?? 0) };
 }
 
 const positionOf = (state: CrmState, opportunity: Opportunity): number =>

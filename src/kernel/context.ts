@@ -54,16 +54,19 @@ export class ChangeRefused {
   constructor(readonly error: CrmError) {}
 }
 
+/** The fields `emit` adds to an event body. */
+interface Stamp {
+  version: number;
+  actor: CommandContext["actor"];
+  schemaVersion: typeof EVENT_SCHEMA_VERSION;
+  commandId?: string;
+  at?: string;
+}
+
 /** A context that stamps events with the command's version, actor, id and time. @internal */
 export function createContext(s: Overlay, commandId: string | undefined, context: CommandContext, events: CrmEvent[], guard?: Guard): Context {
   const version = s.version + 1;
-  const stamp = {
-    version,
-    actor: context.actor,
-    schemaVersion: EVENT_SCHEMA_VERSION,
-    ...(commandId !== undefined && { commandId }),
-    ...(context.at !== undefined && { at: context.at }),
-  };
+  const { actor, at } = context;
   const named = <T extends Owned>(found: T | undefined): T | undefined => (found === undefined || guard === undefined || guard.sees(found) ? found : undefined);
   const ctx: Context = {
     s,
@@ -76,9 +79,16 @@ export function createContext(s: Overlay, commandId: string | undefined, context
       // Stop the command where it stands: the working copy is thrown away with the refusal.
       if (refusal) throw new ChangeRefused(refusal);
       ctx.observer?.(body);
-      const event = { ...body, ...stamp } as CrmEvent;
-      events.push(event);
-      applyEvent(s, event);
+      // Every body is a fresh literal of the rule that emits it, so it is stamped in place: a
+      // spread into a new object cost about a microsecond per event (re-coupling emits thousands).
+      const event = body as EventBody & Stamp;
+      event.version = version;
+      event.actor = actor;
+      event.schemaVersion = EVENT_SCHEMA_VERSION;
+      if (commandId !== undefined) event.commandId = commandId;
+      if (at !== undefined) event.at = at;
+      events.push(event as CrmEvent);
+      applyEvent(s, event as CrmEvent);
     },
   };
   return ctx;

@@ -278,6 +278,19 @@ describe("createState refuses an unsound snapshot with one error listing every p
     expect(error.name).toBe("InvalidSnapshotError");
   });
 
+  it("names every repeated opportunity id at its later record, in input order, however many", () => {
+    // Found as the table is built (no Map while reading): across buckets and branches alike.
+    const ids = Array.from({ length: 300 }, (_, i) => (i % 7 === 6 ? `d${i - 5}` : `d${i}`));
+    const error = snapshotError({
+      users: [],
+      contacts: [{ id: "acme" }],
+      opportunities: ids.map((id) => ({ id, contactId: "acme" })),
+    });
+    const repeated = ids.flatMap((id, i) => (ids.indexOf(id) < i ? [i] : []));
+    expect(repeated.length).toBeGreaterThan(40);
+    expect(error.problems).toEqual(repeated.map((i) => ({ path: `opportunities[${i}].id`, message: `duplicate opportunity id "${ids[i]}"` })));
+  });
+
   it("a departed user must be kept as an inactive one, not left out", () => {
     const error = snapshotError({ users: [], contacts: [{ id: "acme", ownerId: "gone" }], opportunities: [] });
     expect(error.problems).toEqual([{ path: "contacts[0].ownerId", message: expect.stringContaining("inactive") }]);

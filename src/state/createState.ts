@@ -14,7 +14,7 @@ import {
 } from "../model/records.js";
 import { LIMITS } from "../limits.js";
 import { freezeState, type CrmState, type StateFields } from "./state.js";
-import { buildTable, type Table } from "./table.js";
+import { buildTable, getRow, type Table } from "./table.js";
 import { IndexBuilder } from "./userIndex.js";
 
 /**
@@ -65,6 +65,7 @@ const isId = (value: unknown): value is string => typeof value === "string" && v
 const notAnId = (value: unknown, expected = "must be a non-empty string id"): string =>
   typeof value === "string" && value.length > LIMITS.idLength ? `must be at most ${LIMITS.idLength} characters (it has ${value.length})` : expected;
 const own = (record: Record<string, unknown>, key: string): unknown => (Object.hasOwn(record, key) ? record[key] : undefined);
+const unknownUser = (id: string): string => `unknown user ${quote(id)} (keep a departed user as an inactive one)`;
 
 function list(value: unknown, path: string, report: Report, required: boolean): readonly unknown[] {
   if (value === undefined && !required) return [];
@@ -134,15 +135,16 @@ function build(init: CrmRecordsInit, report: Report): Built | undefined {
     users.add(id, Object.freeze({ id, active: active === true, role: role === "admin" ? "admin" : "user", scope: scope === "assigned" ? "assigned" : "all" }));
   });
 
-  // Paths are built only when there is a problem to report (a snapshot has many records).
+  // Paths are built only when there is a problem to report (a snapshot has many records): a
+  // record's path as a function, and the field's suffix.
   type Path = () => string;
-  const userRef = (value: unknown, path: Path): string | null => {
+  const userRef = (value: unknown, path: Path, suffix: string): string | null => {
     if (value === undefined || value === null) return null;
     if (!isId(value)) {
-      report(path(), notAnId(value, "must be a user id or null"));
+      report(path() + suffix, notAnId(value, "must be a user id or null"));
       return null;
     }
-    if (!users.has(value)) report(path(), `unknown user ${quote(value)} (keep a departed user as an inactive one)`);
+    if (!users.has(value)) report(path() + suffix, unknownUser(value));
     return value;
   };
   // One frozen follow object per user and source, shared by every record (they are immutable):
@@ -153,19 +155,39 @@ function build(init: CrmRecordsInit, report: Report): Built | undefined {
     if (found === undefined) follows[source].set(userId, (found = Object.freeze({ userId, source })));
     return found;
   };
+  /** The followers of the record at `path` (its `followers` field). */
   const followers = (value: unknown, path: Path): Follower[] => {
     const out: Follower[] = [];
     if (value === undefined) return Object.freeze(out) as Follower[];
-    list(value, path(), report, false).forEach((raw, i) => {
-      const at = () => `${path()}[${i}]`;
-      if (!isRecord(raw)) return report(at(), "must be { userId, source }");
-      const userId = userRef(own(raw, "userId"), () => `${at()}.userId`);
-      const source = own(raw, "source");
-      if (source !== "manual" && source !== "automation") report(`${at()}.source`, 'must be "manual" or "automation"');
-      if (userId === null) return own(raw, "userId") == null ? report(`${at()}.userId`, "must be a user id") : undefined;
-      if (out.some((f) => f.userId === userId)) return report(`${at()}.userId`, `user ${quote(userId)} follows twice`);
-      out.push(follow(userId, source === "automation" ? "automation" : "manual"));
-    });
+    const at = (i: number) => `${path()}.followers[${i}]`;
+    if (!Array.isArray(value)) report(`${path()}.followers`, "must be an array");
+    else {
+      for (let i = 0; i < value.length; i++) {
+        const raw: unknown = value[i];
+        if (!isRecord(raw)) {
+          report(at(i), "must be { userId, source }");
+          continue;
+        }
+        // userRef's checks, inline: no function per follow for the path.
+        const given = own(raw, "userId");
+        let userId: string | null = null;
+        if (given !== undefined && given !== null) {
+          if (!isId(given)) report(`${at(i)}.userId`, notAnId(given, "must be a user id or null"));
+          else if (!users.has((userId = given))) report(`${at(i)}.userId`, unknownUser(given));
+        }
+        const source = own(raw, "source");
+        if (source !== "manual" && source !== "automation") report(`${at(i)}.source`, 'must be "manual" or "automation"');
+        if (userId === null) {
+          if (given == null) report(`${at(i)}.userId`, "must be a user id");
+          continue;
+        }
+        if (out.some((f) => f.userId === userId)) {
+          report(`${at(i)}.userId`, `user ${quote(userId)} follows twice`);
+          continue;
+        }
+        out.push(follow(userId, source === "automation" ? "automation" : "manual"));
+      }
+    }
     return Object.freeze(out) as Follower[];
   };
 
@@ -184,7 +206,7 @@ function build(init: CrmRecordsInit, report: Report): Built | undefined {
     // In the table at once (one walk for the duplicate check and the insert), filled in below.
     const contact: { -readonly [K in keyof Contact]: Contact[K] } = { id, ownerId: null, followers: NO_FOLLOWERS, opportunityIds: [] as string[] };
     if (!contacts.add(id, contact)) return report(`${path()}.id`, `duplicate contact id ${quote(id)}`);
-    const ownerId = userRef(own(raw, "ownerId"), () => `${path()}.ownerId`);
+    const ownerId = userRef(own(raw, "ownerId"), path, ".ownerId");
     const rawIds = own(raw, "opportunityIds");
     if (rawIds !== undefined) {
       const ids: string[] = [];
@@ -196,12 +218,17 @@ function build(init: CrmRecordsInit, report: Report): Built | undefined {
       givenIds.set(id, { path: `${path()}.opportunityIds`, ids });
     }
     contact.ownerId = ownerId;
-    contact.followers = followers(own(raw, "followers"), () => `${path()}.followers`);
+    contact.followers = followers(own(raw, "followers"), path);
     created.push(contact);
     index.addRecord(contact, id);
   });
 
-  const opportunities = new Rows<Opportunity>();
+  // Opportunities, the most numerous records, have no `Map`: nothing looks one up while they
+  // are read, and their duplicates are found as their table is built (below).
+  const opportunityIds: string[] = [];
+  const opportunityRows: Opportunity[] = [];
+  /** Where each one is in the input, for the duplicates' problem paths. */
+  const opportunityAt: number[] = [];
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
     const path = () => `opportunities[${i}]`;
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
@@ -219,21 +246,29 @@ function build(init: CrmRecordsInit, report: Report): Built | undefined {
     const opportunity: Opportunity = Object.freeze({
       id,
       contactId,
-      ownerId: userRef(own(raw, "ownerId"), () => `${path()}.ownerId`),
-      followers: followers(own(raw, "followers"), () => `${path()}.followers`),
+      ownerId: userRef(own(raw, "ownerId"), path, ".ownerId"),
+      followers: followers(own(raw, "followers"), path),
       status: status as Opportunity["status"],
     });
-    // The duplicate check and the insert in one walk down the trie, once the record is read.
-    if (!opportunities.add(id, opportunity)) return report(`${path()}.id`, `duplicate opportunity id ${quote(id)}`);
+    opportunityIds.push(id);
+    opportunityRows.push(opportunity);
+    opportunityAt.push(i);
     // The list derived from the opportunities' order (replaced at the end when the host gave one).
     contact.opportunityIds.push(id);
     index.addRecord(opportunity, contactId, contact);
   });
 
+  // The table in one pass; an id seen again is a problem of its later record, in input order.
+  const repeats: number[] = [];
+  const opportunities = buildTable(opportunityIds, opportunityRows, (k) => repeats.push(k));
+  for (const k of repeats.sort((a, b) => a - b)) {
+    report(`opportunities[${opportunityAt[k] as number}].id`, `duplicate opportunity id ${quote(opportunityIds[k] as string)}`);
+  }
+
   // Each contact's list: the host's full list when given, else the opportunities' order.
   for (const [contactId, given] of givenIds) {
     for (const oid of given.ids) {
-      const opportunity = opportunities.get(oid);
+      const opportunity = getRow(opportunities, oid);
       if (opportunity === undefined) index.addIncomplete(contactId);
       if (opportunity !== undefined && opportunity.contactId !== contactId) {
         report(given.path, `lists opportunity ${quote(oid)}, which belongs to contact ${quote(opportunity.contactId)}`);
@@ -261,7 +296,7 @@ function build(init: CrmRecordsInit, report: Report): Built | undefined {
     settings: Object.freeze(settings),
     users: users.table(),
     contacts: contacts.table(),
-    opportunities: opportunities.table(),
+    opportunities,
     rotations: rotations.table(),
   };
   return { fields, index };

@@ -259,10 +259,12 @@ export function putRow<T>(table: Table<T>, id: string, value: T): void {
  * A frozen table of `values` (keyed by `ids`, in that order), built in one pass: the records are
  * partitioned on their hash bits level by level (a counting sort per branch), so every node is
  * made once, at its final size, instead of growing bucket by bucket and splitting as `putRow`
- * does; the layout is the one `putRow` would give. Ids must be distinct, unless `dedupe` (a set
- * of ids: a repeated id is kept once). The values are stored as they are (frozen by the caller).
+ * does; the layout is the one `putRow` would give. Ids must be distinct, unless `dedupe`: a
+ * repeated id is then kept once, its first time (a set of ids), and a function `dedupe` is told
+ * the index of each repeat it dropped (the duplicate check of `createState`, without a `Map`).
+ * The values are stored as they are (frozen by the caller).
  */
-export function buildTable<T>(ids: readonly string[], values: readonly T[], dedupe = false): Table<T> {
+export function buildTable<T>(ids: readonly string[], values: readonly T[], dedupe: boolean | ((index: number) => void) = false): Table<T> {
   const n = ids.length;
   const hashes = new Int32Array(n);
   const order = new Int32Array(n);
@@ -282,7 +284,7 @@ interface Build {
   /** The records of the node being built are `order[from..to)`, in insertion order. */
   readonly order: Int32Array;
   readonly scratch: Int32Array;
-  readonly dedupe: boolean;
+  readonly dedupe: boolean | ((index: number) => void);
   size: number;
 }
 
@@ -292,8 +294,12 @@ function buildNode(b: Build, from: number, to: number, shift: number): readonly 
     const bucket: unknown[] = [];
     next: for (let k = from; k < to; k++) {
       const i = order[k] as number;
-      if (b.dedupe) {
-        for (let j = 0; j < bucket.length; j += 3) if (bucket[j] === hashes[i] && bucket[j + 2] === b.ids[i]) continue next;
+      if (b.dedupe !== false) {
+        for (let j = 0; j < bucket.length; j += 3) {
+          if (bucket[j] !== hashes[i] || b.ids[bucket[j + 1] as number] !== b.ids[i]) continue;
+          if (b.dedupe !== true) b.dedupe(i);
+          continue next;
+        }
       }
       bucket.push(hashes[i], i, b.values[i]);
     }

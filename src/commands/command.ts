@@ -244,8 +244,9 @@ export function parseCommand(input: unknown): ParseResult {
 export function decideCommand(ctx: Context, command: Command): Refusal {
   const decide = (DEFINITIONS[command.type] as Definition<CommandType>).decide;
   // No subsetting acts (coupled owners, or both off), or the command never changes who owns
-  // what: nothing to watch. (updateSettings changes owners only by re-coupling, which ends
-  // automatic follows itself.) A command missing from the list is watched: the safe default.
+  // what: nothing to watch. (updateSettings and recoupleGroups change owners only by
+  // re-coupling, which ends the automatic follows of the groups it couples itself, and coupled
+  // groups give no reason to add one.) A command missing from the list is watched: the safe default.
   if (!reconciling(ctx.s) || OWNERSHIP_UNCHANGED.has(command.type)) return decide(ctx, command as never);
   const watch = watchOwnership(ctx.s, groupField(command));
   ctx.observer = watch.see;
@@ -254,7 +255,7 @@ export function decideCommand(ctx: Context, command: Command): Refusal {
   return refusal ?? watch.reconcile(ctx);
 }
 
-const OWNERSHIP_UNCHANGED: ReadonlySet<CommandType> = new Set<CommandType>(["addFollower", "removeFollower", "setOpportunityStatus", "createContact", "reactivateUser", "updateSettings"]);
+const OWNERSHIP_UNCHANGED: ReadonlySet<CommandType> = new Set<CommandType>(["addFollower", "removeFollower", "setOpportunityStatus", "createContact", "reactivateUser", "updateSettings", "recoupleGroups"]);
 
 /** The field an INCOMPLETE_SNAPSHOT of a group the command changes names: the record or user it names. */
 function groupField(command: Command): string {

@@ -46,7 +46,7 @@ export function createState(init: CrmRecordsInit): CrmState {
   };
   let built: Built | undefined;
   try {
-    built = build(init, report);
+    built = build(init, report, (n) => (moreProblems += n));
   } catch {
     // Getters that throw, proxies, anything hostile: reported, never let through.
     report("(snapshot)", "could not be read as plain JSON records");
@@ -111,7 +111,9 @@ class Rows<T> {
   }
 }
 
-function build(init: CrmRecordsInit, report: Report): Built | undefined {
+function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) => void): Built | undefined {
+  // Reassigned while the opportunities are read (their problems are held, below).
+  let report = toCaller;
   if (!isRecord(init)) {
     report("(snapshot)", "must be an object with users, contacts and opportunities");
     return undefined;
@@ -229,7 +231,18 @@ function build(init: CrmRecordsInit, report: Report): Built | undefined {
   const opportunityRows: Opportunity[] = [];
   /** Where each one is in the input, for the duplicates' problem paths. */
   const opportunityAt: number[] = [];
+  // Their problems are held, each with its record's place, until the table's build has found the
+  // repeated ids; then all are reported in record order (a record's own problems, then its
+  // repeat). Places only grow while reading, so past the first MAX_PROBLEMS they are only counted.
+  const held: { readonly at: number; readonly path: string; readonly message: string }[] = [];
+  let place = 0;
+  let dropped = 0;
+  report = (path, message) => {
+    if (held.length < MAX_PROBLEMS) held.push({ at: place, path, message });
+    else dropped++;
+  };
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
+    place = i;
     const path = () => `opportunities[${i}]`;
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
@@ -258,12 +271,15 @@ function build(init: CrmRecordsInit, report: Report): Built | undefined {
     index.addRecord(opportunity, contactId, contact);
   });
 
-  // The table in one pass; an id seen again is a problem of its later record, in input order.
-  const repeats: number[] = [];
-  const opportunities = buildTable(opportunityIds, opportunityRows, (k) => repeats.push(k));
-  for (const k of repeats.sort((a, b) => a - b)) {
-    report(`opportunities[${opportunityAt[k] as number}].id`, `duplicate opportunity id ${quote(opportunityIds[k] as string)}`);
-  }
+  // The table in one pass; an id seen again is a problem of its later record.
+  const opportunities = buildTable(opportunityIds, opportunityRows, (k) => {
+    const at = opportunityAt[k] as number;
+    held.push({ at, path: `opportunities[${at}].id`, message: `duplicate opportunity id ${quote(opportunityIds[k] as string)}` });
+  });
+  report = toCaller;
+  // A stable sort: a record's own problems stay before its repeat, pushed after them.
+  for (const problem of held.sort((a, b) => a.at - b.at)) report(problem.path, problem.message);
+  countMore(dropped);
 
   // Each contact's list: the host's full list when given, else the opportunities' order.
   for (const [contactId, given] of givenIds) {

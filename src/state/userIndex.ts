@@ -103,7 +103,7 @@ function needsRecoupling(records: Records, contactId: string): boolean {
  * when an opportunity without one comes or goes owned by its contact's owner (a change of the
  * contact's owner is a change of the contact, seen on its own). Saves reading the whole group.
  */
-function mayRecouple(after: Records, before: Contact | Opportunity | undefined, next: Contact | Opportunity | undefined, contactId: string): boolean {
+function mayChangeRecoupling(after: Records, before: Contact | Opportunity | undefined, next: Contact | Opportunity | undefined, contactId: string): boolean {
   if ((before !== undefined && automated(before)) || (next !== undefined && automated(next))) return true;
   if (before !== undefined && next !== undefined) return before.ownerId !== next.ownerId;
   const record = (next ?? before) as Contact | Opportunity;
@@ -126,7 +126,9 @@ export class IndexBuilder {
    * `contact`, whose users are listed already (and whose owner is final).
    */
   addRecord(record: Contact | Opportunity, contactId: string, contact?: Contact): void {
-    if (automated(record) || (contact !== undefined && record.ownerId !== contact.ownerId)) this.#recouple.push(contactId);
+    // A group's records come one after the other: its id once (a repeat would still be dropped).
+    const recouple = this.#recouple;
+    if ((automated(record) || (contact !== undefined && record.ownerId !== contact.ownerId)) && recouple[recouple.length - 1] !== contactId) recouple.push(contactId);
     if (record.ownerId !== null) this.#add(record.ownerId, contactId, contact);
     const { followers } = record;
     for (let i = 0; i < followers.length; i++) this.#add((followers[i] as { readonly userId: string }).userId, contactId, contact);
@@ -204,13 +206,13 @@ export function updateIndex(
   /** Groups whose records came or went: their completeness may change. */
   const reshaped: string[] = [];
   /** Groups with a record whose owner or followers changed, or that came or went: whether re-coupling changes them may too. */
-  const regrouped = new Set<string>();
+  const recheck = new Set<string>();
   const visit = (before: Contact | Opportunity | undefined, next: Contact | Opportunity | undefined, contactId: string) => {
     // A record created and deleted again in the same working copy: nothing to do.
     if (before === undefined && next === undefined) return;
     if (before === undefined || next === undefined) reshaped.push(contactId);
     else if (sameUsers(before, next)) return;
-    if (mayRecouple(after, before, next, contactId)) regrouped.add(contactId);
+    if (mayChangeRecoupling(after, before, next, contactId)) recheck.add(contactId);
     if (next !== undefined) forEachUser(next, (userId) => (before === undefined || !involves(before, userId)) && touch(userId, contactId, false));
     if (before !== undefined) forEachUser(before, (userId) => (next === undefined || !involves(next, userId)) && touch(userId, contactId, true));
   };
@@ -224,7 +226,12 @@ export function updateIndex(
   for (let i = 0; i < opportunities.length; i += 2) {
     const before = opportunities[i];
     const next = opportunities[i + 1];
-    visit(before, next, (next ?? before)?.contactId as string);
+    if (before !== undefined && next !== undefined && before.contactId !== next.contactId) {
+      // Deleted and created again under another contact in one working copy: it left one group
+      // and joined another.
+      visit(before, undefined, before.contactId);
+      visit(undefined, next, next.contactId);
+    } else visit(before, next, (next ?? before)?.contactId as string);
   }
 
   // A contact's list of opportunities grows only with the opportunity it lists, so a complete
@@ -238,9 +245,9 @@ export function updateIndex(
   }
 
   let recouple = index.recouple;
-  if (regrouped.size > 0) {
+  if (recheck.size > 0) {
     let edit: TableEdit<string> | undefined;
-    for (const contactId of regrouped) {
+    for (const contactId of recheck) {
       const listed = getRow(recouple, contactId) !== undefined;
       if (listed === needsRecoupling(after, contactId)) continue;
       edit ??= new TableEdit(recouple);

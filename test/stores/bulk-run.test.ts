@@ -3,8 +3,13 @@
  * run as chunk commands each committed on its own. While other commands run in between (they
  * give the user new records, move others), the end state is right: the user owns nothing, the
  * invariants hold, the versions are contiguous, every chunk id is committed once. After a crash
- * between chunks, a rerun with the same bulk id applies no chunk twice and ends in the same state.
+ * between chunks, a rerun with the same bulk id applies no chunk twice and ends in the same state;
+ * so does a rerun after a worker process running an offboarding is killed with SIGKILL mid-run.
  */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   checkInvariants,
@@ -19,7 +24,10 @@ import {
   type Store,
 } from "../../src/index.js";
 import { SYSTEM } from "../helpers.js";
+import type { BulkWorkerConfig } from "./bulk-worker.js";
+import { CHECKS, type RunFacts } from "./checks.js";
 import { engines, open, type Engine, type Opened } from "./databases.js";
+import { workerBundle } from "./harness.js";
 
 /** An account where "u" owns `n` groups (some contacts, some only deals, some closed deals), and follows some. */
 function records(n: number, allowDifferentOwners: boolean): CrmRecordsInit {
@@ -264,4 +272,53 @@ describe.each<Engine>(engines())("%s store: runBulk", (engine) => {
     const twinEvents = await db.store.readEvents(twin);
     expect(events.map((e) => [e.type, e.version, e.commandId])).toEqual(twinEvents.map((e) => [e.type, e.version, e.commandId]));
   });
+
+  it("an offboarding worker process killed with SIGKILL mid-run, then a rerun with the same bulk id: no chunk applied twice, versions contiguous, the outbox replays to the stored rows, the end of a run without a crash", async () => {
+    const accountId = `bulk-${++accounts}`;
+    const twin = `bulk-${++accounts}`;
+    const initial = records(30, true);
+    await db.store.createAccount(accountId, initial);
+    await db.store.createAccount(twin, initial);
+    const bulk = { type: "deactivateUser", userId: "u", reassignTo: "cy", commandId: "killed-u" } as const;
+    const dir = mkdtempSync(join(tmpdir(), "crm-bulk-"));
+    try {
+      const config: BulkWorkerConfig = { kind: engine === "sqlite" ? "sqlite" : "postgres", ...db.connection, accountId, bulk, chunkSize: 3 };
+      const file = join(dir, "config.json");
+      writeFileSync(file, JSON.stringify(config));
+      const child = spawn(process.execPath, [workerBundle("bulk-worker"), file], { stdio: ["ignore", "pipe", "pipe"] });
+      let seen = 0;
+      let ended = false;
+      let stderr = "";
+      child.stderr.setEncoding("utf8");
+      child.stderr.on("data", (chunk: string) => (stderr += chunk));
+      child.stdout.setEncoding("utf8");
+      child.stdout.on("data", (text: string) => {
+        for (const line of text.split("\n").filter(Boolean)) {
+          if ("end" in (JSON.parse(line) as object)) ended = true;
+          // After the third chunk's progress: the fourth is loading or committing.
+          else if (++seen === 3) child.kill("SIGKILL");
+        }
+      });
+      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, s) => resolve(s)));
+      expect(signal, stderr).toBe("SIGKILL");
+      expect(ended).toBe(false);
+      const committed = (await db.rows(`SELECT command_id FROM crm_commands WHERE account_id = '${accountId}'`)).length;
+      expect(committed).toBeGreaterThanOrEqual(3);
+      expect(committed).toBeLessThan(10);
+      const rerun = await runBulk(db.store, accountId, bulk, SYSTEM, { chunkSize: 3 });
+      expect(rerun).toMatchObject({ ok: true, skipped: committed, chunks: 10 - committed, duplicate: false });
+      const { state } = await checkEnd(accountId, "killed-u", "u", false);
+      expect(getUser(state, "u")?.active).toBe(false);
+      const events = await db.store.readEvents(accountId);
+      const facts: RunFacts = { initial, acks: [], events, final: state, delivered: events };
+      for (const name of ["appliedOnce", "contiguous", "invariants", "replay"] as const) expect(CHECKS[name](facts), name).toEqual([]);
+      const plain = await runBulk(db.store, twin, bulk, SYSTEM, { chunkSize: 3 });
+      expect(plain).toMatchObject({ ok: true, skipped: 0, chunks: 10 });
+      const twinState = await load(twin);
+      expect(ownership(state)).toEqual(ownership(twinState));
+      expect(state.version).toBe(twinState.version);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

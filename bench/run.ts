@@ -7,7 +7,8 @@
  *   options: --dist (time dist/index.js, after `npm run build`, instead of src/ bundled by
  *            bench/main.mjs as tsup bundles it), --sizes=1000,10000 , --svg=path , --json=path,
  *            --scale=10000,100000,1000000 (the scale part, bench/scale.ts; --scale= for none),
- *            --scale-moves (of the scale part, only the bulk moves), --sizes= (no main part)
+ *            --scale-moves (of the scale part, only the bulk moves), --scale-recouple (only the
+ *            re-coupling of 1,000 split groups), --sizes= (no main part)
  *
  * bench/main.mjs bundles this file and runs it under `node --expose-gc` (for the memory
  * measurement); `node --expose-gc --import tsx bench/run.ts` works too, slower (see main.mjs).
@@ -395,7 +396,7 @@ if (scaleSizes.length > 0) {
     if (!result || !("latency" in result)) throw new Error(`bench: ${name} did not complete`);
     return result.latency.p50;
   };
-  scale = await runScale({ lib, sizes: scaleSizes, context: BENCH_CONTEXT, median: scaleMedian, chainTasks, log, gc, movesOnly: flag("scale-moves") });
+  scale = await runScale({ lib, sizes: scaleSizes, context: BENCH_CONTEXT, median: scaleMedian, chainTasks, log, gc, movesOnly: flag("scale-moves"), recoupleOnly: flag("scale-recouple") });
 }
 
 // ---------------------------------------------------------------------------------------------

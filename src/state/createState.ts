@@ -139,14 +139,14 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
 
   // Paths are built only when there is a problem to report (a snapshot has many records): a
   // record's path as a function, and the field's suffix.
-  type Path = () => string;
-  const userRef = (value: unknown, path: Path, suffix: string): string | null => {
+  // A record is named by its list and index (`"contacts", 3`): no function or string per record.
+  const userRef = (value: unknown, kind: string, i: number, suffix: string): string | null => {
     if (value === undefined || value === null) return null;
     if (!isId(value)) {
-      report(path() + suffix, notAnId(value, "must be a user id or null"));
+      report(`${kind}[${i}]${suffix}`, notAnId(value, "must be a user id or null"));
       return null;
     }
-    if (!users.has(value)) report(path() + suffix, unknownUser(value));
+    if (!users.has(value)) report(`${kind}[${i}]${suffix}`, unknownUser(value));
     return value;
   };
   // One frozen follow object per user and source, shared by every record (they are immutable):
@@ -158,11 +158,11 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     return found;
   };
   /** The followers of the record at `path` (its `followers` field). */
-  const followers = (value: unknown, path: Path): Follower[] => {
+  const followers = (value: unknown, kind: string, index: number): Follower[] => {
     const out: Follower[] = [];
     if (value === undefined) return Object.freeze(out) as Follower[];
-    const at = (i: number) => `${path()}.followers[${i}]`;
-    if (!Array.isArray(value)) report(`${path()}.followers`, "must be an array");
+    const at = (i: number) => `${kind}[${index}].followers[${i}]`;
+    if (!Array.isArray(value)) report(`${kind}[${index}].followers`, "must be an array");
     else {
       for (let i = 0; i < value.length; i++) {
         const raw: unknown = value[i];
@@ -200,27 +200,32 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
   // The user index, gathered as the records are read (userIndex.ts).
   const index = new IndexBuilder();
   const created: { -readonly [K in keyof Contact]: Contact[K] }[] = [];
-  const givenIds = new Map<string, { path: string; ids: string[] }>();
+  /** The host's full opportunity lists, by contact id, with the contact's place for problems. */
+  const givenIds = new Map<string, { at: number; ids: string[] }>();
+  const listPath = (at: number) => `contacts[${at}].opportunityIds`;
   list(own(init, "contacts"), "contacts", report, true).forEach((raw, i) => {
-    const path = () => `contacts[${i}]`;
-    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`contacts[${i}].id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
     // In the table at once (one walk for the duplicate check and the insert), filled in below.
     const contact: { -readonly [K in keyof Contact]: Contact[K] } = { id, ownerId: null, followers: NO_FOLLOWERS, opportunityIds: [] as string[] };
-    if (!contacts.add(id, contact)) return report(`${path()}.id`, `duplicate contact id ${quote(id)}`);
-    const ownerId = userRef(own(raw, "ownerId"), path, ".ownerId");
+    if (!contacts.add(id, contact)) return report(`contacts[${i}].id`, `duplicate contact id ${quote(id)}`);
+    const ownerId = userRef(own(raw, "ownerId"), "contacts", i, ".ownerId");
     const rawIds = own(raw, "opportunityIds");
     if (rawIds !== undefined) {
       const ids: string[] = [];
-      list(rawIds, `${path()}.opportunityIds`, report, true).forEach((oid, j) => {
-        if (!isId(oid)) return report(`${path()}.opportunityIds[${j}]`, notAnId(oid));
-        if (ids.includes(oid)) return report(`${path()}.opportunityIds[${j}]`, `lists ${quote(oid)} twice`);
-        ids.push(oid);
-      });
-      givenIds.set(id, { path: `${path()}.opportunityIds`, ids });
+      if (!Array.isArray(rawIds)) report(listPath(i), "must be an array");
+      else {
+        for (let j = 0; j < rawIds.length; j++) {
+          const oid: unknown = rawIds[j];
+          if (!isId(oid)) report(`${listPath(i)}[${j}]`, notAnId(oid));
+          else if (ids.includes(oid)) report(`${listPath(i)}[${j}]`, `lists ${quote(oid)} twice`);
+          else ids.push(oid);
+        }
+      }
+      givenIds.set(id, { at: i, ids });
     }
     contact.ownerId = ownerId;
-    contact.followers = followers(own(raw, "followers"), path);
+    contact.followers = followers(own(raw, "followers"), "contacts", i);
     created.push(contact);
     index.addRecord(contact, id);
   });
@@ -243,24 +248,23 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
   };
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
     place = i;
-    const path = () => `opportunities[${i}]`;
-    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path()}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
+    if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`opportunities[${i}].id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
     const contactId = own(raw, "contactId");
-    if (!isId(contactId)) return report(`${path()}.contactId`, notAnId(contactId));
+    if (!isId(contactId)) return report(`opportunities[${i}].contactId`, notAnId(contactId));
     const contact = contacts.get(contactId) as (Contact & { opportunityIds: string[] }) | undefined;
-    if (contact === undefined) return report(`${path()}.contactId`, `contact ${quote(contactId)} is not in the snapshot`);
+    if (contact === undefined) return report(`opportunities[${i}].contactId`, `contact ${quote(contactId)} is not in the snapshot`);
     const status = own(raw, "status") ?? "open";
     if (status !== "open" && status !== "won" && status !== "lost" && status !== "abandoned") {
-      report(`${path()}.status`, 'must be "open", "won", "lost" or "abandoned"');
+      report(`opportunities[${i}].status`, 'must be "open", "won", "lost" or "abandoned"');
     }
     const given = givenIds.get(contactId);
-    if (given !== undefined && !given.ids.includes(id)) report(given.path, `does not list opportunity ${quote(id)} of this contact`);
+    if (given !== undefined && !given.ids.includes(id)) report(listPath(given.at), `does not list opportunity ${quote(id)} of this contact`);
     const opportunity: Opportunity = Object.freeze({
       id,
       contactId,
-      ownerId: userRef(own(raw, "ownerId"), path, ".ownerId"),
-      followers: followers(own(raw, "followers"), path),
+      ownerId: userRef(own(raw, "ownerId"), "opportunities", i, ".ownerId"),
+      followers: followers(own(raw, "followers"), "opportunities", i),
       status: status as Opportunity["status"],
     });
     opportunityIds.push(id);
@@ -287,7 +291,7 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
       const opportunity = getRow(opportunities, oid);
       if (opportunity === undefined) index.addIncomplete(contactId);
       if (opportunity !== undefined && opportunity.contactId !== contactId) {
-        report(given.path, `lists opportunity ${quote(oid)}, which belongs to contact ${quote(opportunity.contactId)}`);
+        report(listPath(given.at), `lists opportunity ${quote(oid)}, which belongs to contact ${quote(opportunity.contactId)}`);
       }
     }
   }

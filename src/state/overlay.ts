@@ -12,9 +12,6 @@ import { freezeState, type CrmState } from "./state.js";
 import { getRow, rows, seqOf, TableEdit, forEachRow, type Table } from "./table.js";
 import { updateIndex } from "./userIndex.js";
 
-/** Contacts in a snapshot above which re-coupling may walk every contact instead of its list. */
-const WALK_ABOVE = 10_000;
-
 /** A deleted record, as a marker in a change set. */
 const DELETED = Symbol("deleted");
 
@@ -208,16 +205,11 @@ export class Overlay {
    * groups and those with an `automation` follow, read off the snapshot's index, plus every
    * group the snapshot did not load whole and every group this working copy changed. A superset,
    * as `groupsOf` (re-coupling skips what it need not change); on a snapshot without an index,
-   * or when a large account lists more than a quarter of its groups, every contact.
+   * every contact.
    */
   groupsToRecouple(): Contact[] {
     const { index } = this.base;
     if (index === undefined) return this.contacts.all();
-    // When a large share of a large account is listed, the walk in order is cheaper than sorting
-    // the list into it (on a million contacts all split: seconds). Small snapshots always read the
-    // list, so the property tests compare it with the walk.
-    const listed = index.recouple.size + index.incomplete.size;
-    if (this.base.contacts.size > WALK_ABOVE && listed > this.base.contacts.size / 4) return this.contacts.all();
     const ids = new Set<string>();
     const add = (id: string) => ids.add(id);
     forEachRow(index.recouple, add);

@@ -151,35 +151,6 @@ describe("bulk moves and re-coupling read off the index", () => {
   });
 });
 
-describe("re-coupling a large account with most of its groups split", () => {
-  it("gives the events of the walk above the walk threshold (10,000 contacts, a quarter listed)", () => {
-    // Above 10,000 contacts with more than a quarter listed, the walk is cheaper (overlay.ts).
-    const n = 12_000;
-    const records: CrmRecords = {
-      version: 0,
-      settings: { allowDifferentOwners: true, updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true, maxFollowers: 10 },
-      users: [{ id: "ana", active: true, role: "user", scope: "all" }, { id: "ben", active: true, role: "user", scope: "all" }],
-      contacts: Array.from({ length: n }, (_, c) => ({ id: `c${c}`, ownerId: "ana", followers: [], opportunityIds: [`o${c}`] })),
-      opportunities: Array.from({ length: n }, (_, c) => ({
-        id: `o${c}`,
-        contactId: `c${c}`,
-        // Every second group split, and ben follows its contact by automation.
-        ownerId: c % 2 === 0 ? "ben" : "ana",
-        followers: [],
-        status: "open" as const,
-      })),
-      rotations: [],
-    };
-    for (let c = 0; c < n; c += 2) (records.contacts[c] as { followers: unknown }).followers = [{ userId: "ben", source: "automation" }];
-    const state = createState(records);
-    const command: Command = { type: "updateSettings", allowDifferentOwners: false };
-    const indexed = execute(state, command, SYSTEM);
-    const walked = execute(withoutIndex(state), command, SYSTEM);
-    expect(indexed.ok && indexed.events.length).toBe(1 + n);
-    expect(indexed.ok ? indexed.events : indexed.error).toEqual(walked.ok ? walked.events : walked.error);
-  });
-});
-
 describe("an opportunity deleted and created again under another contact in one batch", () => {
   it("leaves one group and joins the other in the index: re-coupling and bulk moves still find it", () => {
     const state = createState({

@@ -6,10 +6,6 @@
  * with SIGKILL mid-run is rerun without applying a chunk twice; other writers splitting groups
  * again between the chunks are re-coupled by the final command.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   listContacts,
@@ -28,7 +24,7 @@ import { as, SYSTEM } from "../helpers.js";
 import type { BulkWorkerConfig } from "./bulk-worker.js";
 import { CHECKS, type RunFacts } from "./checks.js";
 import { engines, open, type Engine, type Opened } from "./databases.js";
-import { workerBundle } from "./harness.js";
+import { killBulkWorker } from "./killBulkWorker.js";
 
 const auto = (userId: string) => ({ userId, source: "automation" as const });
 const manual = (userId: string) => ({ userId, source: "manual" as const });
@@ -236,43 +232,22 @@ describe.each<Engine>(engines())("%s store: runBulk re-coupling", (engine) => {
     const allChunks = Math.ceil(groups / size);
     await db.store.createAccount(accountId, initial);
     await db.store.createAccount(twin, initial);
-    const dir = mkdtempSync(join(tmpdir(), "crm-bulk-"));
-    try {
-      const config: BulkWorkerConfig = { kind: engine === "sqlite" ? "sqlite" : "postgres", ...db.connection, accountId, bulk: bulk("killed"), chunkSize: size };
-      const file = join(dir, "config.json");
-      writeFileSync(file, JSON.stringify(config));
-      const child = spawn(process.execPath, [workerBundle("bulk-worker"), file], { stdio: ["ignore", "pipe", "pipe"] });
-      let seen = 0;
-      let ended = false;
-      let stderr = "";
-      child.stderr.setEncoding("utf8");
-      child.stderr.on("data", (chunk: string) => (stderr += chunk));
-      child.stdout.setEncoding("utf8");
-      child.stdout.on("data", (text: string) => {
-        for (const line of text.split("\n").filter(Boolean)) {
-          if ("end" in (JSON.parse(line) as object)) ended = true;
-          // After the third chunk's progress: the fourth is loading or committing.
-          else if (++seen === 3) child.kill("SIGKILL");
-        }
-      });
-      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, s) => resolve(s)));
-      expect(signal, stderr).toBe("SIGKILL");
-      expect(ended).toBe(false);
-      const committed = (await db.rows(`SELECT command_id FROM crm_commands WHERE account_id = '${accountId}'`)).length;
-      expect(committed).toBeGreaterThanOrEqual(3);
-      expect(committed).toBeLessThan(allChunks);
-      const rerun = await runBulk(db.store, accountId, bulk("killed"), SYSTEM, { chunkSize: size });
-      expect(rerun).toMatchObject({ ok: true, skipped: committed, chunks: allChunks - committed, groups: groups - committed * size, duplicate: false });
-      await checkEnd(accountId, initial, "killed");
-      const plain = await runBulk(db.store, twin, bulk("killed"), SYSTEM, { chunkSize: size });
-      expect(plain).toMatchObject({ ok: true, skipped: 0, chunks: allChunks, groups });
-      const [a, b] = [await load(accountId), await load(twin)];
-      expect(ownership(a)).toEqual(ownership(b));
-      expect(a.version).toBe(b.version);
-      const strip = (events: readonly CrmEvent[]) => events.map(({ actor: _a, ...rest }) => rest);
-      expect(strip(await db.store.readEvents(accountId))).toEqual(strip(await db.store.readEvents(twin)));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const config: BulkWorkerConfig = { kind: engine === "sqlite" ? "sqlite" : "postgres", ...db.connection, accountId, bulk: bulk("killed"), chunkSize: size };
+    const { signal, ended, stderr } = await killBulkWorker(config, 3);
+    expect(signal, stderr).toBe("SIGKILL");
+    expect(ended).toBe(false);
+    const committed = (await db.rows(`SELECT command_id FROM crm_commands WHERE account_id = '${accountId}'`)).length;
+    expect(committed).toBeGreaterThanOrEqual(3);
+    expect(committed).toBeLessThan(allChunks);
+    const rerun = await runBulk(db.store, accountId, bulk("killed"), SYSTEM, { chunkSize: size });
+    expect(rerun).toMatchObject({ ok: true, skipped: committed, chunks: allChunks - committed, groups: groups - committed * size, duplicate: false });
+    await checkEnd(accountId, initial, "killed");
+    const plain = await runBulk(db.store, twin, bulk("killed"), SYSTEM, { chunkSize: size });
+    expect(plain).toMatchObject({ ok: true, skipped: 0, chunks: allChunks, groups });
+    const [a, b] = [await load(accountId), await load(twin)];
+    expect(ownership(a)).toEqual(ownership(b));
+    expect(a.version).toBe(b.version);
+    const strip = (events: readonly CrmEvent[]) => events.map(({ actor: _a, ...rest }) => rest);
+    expect(strip(await db.store.readEvents(accountId))).toEqual(strip(await db.store.readEvents(twin)));
   }, 60_000);
 });

@@ -6,10 +6,6 @@
  * between chunks, a rerun with the same bulk id applies no chunk twice and ends in the same state;
  * so does a rerun after a worker process running an offboarding is killed with SIGKILL mid-run.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   checkInvariants,
@@ -27,7 +23,7 @@ import { SYSTEM } from "../helpers.js";
 import type { BulkWorkerConfig } from "./bulk-worker.js";
 import { CHECKS, type RunFacts } from "./checks.js";
 import { engines, open, type Engine, type Opened } from "./databases.js";
-import { workerBundle } from "./harness.js";
+import { killBulkWorker } from "./killBulkWorker.js";
 
 /** An account where "u" owns `n` groups (some contacts, some only deals, some closed deals), and follows some. */
 function records(n: number, allowDifferentOwners: boolean): CrmRecordsInit {
@@ -280,45 +276,24 @@ describe.each<Engine>(engines())("%s store: runBulk", (engine) => {
     await db.store.createAccount(accountId, initial);
     await db.store.createAccount(twin, initial);
     const bulk = { type: "deactivateUser", userId: "u", reassignTo: "cy", commandId: "killed-u" } as const;
-    const dir = mkdtempSync(join(tmpdir(), "crm-bulk-"));
-    try {
-      const config: BulkWorkerConfig = { kind: engine === "sqlite" ? "sqlite" : "postgres", ...db.connection, accountId, bulk, chunkSize: 3 };
-      const file = join(dir, "config.json");
-      writeFileSync(file, JSON.stringify(config));
-      const child = spawn(process.execPath, [workerBundle("bulk-worker"), file], { stdio: ["ignore", "pipe", "pipe"] });
-      let seen = 0;
-      let ended = false;
-      let stderr = "";
-      child.stderr.setEncoding("utf8");
-      child.stderr.on("data", (chunk: string) => (stderr += chunk));
-      child.stdout.setEncoding("utf8");
-      child.stdout.on("data", (text: string) => {
-        for (const line of text.split("\n").filter(Boolean)) {
-          if ("end" in (JSON.parse(line) as object)) ended = true;
-          // After the third chunk's progress: the fourth is loading or committing.
-          else if (++seen === 3) child.kill("SIGKILL");
-        }
-      });
-      const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, s) => resolve(s)));
-      expect(signal, stderr).toBe("SIGKILL");
-      expect(ended).toBe(false);
-      const committed = (await db.rows(`SELECT command_id FROM crm_commands WHERE account_id = '${accountId}'`)).length;
-      expect(committed).toBeGreaterThanOrEqual(3);
-      expect(committed).toBeLessThan(10);
-      const rerun = await runBulk(db.store, accountId, bulk, SYSTEM, { chunkSize: 3 });
-      expect(rerun).toMatchObject({ ok: true, skipped: committed, chunks: 10 - committed, duplicate: false });
-      const { state } = await checkEnd(accountId, "killed-u", "u", false);
-      expect(getUser(state, "u")?.active).toBe(false);
-      const events = await db.store.readEvents(accountId);
-      const facts: RunFacts = { initial, acks: [], events, final: state, delivered: events };
-      for (const name of ["appliedOnce", "contiguous", "invariants", "replay"] as const) expect(CHECKS[name](facts), name).toEqual([]);
-      const plain = await runBulk(db.store, twin, bulk, SYSTEM, { chunkSize: 3 });
-      expect(plain).toMatchObject({ ok: true, skipped: 0, chunks: 10 });
-      const twinState = await load(twin);
-      expect(ownership(state)).toEqual(ownership(twinState));
-      expect(state.version).toBe(twinState.version);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const config: BulkWorkerConfig = { kind: engine === "sqlite" ? "sqlite" : "postgres", ...db.connection, accountId, bulk, chunkSize: 3 };
+    const { signal, ended, stderr } = await killBulkWorker(config, 3);
+    expect(signal, stderr).toBe("SIGKILL");
+    expect(ended).toBe(false);
+    const committed = (await db.rows(`SELECT command_id FROM crm_commands WHERE account_id = '${accountId}'`)).length;
+    expect(committed).toBeGreaterThanOrEqual(3);
+    expect(committed).toBeLessThan(10);
+    const rerun = await runBulk(db.store, accountId, bulk, SYSTEM, { chunkSize: 3 });
+    expect(rerun).toMatchObject({ ok: true, skipped: committed, chunks: 10 - committed, duplicate: false });
+    const { state } = await checkEnd(accountId, "killed-u", "u", false);
+    expect(getUser(state, "u")?.active).toBe(false);
+    const events = await db.store.readEvents(accountId);
+    const facts: RunFacts = { initial, acks: [], events, final: state, delivered: events };
+    for (const name of ["appliedOnce", "contiguous", "invariants", "replay"] as const) expect(CHECKS[name](facts), name).toEqual([]);
+    const plain = await runBulk(db.store, twin, bulk, SYSTEM, { chunkSize: 3 });
+    expect(plain).toMatchObject({ ok: true, skipped: 0, chunks: 10 });
+    const twinState = await load(twin);
+    expect(ownership(state)).toEqual(ownership(twinState));
+    expect(state.version).toBe(twinState.version);
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 /**
  * A process that runs one `runBulk` and prints a JSON line after each chunk (its progress), then
  * `{ "end": result }`; the parent SIGKILLs it mid-run to show that a rerun with the same bulk id
- * applies no chunk twice (bulk-recouple.test.ts). Bundled by harness.ts's `workerBundle`.
+ * applies no chunk twice (killBulkWorker.ts). Bundled by harness.ts's `workerBundle`.
  *
  *   node bulk-worker.mjs <config.json>
  */

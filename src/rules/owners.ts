@@ -8,7 +8,7 @@
  * Automatic follows are not decided here: the follower rules (follows.ts) reconcile each group
  * whose ownership a command changed, once, at the end of the command.
  */
-import { errors, type Result } from "../errors.js";
+import { errors } from "../errors.js";
 import type { Cause, ToggleSetting } from "../events.js";
 import { isClosed, type Contact, type Opportunity } from "../model/records.js";
 import { ruleCause, type Context, type Refusal } from "../kernel/context.js";
@@ -222,28 +222,26 @@ const TOGGLES: readonly ToggleSetting[] = [
 export function changeSettings(ctx: Context, toggles: Toggles, field: string): Refusal {
   const before = ctx.s.settings;
   const recoupling = before.allowDifferentOwners && toggles.allowDifferentOwners === false;
-  const contacts = recoupling ? groupsToRecouple(ctx, field) : { ok: true as const, value: [] };
-  if (!contacts.ok) return contacts.error;
+  // The groups re-coupling may change: a superset read off the snapshot's index, not a walk.
+  const contacts = recoupling ? ctx.s.groupsToRecouple() : [];
+  const incomplete = firstIncomplete(ctx, contacts, field);
+  if (incomplete) return incomplete;
   for (const setting of TOGGLES) {
     const to = toggles[setting];
     if (to === undefined || to === before[setting]) continue;
     ctx.emit({ type: "SettingsChanged", setting, from: before[setting], to, cause: "command" });
   }
-  if (recoupling) recouple(ctx, contacts.value);
+  if (recoupling) recouple(ctx, contacts);
   return undefined;
 }
 
-/**
- * The groups re-coupling may change (a superset, from the snapshot's index: not a walk over the
- * account), each with all of its opportunities loaded, or the refusal naming the first that is not.
- */
-function groupsToRecouple(ctx: Context, field: string): Result<Contact[]> {
-  const contacts = ctx.s.groupsToRecouple();
+/** The refusal for the first of these groups the snapshot did not load whole, if any. */
+function firstIncomplete(ctx: Context, contacts: readonly Contact[], field: string): Refusal {
   for (const contact of contacts) {
     const missing = missingOpportunities(ctx.s, contact);
-    if (missing.length > 0) return { ok: false, error: errors.incomplete(contact.id, missing, field) };
+    if (missing.length > 0) return errors.incomplete(contact.id, missing, field);
   }
-  return { ok: true, value: contacts };
+  return undefined;
 }
 
 /**
@@ -278,10 +276,8 @@ export function recouple(ctx: Context, contacts: readonly Contact[]): void {
  */
 export function recoupleGroups(ctx: Context, contactIds: readonly string[], field: string): Refusal {
   const contacts = ctx.s.contacts.inOrder(new Set(contactIds));
-  for (const contact of contacts) {
-    const missing = missingOpportunities(ctx.s, contact);
-    if (missing.length > 0) return errors.incomplete(contact.id, missing, field);
-  }
+  const incomplete = firstIncomplete(ctx, contacts, field);
+  if (incomplete) return incomplete;
   recouple(ctx, contacts);
   return undefined;
 }

@@ -138,8 +138,7 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
   });
 
   // Paths are built only when there is a problem to report (a snapshot has many records): a
-  // record's path as a function, and the field's suffix.
-  // A record is named by its list and index (`"contacts", 3`): no function or string per record.
+  // record is named by its list and index (`"contacts", 3`), no function or string per record.
   const userRef = (value: unknown, kind: string, i: number, suffix: string): string | null => {
     if (value === undefined || value === null) return null;
     if (!isId(value)) {
@@ -157,7 +156,7 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     if (found === undefined) follows[source].set(userId, (found = Object.freeze({ userId, source })));
     return found;
   };
-  /** The followers of the record at `path` (its `followers` field). */
+  /** The followers of record `index` of list `kind` (its `followers` field). */
   const followers = (value: unknown, kind: string, index: number): Follower[] => {
     const out: Follower[] = [];
     if (value === undefined) return Object.freeze(out) as Follower[];

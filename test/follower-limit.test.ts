@@ -4,13 +4,11 @@
  * a follower again, or removing a non-follower, changes nothing.
  */
 import { describe, expect, it } from "vitest";
-import { createState, getContact, type Follower } from "../src/index.js";
-import { account, run, USERS } from "./helpers.js";
+import { createState, getContact } from "../src/index.js";
+import { account, auto, manual, run, USERS } from "./helpers.js";
 import { given } from "./spec.js";
 
 const many = Array.from({ length: 11 }, (_, i) => ({ id: `u${i}` }));
-const manual = (userId: string): Follower => ({ userId, source: "manual" });
-const auto = (userId: string): Follower => ({ userId, source: "automation" });
 const acme = { kind: "contact", id: "acme" } as const;
 
 describe("FOLLOWER_LIMIT when a person adds one too many", () => {

@@ -4,15 +4,13 @@
  * changed has its `automation` follows reconciled with its reasons before and after.
  */
 import { describe, expect, it } from "vitest";
-import type { Follower, Settings } from "../src/index.js";
-import { account, COUPLED, SEPARATE } from "./helpers.js";
+import type { Settings } from "../src/index.js";
+import { account, auto, COUPLED, manual, SEPARATE } from "./helpers.js";
 import { follows, given } from "./spec.js";
 
 const CONTACT_RULE: Partial<Settings> = { ...SEPARATE, updateContactFollowersOnOpportunityOwnerChange: true };
 const OPPORTUNITY_RULE: Partial<Settings> = { ...SEPARATE, updateOpportunityFollowersOnContactOwnerChange: true };
 const BOTH: Partial<Settings> = { ...CONTACT_RULE, ...OPPORTUNITY_RULE };
-const auto = (userId: string): Follower => ({ userId, source: "automation" });
-const manual = (userId: string): Follower => ({ userId, source: "manual" });
 
 describe("§5.1 contact followers follow opportunity owners: owning a deal of a contact one does not own is a reason to follow it", () => {
   it("an opportunity's new owner follows the contact", () => {

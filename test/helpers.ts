@@ -16,11 +16,16 @@ import {
   type CrmRecordsInit,
   type CrmState,
   type ErrorCode,
+  type Follower,
   type Settings,
 } from "../src/index.js";
 
 /** ana, ben, cy, dee are active users; `gone` is a departed (inactive) user. */
 export const USERS = [{ id: "ana" }, { id: "ben" }, { id: "cy" }, { id: "dee" }, { id: "gone", active: false }];
+
+/** A follow a rule made, and one a person made, for records in test snapshots. */
+export const auto = (userId: string): Follower => ({ userId, source: "automation" });
+export const manual = (userId: string): Follower => ({ userId, source: "manual" });
 
 /** Owners coupled (the default): `allowDifferentOwners` off. */
 export const COUPLED: Partial<Settings> = { allowDifferentOwners: false };

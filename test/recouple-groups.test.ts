@@ -17,11 +17,9 @@ import {
   type CrmRecordsInit,
   type CrmState,
 } from "../src/index.js";
-import { as, brief, owners, run, SYSTEM } from "./helpers.js";
+import { as, auto, brief, manual, owners, run, SYSTEM } from "./helpers.js";
 import { follows, given } from "./spec.js";
 
-const auto = (userId: string) => ({ userId, source: "automation" as const });
-const manual = (userId: string) => ({ userId, source: "manual" as const });
 const OFF = { type: "updateSettings", allowDifferentOwners: false } as const;
 const BOTH_ON = { updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true } as const;
 

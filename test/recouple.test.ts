@@ -5,11 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { checkInvariants, decide, getContact, getOpportunity, toRecords, type CrmState } from "../src/index.js";
-import { account, brief, owners, run, SEPARATE, SYSTEM } from "./helpers.js";
+import { account, auto, brief, manual, owners, run, SEPARATE, SYSTEM } from "./helpers.js";
 import { follows, given } from "./spec.js";
 
-const auto = (userId: string) => ({ userId, source: "automation" as const });
-const manual = (userId: string) => ({ userId, source: "manual" as const });
 
 /** Separate owners with split groups; acme lists its deals in another order than the snapshot. */
 function split(): CrmState {

@@ -20,14 +20,12 @@ import {
   type CrmState,
   type Store,
 } from "../../src/index.js";
-import { as, SYSTEM } from "../helpers.js";
+import { as, auto, manual, SYSTEM } from "../helpers.js";
 import type { BulkWorkerConfig } from "./bulk-worker.js";
 import { CHECKS, type RunFacts } from "./checks.js";
-import { engines, open, type Engine, type Opened } from "./databases.js";
+import { engines, open, reload, type Engine, type Opened } from "./databases.js";
 import { killBulkWorker } from "./killBulkWorker.js";
 
-const auto = (userId: string) => ({ userId, source: "automation" as const });
-const manual = (userId: string) => ({ userId, source: "manual" as const });
 const USERS = ["ana", "ben", "cy"];
 
 /**
@@ -82,11 +80,7 @@ describe.each<Engine>(engines())("%s store: runBulk re-coupling", (engine) => {
   });
   afterAll(() => db.close());
 
-  const load = async (accountId: string): Promise<CrmState> => {
-    const state = await db.store.loadAccount(accountId);
-    if (state === undefined) throw new Error("the account is gone");
-    return state;
-  };
+  const load = (accountId: string): Promise<CrmState> => reload(db, accountId);
   const flagged = async (accountId: string) => Number((await db.rows(`SELECT COUNT(*) AS n FROM crm_contacts WHERE account_id = '${accountId}' AND recouple = 1`))[0]?.n);
 
   /** The checks of the multi-process runs (checks.ts) that apply to one account's outbox, plus the bulk's own. */

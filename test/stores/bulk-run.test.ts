@@ -22,7 +22,7 @@ import {
 import { SYSTEM } from "../helpers.js";
 import type { BulkWorkerConfig } from "./bulk-worker.js";
 import { CHECKS, type RunFacts } from "./checks.js";
-import { engines, open, type Engine, type Opened } from "./databases.js";
+import { engines, open, reload, type Engine, type Opened } from "./databases.js";
 import { killBulkWorker } from "./killBulkWorker.js";
 
 /** An account where "u" owns `n` groups (some contacts, some only deals, some closed deals), and follows some. */
@@ -63,11 +63,7 @@ describe.each<Engine>(engines())("%s store: runBulk", (engine) => {
   });
   afterAll(() => db.close());
 
-  const load = async (accountId: string): Promise<CrmState> => {
-    const state = await db.store.loadAccount(accountId);
-    if (state === undefined) throw new Error("the account is gone");
-    return state;
-  };
+  const load = (accountId: string): Promise<CrmState> => reload(db, accountId);
 
   /** The checks every bulk run must pass, whatever ran beside it. */
   async function checkEnd(accountId: string, bulkId: string, user: string, includeClosed: boolean) {

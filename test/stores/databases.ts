@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { inject } from "vitest";
 import { postgresStore } from "../../src/stores/postgres/index.js";
-import type { SqlStore } from "../../src/index.js";
+import type { CrmState, SqlStore } from "../../src/index.js";
 import { sqliteStore } from "../../src/stores/sqlite/index.js";
 
 export interface Opened {
@@ -93,3 +93,10 @@ export async function openPGlite(): Promise<Opened> {
 
 export const open = (engine: Engine): Promise<Opened> =>
   engine === "sqlite" ? openSqlite() : engine === "postgres" ? openPostgres() : openPGlite();
+
+/** An account the test created, as the store loads it whole; a test fails if it is gone. */
+export async function reload(db: Opened, accountId: string): Promise<CrmState> {
+  const state = await db.store.loadAccount(accountId);
+  if (state === undefined) throw new Error(`the account ${accountId} is gone`);
+  return state;
+}

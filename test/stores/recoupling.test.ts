@@ -11,7 +11,7 @@ import { POSTGRES_MIGRATIONS } from "../../src/stores/postgres/index.js";
 import { SQLITE_MIGRATIONS } from "../../src/stores/sqlite/index.js";
 import { SYSTEM } from "../helpers.js";
 import { initialRecords, prng, randomCommand, randomContext, recouplingGroups } from "../host-random.js";
-import { engines, open, type Engine, type Opened } from "./databases.js";
+import { engines, open, reload, type Engine, type Opened } from "./databases.js";
 
 const OFF: Command = { type: "updateSettings", allowDifferentOwners: false };
 
@@ -46,8 +46,7 @@ describe.each<Engine>(engines())("%s store: the re-coupling load", (engine) => {
       const rows = await old.rows(`SELECT id FROM crm_contacts WHERE account_id = 'a' AND recouple = 1`);
       expect(rows.map((r) => String(r.id)).sort()).toEqual(["auto", "autoDeal", "nullDeal", "split"]);
       // And the store then re-couples those groups as the library does on the whole account.
-      const whole = await old.store.loadAccount("a");
-      if (whole === undefined) throw new Error("the account is gone");
+      const whole = await reload(old, "a");
       const expected = execute(whole, OFF, SYSTEM);
       const result = await runCommand(old.store, "a", OFF, SYSTEM);
       expect(result.ok && expected.ok).toBe(true);
@@ -70,12 +69,10 @@ describe.each<Engine>(engines())("%s store: the re-coupling load", (engine) => {
         // Keep separate owners on while the stream runs, so the groups split.
         if (command.type === "updateSettings" && command.allowDifferentOwners === false) continue;
         await runCommand(db.store, accountId, { ...command, expectedVersion: undefined }, randomContext(rng));
-        const state = await db.store.loadAccount(accountId);
-        if (state === undefined) throw new Error("the account is gone");
+        const state = await reload(db, accountId);
         expect(await flagged(accountId)).toEqual([...recouplingGroups(toRecords(state))].sort());
       }
-      const before = await db.store.loadAccount(accountId);
-      if (before === undefined) throw new Error("the account is gone");
+      const before = await reload(db, accountId);
       const expected = execute(before, OFF, SYSTEM);
       const result = await runCommand(db.store, accountId, OFF, SYSTEM);
       expect(result.ok).toBe(expected.ok);
@@ -83,8 +80,7 @@ describe.each<Engine>(engines())("%s store: the re-coupling load", (engine) => {
         expect(result.events).toEqual(expected.events);
         if (result.events.length > 1) recoupled++;
       }
-      const after = await db.store.loadAccount(accountId);
-      if (after === undefined) throw new Error("the account is gone");
+      const after = await reload(db, accountId);
       expect(await flagged(accountId)).toEqual([...recouplingGroups(toRecords(after))].sort());
     }
     expect(recoupled).toBeGreaterThan(seeds / 4);

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createState, evolve, getContact, type CrmEvent } from "../src/index.js";
 import { buildTable, emptyTable, getRow, hashOf, putRow, rows, seqOf, TableEdit, type Table } from "../src/state/table.js";
 import { forEachRow } from "../src/state/table.js";
+import { indexOf } from "../src/state/userIndex.js";
 
 type Rec = { readonly id: string; readonly n: number };
 const rec = (id: string, n = 0): Rec => Object.freeze({ id, n });
@@ -86,7 +87,8 @@ describe("the user index through evolve", () => {
     });
     const incomplete = (s: typeof state) => {
       const ids: string[] = [];
-      if (s.index) forEachRow(s.index.incomplete, (id) => ids.push(id));
+      const index = indexOf(s);
+      if (index) forEachRow(index.incomplete, (id) => ids.push(id));
       return ids;
     };
     expect(incomplete(state)).toEqual(["acme"]);

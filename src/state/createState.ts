@@ -15,7 +15,7 @@ import {
 import { LIMITS } from "../limits.js";
 import { freezeState, type CrmState, type StateFields } from "./state.js";
 import { buildTable, getRow, type Table } from "./table.js";
-import { IndexBuilder } from "./userIndex.js";
+import { computedIndex, IndexBuilder } from "./userIndex.js";
 
 /**
  * Builds a snapshot from plain records (what `toRecords` returns, or rows from the host's
@@ -53,7 +53,7 @@ export function createState(init: CrmRecordsInit): CrmState {
   }
   if (problems.length > 0 || built === undefined) throw new InvalidSnapshotError(problems, moreProblems);
   // The index only for a sound snapshot: it reads the records as the rules will.
-  return freezeState(built.fields, built.index.finish());
+  return freezeState(built.fields, computedIndex(built.index.finish()));
 }
 
 type Report = (path: string, message: string) => void;

@@ -10,7 +10,7 @@
 import type { Contact, Opportunity, Rotation, Settings, User } from "../model/records.js";
 import { freezeState, type CrmState } from "./state.js";
 import { getRow, rows, seqOf, TableEdit, forEachRow, type Table } from "./table.js";
-import { updateIndex } from "./userIndex.js";
+import { indexAfterCommit, indexOf } from "./userIndex.js";
 
 /** A deleted record, as a marker in a change set. */
 const DELETED = Symbol("deleted");
@@ -159,7 +159,8 @@ export class Overlay {
       !this.rotations.changed;
     if (unchanged) return this.base;
     const { base } = this;
-    // The changed records, before and after, for the user index (when the snapshot has one).
+    // The changed records, before and after, for the user index (when the snapshot has one),
+    // which is brought up to date when it is read (userIndex.ts).
     const contactChanges: (Contact | undefined)[] | undefined = base.index && [];
     const opportunityChanges: (Opportunity | undefined)[] | undefined = base.index && [];
     const contacts = this.contacts.commit(contactChanges);
@@ -167,7 +168,7 @@ export class Overlay {
     const index =
       base.index === undefined || (contacts === base.contacts && opportunities === base.opportunities)
         ? base.index
-        : updateIndex(base.index, { contacts, opportunities }, contactChanges ?? [], opportunityChanges ?? []);
+        : indexAfterCommit(base.index, { contacts, opportunities }, contactChanges ?? [], opportunityChanges ?? []);
     return freezeState(
       {
         version: this.version,
@@ -189,7 +190,7 @@ export class Overlay {
    * without an index, every contact.
    */
   groupsOf(userId: string, incomplete: boolean): Contact[] {
-    const { index } = this.base;
+    const index = indexOf(this.base);
     if (index === undefined) return this.contacts.all();
     const ids = new Set<string>();
     const add = (id: string) => ids.add(id);
@@ -208,7 +209,7 @@ export class Overlay {
    * every contact.
    */
   groupsToRecouple(): Contact[] {
-    const { index } = this.base;
+    const index = indexOf(this.base);
     if (index === undefined) return this.contacts.all();
     const ids = new Set<string>();
     const add = (id: string) => ids.add(id);
@@ -234,7 +235,7 @@ export class Overlay {
    * opportunity.
    */
   opportunitiesOf(userId: string): Opportunity[] {
-    const { index } = this.base;
+    const index = indexOf(this.base);
     if (index === undefined) return this.opportunities.all();
     const ids = new Set<string>();
     const entry = getRow(index.users, userId);

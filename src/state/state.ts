@@ -1,6 +1,6 @@
 import type { Contact, Opportunity, Rotation, Settings, User } from "../model/records.js";
 import type { Table } from "./table.js";
-import type { UserIndex } from "./userIndex.js";
+import type { IndexCell } from "./userIndex.js";
 
 /** Makes `CrmState` opaque: no value has this key at run time. */
 declare const snapshotBrand: unique symbol;
@@ -37,10 +37,11 @@ export interface CrmState {
   readonly rotations: Table<Rotation>;
   /**
    * @internal derived data, not part of the snapshot's value: who owns or follows what
-   * (userIndex.ts). Not enumerable; absent from a snapshot copied without it, which still works
-   * (bulk moves then walk every contact).
+   * (userIndex.ts; read it with `indexOf`, which computes it when it was deferred). Not
+   * enumerable; absent from a snapshot copied without it, which still works (bulk moves then walk
+   * every contact).
    */
-  readonly index?: UserIndex | undefined;
+  readonly index?: IndexCell | undefined;
 }
 
 /** The fields of a snapshot; `freezeState` adds the index. @internal */
@@ -51,7 +52,7 @@ export type StateFields = Omit<CrmState, "index" | typeof snapshotBrand>;
  * index is derived from the records, so a snapshot's value (what `toEqual`, a spread or JSON see)
  * is its records alone, whatever path of commits led to it. @internal
  */
-export function freezeState(fields: StateFields, index: UserIndex | undefined): CrmState {
+export function freezeState(fields: StateFields, index: IndexCell | undefined): CrmState {
   if (index !== undefined) Object.defineProperty(fields, "index", { value: index });
   // The brand is a type only: the one place a snapshot is made is here.
   return Object.freeze(fields) as CrmState;

@@ -181,8 +181,8 @@ function forEachUser(record: Contact | Opportunity, fn: (userId: string) => unkn
 }
 
 /**
- * The index after a commit: `after` holds the new snapshot's tables, and `contacts` /
- * `opportunities` the records the commit created, changed or deleted, in pairs: before, after
+ * The index after changes: `after` holds the new tables, and `contacts` / `opportunities` the
+ * records created, changed or deleted since `index` was computed, in pairs: before, after
  * (`undefined`: not there).
  *
  * The cost is that of the change, not of the account: a record whose owner and followers did not
@@ -190,7 +190,7 @@ function forEachUser(record: Contact | Opportunity, fn: (userId: string) => unkn
  * in the group already?); a user who left one costs a read of the group's records (are they
  * still in it?); and only the entries of users who joined or left a group are copied.
  */
-export function updateIndex(
+function updateIndex(
   index: UserIndex,
   after: Records,
   contacts: readonly (Contact | undefined)[],
@@ -285,4 +285,130 @@ export function updateIndex(
   }
   if (users === undefined && incomplete === index.incomplete && recouple === index.recouple) return index;
   return Object.freeze({ users: users?.finish() ?? index.users, incomplete, recouple });
+}
+
+/**
+ * How a snapshot carries its index: computed (by `createState`, and by a commit after a long run
+ * of changes), or not yet, and then computed when a bulk move or re-coupling first reads it
+ * (`indexOf`), from the last computed index and the records changed since.
+ *
+ * Why: keeping the index costs every command that changes an owner or a follower (30 to 45% of
+ * such a command on 100k contacts: two users' entries and the index's table copied by path, each
+ * read a cache miss), and most snapshots are never asked for it: a host that loads the records a
+ * command needs, executes it and stores the result drops the snapshot before any bulk move. The
+ * work deferred is done once, for every change since, when it is needed, and never is when it
+ * is not. A commit computes it anyway once more than 64 records changed since it was last
+ * computed: what a snapshot holds on to for it (those records, before and after) stays small,
+ * and a long run of commands costs what keeping the index at every commit costs.
+ *
+ * The cell is frozen, as the whole snapshot is; what is not computed yet, and then the computed
+ * index, is kept in a `WeakMap` keyed by the cell (gone with the snapshot). @internal
+ */
+export interface IndexCell {
+  /** The index, when it was computed with the snapshot; else `deferred` holds it, or what it takes. */
+  readonly index: UserIndex | undefined;
+}
+
+/** An index not computed yet: the last computed one, and the records changed since. */
+interface Pending {
+  readonly index: UserIndex;
+  readonly changes: ChangeList;
+  /** How many records `changes` lists, repeats included. */
+  readonly count: number;
+}
+
+/**
+ * The records one commit created, changed or deleted, in pairs (before, after; `undefined`: not
+ * there), then those of the commits before it. The pairs, not the ids: catching up then reads no
+ * table (on a large account every read is a cache miss).
+ */
+interface ChangeList {
+  readonly contacts: readonly (Contact | undefined)[];
+  readonly opportunities: readonly (Opportunity | undefined)[];
+  readonly next: ChangeList | undefined;
+}
+
+/** What a deferred cell's index takes, then, once it was read, the index. */
+const deferred = new WeakMap<IndexCell, Pending | UserIndex>();
+
+/**
+ * Changed records a snapshot may defer before a commit computes its index. Small: catching up on
+ * records changed long ago reads them cold, and measured ×1.4 the cost of keeping the index at
+ * each commit; 64 (a dozen commands) measured the same as keeping it (docs/performance.md).
+ */
+const DEFER_LIMIT = 64;
+
+/** A cell holding a computed index. @internal */
+export const computedIndex = (index: UserIndex): IndexCell => Object.freeze({ index });
+
+/**
+ * The index cell of a commit's snapshot: `cell` is the base snapshot's, `after` the new tables,
+ * and `contacts` / `opportunities` the records the commit created, changed or deleted, in pairs
+ * (before, after). Costs nothing more, unless the changes deferred exceed the limit. @internal
+ */
+export function indexAfterCommit(
+  cell: IndexCell,
+  after: Records,
+  contacts: readonly (Contact | undefined)[],
+  opportunities: readonly (Opportunity | undefined)[],
+): IndexCell {
+  const known = cell.index ?? (deferred.get(cell) as Pending | UserIndex);
+  const from = "users" in known ? undefined : known;
+  const pending: Pending = {
+    index: from?.index ?? (known as UserIndex),
+    changes: { contacts, opportunities, next: from?.changes },
+    count: (from?.count ?? 0) + (contacts.length + opportunities.length) / 2,
+  };
+  if (pending.count > DEFER_LIMIT) return computedIndex(catchUp(pending, after));
+  const next: IndexCell = Object.freeze({ index: undefined });
+  deferred.set(next, pending);
+  return next;
+}
+
+/**
+ * The user index of a snapshot, computed at the first read when it was deferred; `undefined` for
+ * a snapshot without one (a copy: bulk moves then walk every contact). @internal
+ */
+export function indexOf(state: Records & { readonly index?: IndexCell | undefined }): UserIndex | undefined {
+  const cell = state.index;
+  if (cell === undefined) return undefined;
+  if (cell.index !== undefined) return cell.index;
+  const known = deferred.get(cell) as Pending | UserIndex;
+  if ("users" in known) return known;
+  const index = catchUp(known, state);
+  deferred.set(cell, index);
+  return index;
+}
+
+/**
+ * The index after the changes pending: each record changed since, as it was when the index was
+ * computed (its oldest before) and as it is now (its newest after).
+ */
+function catchUp(pending: Pending, after: Records): UserIndex {
+  // One commit's pairs as they are: the common case of a snapshot read right after its commit.
+  if (pending.changes.next === undefined) return updateIndex(pending.index, after, pending.changes.contacts, pending.changes.opportunities);
+  const contacts = netChanges(pending.changes, (list) => list.contacts);
+  const opportunities = netChanges(pending.changes, (list) => list.opportunities);
+  return updateIndex(pending.index, after, contacts, opportunities);
+}
+
+/** Each record's oldest before and newest after, in pairs, from lists of pairs (newest first). */
+function netChanges<T extends { readonly id: string }>(changes: ChangeList, pairsOf: (list: ChangeList) => readonly (T | undefined)[]): (T | undefined)[] {
+  const net = new Map<string, [T | undefined, T | undefined]>();
+  for (let list: ChangeList | undefined = changes; list !== undefined; list = list.next) {
+    const pairs = pairsOf(list);
+    for (let i = 0; i < pairs.length; i += 2) {
+      const before = pairs[i];
+      const next = pairs[i + 1];
+      // Created and deleted again in one working copy: never in a snapshot.
+      if (before === undefined && next === undefined) continue;
+      const id = ((before ?? next) as T).id;
+      const seen = net.get(id);
+      if (seen === undefined) net.set(id, [before, next]);
+      else seen[0] = before;
+    }
+  }
+  const out: (T | undefined)[] = [];
+  for (const [before, next] of net.values()) out.push(before, next);
+  return out;
 }

@@ -2,7 +2,7 @@
  * Every command, and `parseCommand`, which turns untrusted JSON into one of them.
  */
 import { errors, type CrmError } from "../errors.js";
-import { type JsonSchema, objectSchema, readObject, type ShapeOf } from "../model/fields.js";
+import { type JsonSchema, objectSchema, readObject, type Shape, type ShapeOf } from "../model/fields.js";
 import { CONTEXT_FIELDS, metaShape } from "./meta.js";
 import type { Context, Refusal } from "../kernel/context.js";
 import { reconciling, watchOwnership } from "../rules/follows.js";
@@ -194,6 +194,14 @@ export type ParseResult = { readonly ok: true; readonly command: Command } | { r
 
 const TYPE_FIELD = new Set(["type"]);
 
+/** Each command type's fields with the meta fields: merged once per type, not once per command parsed. */
+const fullShapes = new Map<CommandType, Shape>();
+function fullShape(type: CommandType): Shape {
+  let shape = fullShapes.get(type);
+  if (shape === undefined) fullShapes.set(type, (shape = { ...metaShape, ...DEFINITIONS[type].shape }));
+  return shape;
+}
+
 /**
  * Reads a command from untrusted input (parsed JSON, a queue message, a form). Never throws:
  * anything that is not a valid command gives `INVALID_COMMAND` with the field at fault. The
@@ -225,7 +233,7 @@ export function parseCommand(input: unknown): ParseResult {
       }
     }
     const definition = DEFINITIONS[type] as Definition<CommandType>;
-    const parsed = readObject(input, { ...metaShape, ...definition.shape }, "", { allowed: TYPE_FIELD });
+    const parsed = readObject(input, fullShape(type), "", { allowed: TYPE_FIELD });
     if (!parsed.ok) return parsed;
     const command = { type, ...parsed.value } as Command;
     const refusal = definition.check?.(command as never);
@@ -279,7 +287,7 @@ function groupField(command: Command): string {
 export function commandSchemas(): { readonly [T in CommandType]: JsonSchema } {
   const out = {} as Record<CommandType, JsonSchema>;
   for (const type of COMMAND_TYPES) {
-    out[type] = objectSchema({ ...metaShape, ...DEFINITIONS[type].shape }, { type: { const: type } });
+    out[type] = objectSchema(fullShape(type), { type: { const: type } });
     (out[type] as { required: string[] }).required.unshift("type");
   }
   return out;

@@ -16,8 +16,9 @@
  *
  * Layout: the same persistent hash tries as the tables (table.ts), holding ids: one per user
  * (the contact ids of their groups), in a table keyed by user id, and one of incomplete groups.
- * A commit changes the entries of the users whose groups changed, by path copy, so a snapshot
- * shares its index with the one before it as it shares its tables. The index is derived data:
+ * Bringing it up to date changes the entries of the users whose groups changed, by path copy,
+ * so a snapshot shares its index with the one before it as it shares its tables; a commit
+ * defers that until the index is read (`IndexCell`, below). The index is derived data:
  * `toRecords` ignores it, `createState` builds it, and it is not part of a snapshot's value
  * (state.ts: not enumerable, so neither equality nor JSON sees it).
  */

@@ -298,23 +298,30 @@ function updateIndex(
  * read a cache miss), and most snapshots are never asked for it: a host that loads the records a
  * command needs, executes it and stores the result drops the snapshot before any bulk move. The
  * work deferred is done once, for every change since, when it is needed, and never is when it
- * is not. A commit computes it anyway once more than 64 records changed since it was last
- * computed: what a snapshot holds on to for it (those records, before and after) stays small,
- * and a long run of commands costs what keeping the index at every commit costs.
+ * is not. A commit computes it anyway once more than 64 record changes (a record changed by
+ * two commits counts twice) were deferred since it was last computed: what a snapshot holds on
+ * to for it (those records, before and after) stays small, and a long run of commands costs what
+ * keeping the index at every commit costs.
  *
- * The cell is frozen, as the whole snapshot is; what is not computed yet, and then the computed
- * index, is kept in a `WeakMap` keyed by the cell (gone with the snapshot). @internal
+ * The cell is frozen data, as the whole snapshot is, and holds what computing the index takes;
+ * the index computed at a read is cached in a `WeakMap` keyed by the cell (gone with the
+ * snapshot). @internal
  */
-export interface IndexCell {
-  /** The index, when it was computed with the snapshot; else `deferred` holds it, or what it takes. */
-  readonly index: UserIndex | undefined;
-}
+export type IndexCell =
+  /** Computed with the snapshot. */
+  | { readonly index: UserIndex; readonly pending?: undefined }
+  /** Deferred: computed at the first read, from what `pending` holds, and then cached. */
+  | { readonly index?: undefined; readonly pending: Pending };
 
-/** An index not computed yet: the last computed one, and the records changed since. */
+/**
+ * An index not computed yet: the last computed one, and the records changed since. Frozen data
+ * held by the snapshot itself, so that another copy of this module (a CJS and an ESM build in
+ * one process, two installed versions) can compute it too: only the cache is this module's.
+ */
 interface Pending {
   readonly index: UserIndex;
   readonly changes: ChangeList;
-  /** How many records `changes` lists, repeats included. */
+  /** How many record changes `changes` lists (a record changed by two commits counts twice). */
   readonly count: number;
 }
 
@@ -329,13 +336,13 @@ interface ChangeList {
   readonly next: ChangeList | undefined;
 }
 
-/** What a deferred cell's index takes, then, once it was read, the index. */
-const deferred = new WeakMap<IndexCell, Pending | UserIndex>();
+/** The index of each deferred cell read so far: a cache, gone with the snapshot. */
+const computed = new WeakMap<IndexCell, UserIndex>();
 
 /**
- * Changed records a snapshot may defer before a commit computes its index. Small: catching up on
- * records changed long ago reads them cold, and measured ×1.4 the cost of keeping the index at
- * each commit; 64 (a dozen commands) measured the same as keeping it (docs/performance.md).
+ * Record changes a snapshot may defer before a commit computes its index. Small: catching up on
+ * records changed long ago reads them cold: with no limit, a long run measured about ×1.1 the cost
+ * of keeping the index at each commit, and with 64 (a dozen commands) the same (docs/performance.md).
  */
 const DEFER_LIMIT = 64;
 
@@ -350,20 +357,18 @@ export const computedIndex = (index: UserIndex): IndexCell => Object.freeze({ in
 export function indexAfterCommit(
   cell: IndexCell,
   after: Records,
-  contacts: readonly (Contact | undefined)[],
-  opportunities: readonly (Opportunity | undefined)[],
+  contacts: (Contact | undefined)[],
+  opportunities: (Opportunity | undefined)[],
 ): IndexCell {
-  const known = cell.index ?? (deferred.get(cell) as Pending | UserIndex);
-  const from = "users" in known ? undefined : known;
-  const pending: Pending = {
-    index: from?.index ?? (known as UserIndex),
-    changes: { contacts, opportunities, next: from?.changes },
+  const base = cell.index ?? computed.get(cell);
+  const from = base === undefined ? cell.pending : undefined;
+  const pending: Pending = Object.freeze({
+    index: from?.index ?? (base as UserIndex),
+    changes: Object.freeze({ contacts: Object.freeze(contacts), opportunities: Object.freeze(opportunities), next: from?.changes }),
     count: (from?.count ?? 0) + (contacts.length + opportunities.length) / 2,
-  };
+  });
   if (pending.count > DEFER_LIMIT) return computedIndex(catchUp(pending, after));
-  const next: IndexCell = Object.freeze({ index: undefined });
-  deferred.set(next, pending);
-  return next;
+  return Object.freeze({ pending });
 }
 
 /**
@@ -374,10 +379,8 @@ export function indexOf(state: Records & { readonly index?: IndexCell | undefine
   const cell = state.index;
   if (cell === undefined) return undefined;
   if (cell.index !== undefined) return cell.index;
-  const known = deferred.get(cell) as Pending | UserIndex;
-  if ("users" in known) return known;
-  const index = catchUp(known, state);
-  deferred.set(cell, index);
+  let index = computed.get(cell);
+  if (index === undefined) computed.set(cell, (index = catchUp(cell.pending, state)));
   return index;
 }
 

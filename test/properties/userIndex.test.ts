@@ -4,12 +4,12 @@
  * every contact.
  */
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { checkInvariants, createState, execute, executeAll, getOpportunity, toRecords, type Command, type CrmRecords, type CrmState } from "../../src/index.js";
 import { forEachRow, getRow } from "../../src/state/table.js";
 import { indexOf } from "../../src/state/userIndex.js";
 import { arbCommand, arbScenario, runSequence } from "../../src/testing/index.js";
-import { SYSTEM } from "../helpers.js";
+import { firstUnfrozen, SYSTEM } from "../helpers.js";
 import { createsUnloadedListedId, runs } from "./helpers.js";
 
 /** The index as plain data: per user, the sorted contact ids of their groups; the incomplete groups; the groups to re-couple. */
@@ -99,9 +99,9 @@ describe("the user index", () => {
   });
 
   it("is the same whatever snapshots of a long run are read, and in whatever order", () => {
-    // Past 64 changed ids a commit computes the index itself (the defer limit of a small
-    // account); before that, each snapshot defers it, and reading one catches up from the last
-    // computed index, even after later snapshots were committed from it.
+    // Past 64 deferred record changes a commit computes the index itself; before that, each
+    // snapshot defers it, and reading one catches up from the last computed index, even after
+    // later snapshots were committed from it.
     let computedByCommit = 0;
     fc.assert(
       fc.property(arbScenario({}, { minLength: 60, maxLength: 120 }), fc.integer({ min: 2, max: 40 }), ({ records, commands }, every) => {
@@ -114,15 +114,43 @@ describe("the user index", () => {
           },
         });
         computedByCommit += snapshots.filter((state) => state.index?.index !== undefined).length;
-        // Every `every`-th snapshot, newest first, then the last.
+        // Every `every`-th snapshot, newest first; the snapshot, and the index computed at the
+        // read (cached outside it), frozen.
         for (let i = snapshots.length - 1; i >= 0; i -= every) {
           const state = snapshots[i] as CrmState;
           expect(plainIndex(state)).toEqual(recomputed(toRecords(state)));
+          expect(firstUnfrozen(state)).toBeUndefined();
+          expect(firstUnfrozen(indexOf(state), "index")).toBeUndefined();
         }
       }),
       runs(40),
     );
     expect(computedByCommit).toBeGreaterThan(0);
+  });
+
+  it("works on a snapshot another copy of the library made (a CJS and an ESM build in one process)", async () => {
+    const one = await import("../../src/index.js");
+    vi.resetModules();
+    const other = await import("../../src/index.js");
+    expect(other.execute).not.toBe(one.execute);
+    const state = one.createState({
+      users: [{ id: "ana" }, { id: "ben" }],
+      contacts: [
+        { id: "acme", ownerId: "ana" },
+        { id: "bolt", ownerId: "ana" },
+      ],
+      opportunities: [{ id: "o1", contactId: "acme", ownerId: "ana" }],
+    });
+    // The first copy defers the index of its commit; the other one reads and extends it.
+    const moved = one.execute(state, { type: "assignContactOwner", contactId: "bolt", ownerId: "ben" }, SYSTEM);
+    if (!moved.ok) throw new Error(moved.error.message);
+    const followed = other.execute(moved.state, { type: "addFollower", record: { kind: "contact", id: "acme" }, userId: "ben" }, SYSTEM);
+    if (!followed.ok) throw new Error(followed.error.message);
+    const transfer = { type: "transferOwnership", fromUserId: "ben", toUserId: "ana" } as const;
+    const byOther = other.execute(followed.state, transfer, SYSTEM);
+    const byOne = one.execute(followed.state, transfer, SYSTEM);
+    expect(byOther.ok && byOther.events.map((e) => e.type)).toEqual(["ContactOwnerChanged"]);
+    expect(byOther).toEqual(byOne);
   });
 
   it("is not part of the snapshot's value: not enumerable, and copies without it still work", () => {

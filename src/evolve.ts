@@ -18,6 +18,10 @@ import type { CrmState } from "./state/state.js";
  * library could not have emitted (an unknown `type`, a missing or mistyped field, an over-long
  * id) throws `InvalidEventError` naming the field, and nothing is applied. Fields the library
  * does not know are ignored. Nothing of the event is kept or frozen: the snapshot holds copies.
+ * The event is checked for its shape, not against the snapshot: fold `evolve` over the events of
+ * the snapshot's own history (its outbox, `decide`'s result). An event it did not lead to, such as
+ * an `OpportunityDeleted` naming another contact than the opportunity's, is applied as it says,
+ * and the snapshot's user index may then miss that the group lists an id it no longer holds.
  *
  * @example
  * ```ts

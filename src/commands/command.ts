@@ -194,13 +194,10 @@ export type ParseResult = { readonly ok: true; readonly command: Command } | { r
 
 const TYPE_FIELD = new Set(["type"]);
 
-/** Each command type's fields with the meta fields: merged once per type, not once per command parsed. */
-const fullShapes = new Map<CommandType, Shape>();
-function fullShape(type: CommandType): Shape {
-  let shape = fullShapes.get(type);
-  if (shape === undefined) fullShapes.set(type, (shape = { ...metaShape, ...DEFINITIONS[type].shape }));
-  return shape;
-}
+/** Each command type's full shape, meta fields included, built once (as eventShape.ts does for events). */
+const FULL_SHAPES = Object.fromEntries(COMMAND_TYPES.map((type): [CommandType, Shape] => [type, { ...metaShape, ...DEFINITIONS[type].shape }])) as {
+  readonly [T in CommandType]: Shape;
+};
 
 /**
  * Reads a command from untrusted input (parsed JSON, a queue message, a form). Never throws:
@@ -233,7 +230,7 @@ export function parseCommand(input: unknown): ParseResult {
       }
     }
     const definition = DEFINITIONS[type] as Definition<CommandType>;
-    const parsed = readObject(input, fullShape(type), "", { allowed: TYPE_FIELD });
+    const parsed = readObject(input, FULL_SHAPES[type], "", { allowed: TYPE_FIELD });
     if (!parsed.ok) return parsed;
     const command = { type, ...parsed.value } as Command;
     const refusal = definition.check?.(command as never);
@@ -287,7 +284,7 @@ function groupField(command: Command): string {
 export function commandSchemas(): { readonly [T in CommandType]: JsonSchema } {
   const out = {} as Record<CommandType, JsonSchema>;
   for (const type of COMMAND_TYPES) {
-    out[type] = objectSchema(fullShape(type), { type: { const: type } });
+    out[type] = objectSchema(FULL_SHAPES[type], { type: { const: type } });
     (out[type] as { required: string[] }).required.unshift("type");
   }
   return out;

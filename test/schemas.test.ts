@@ -204,6 +204,21 @@ describe("events and records: what the library produces validates", () => {
 
   it("every event of random command sequences validates, and so does every snapshot on the way", () => {
     const seen = new Set<string>();
+    // One sequence that makes most kinds of event, run first whatever the random ones reach (the
+    // count below is then not left to the seed: it once saw 8 kinds in 150 random runs).
+    const most: Command[] = [
+      { type: "createContact", contactId: "new-1", ownerId: "ben" },
+      { type: "createOpportunity", opportunityId: "new-2", contactId: "acme" },
+      { type: "assignContactOwner", contactId: "acme", ownerId: "ben" },
+      { type: "addFollower", record: { kind: "contact", id: "constructor" }, userId: "ana" },
+      { type: "removeFollower", record: { kind: "contact", id: "constructor" }, userId: "ana" },
+      { type: "setOpportunityStatus", opportunityId: "deal-1", status: "lost" },
+      { type: "deleteOpportunity", opportunityId: "deal-2" },
+      { type: "deleteContact", contactId: "constructor" },
+      { type: "updateSettings", allowDifferentOwners: true },
+      { type: "deactivateUser", userId: "ben", reassignTo: "ana" },
+      { type: "reactivateUser", userId: "ben" },
+    ];
     fc.assert(
       fc.property(fc.boolean(), fc.array(accountCommand, { minLength: 1, maxLength: 25 }), (separate, commands) => {
         let state: CrmState = createState({ ...ACCOUNT, settings: { allowDifferentOwners: separate, updateContactFollowersOnOpportunityOwnerChange: true, updateOpportunityFollowersOnContactOwnerChange: true } });
@@ -220,7 +235,7 @@ describe("events and records: what the library produces validates", () => {
         const records = JSON.parse(JSON.stringify(toRecords(state))) as unknown;
         expect(validRecords(records), JSON.stringify(validRecords.errors)).toBe(true);
       }),
-      { numRuns: 150 },
+      { numRuns: 150, examples: [[false, most]] },
     );
     // The samples reached most kinds of event, so the check above is not vacuous.
     expect(seen.size).toBeGreaterThanOrEqual(10);

@@ -127,9 +127,12 @@ export class IndexBuilder {
    * `contact`, whose users are listed already (and whose owner is final).
    */
   addRecord(record: Contact | Opportunity, contactId: string, contact?: Contact): void {
-    // A group's records come one after the other: its id once (a repeat would still be dropped).
+    // A group's id once: its contact, read first, listed it already if it has an automation
+    // follower, and its opportunities mostly come one after the other (a repeat would still be
+    // dropped, at a cost: half the list was repeats on a split account).
     const recouple = this.#recouple;
-    if ((automated(record) || (contact !== undefined && record.ownerId !== contact.ownerId)) && recouple[recouple.length - 1] !== contactId) recouple.push(contactId);
+    const needs = contact === undefined ? automated(record) : (automated(record) || record.ownerId !== contact.ownerId) && !automated(contact);
+    if (needs && recouple[recouple.length - 1] !== contactId) recouple.push(contactId);
     if (record.ownerId !== null) this.#add(record.ownerId, contactId, contact);
     const { followers } = record;
     for (let i = 0; i < followers.length; i++) this.#add((followers[i] as { readonly userId: string }).userId, contactId, contact);

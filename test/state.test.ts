@@ -445,3 +445,45 @@ describe("immutability (docs/rules.md §1, §2)", () => {
     expect(getSettings(state).allowDifferentOwners).toBe(true);
   });
 });
+
+describe("equal follower lists are one frozen array (createState, docs/performance.md)", () => {
+  const follows = (...ids: string[]) => ids.map((userId) => ({ userId, source: "manual" as const }));
+
+  it("records with the same follows share one list; another order, source or user is another list; a change copies", () => {
+    const state = createState({
+      users: USERS,
+      contacts: [
+        { id: "a", ownerId: "ana", followers: follows("ben", "cy") },
+        { id: "b", ownerId: "ana", followers: follows("ben", "cy") },
+        { id: "c", ownerId: "ana", followers: follows("cy", "ben") },
+        { id: "d", ownerId: "ana", followers: [{ userId: "ben", source: "automation" }, { userId: "cy", source: "manual" }] },
+      ],
+      opportunities: [{ id: "d1", contactId: "a", ownerId: "ana", followers: follows("ben", "cy") }],
+    });
+    const list = (id: string) => getContact(state, id)?.followers;
+    expect(list("b")).toBe(list("a"));
+    expect(getOpportunity(state, "d1")?.followers).toBe(list("a"));
+    expect(list("c")).not.toBe(list("a"));
+    expect(list("d")).not.toBe(list("a"));
+    expect(list("c")).toEqual(follows("cy", "ben"));
+    expect(firstUnfrozen(state)).toBeUndefined();
+
+    const next = run(state, { type: "removeFollower", record: { kind: "contact", id: "a" }, userId: "ben" }).state;
+    expect(getContact(next, "a")?.followers).toEqual(follows("cy"));
+    expect(getContact(next, "b")?.followers).toEqual(follows("ben", "cy"));
+    expect(getOpportunity(next, "d1")?.followers).toEqual(follows("ben", "cy"));
+  });
+
+  it("gives sharing up when most of the first 4,096 lists differ, and the snapshot is the same", () => {
+    const users = Array.from({ length: 100 }, (_, i) => ({ id: `u${i}` }));
+    // 4,950 distinct pairs of users, then two records with an equal list.
+    const contacts: ContactInit[] = [];
+    for (let i = 0; i < 100; i++) for (let j = i + 1; j < 100; j++) contacts.push({ id: `c${i}-${j}`, ownerId: "u0", followers: follows(`u${i}`, `u${j}`) });
+    contacts.push({ id: "late1", ownerId: "u0", followers: follows("u1", "u2") }, { id: "late2", ownerId: "u0", followers: follows("u1", "u2") });
+    const init: CrmRecordsInit = { users, contacts, opportunities: [] };
+    const state = createState(init);
+    expect(getContact(state, "late2")?.followers).not.toBe(getContact(state, "late1")?.followers);
+    expect(toRecords(state).contacts).toEqual(contacts.map((c) => ({ ...c, opportunityIds: [] })));
+    expect(firstUnfrozen(state)).toBeUndefined();
+  });
+});

@@ -474,16 +474,70 @@ describe("equal follower lists are one frozen array (createState, docs/performan
     expect(getOpportunity(next, "d1")?.followers).toEqual(follows("ben", "cy"));
   });
 
-  it("gives sharing up when most of the first 4,096 lists differ, and the snapshot is the same", () => {
-    const users = Array.from({ length: 100 }, (_, i) => ({ id: `u${i}` }));
-    // 4,950 distinct pairs of users, then two records with an equal list.
-    const contacts: ContactInit[] = [];
-    for (let i = 0; i < 100; i++) for (let j = i + 1; j < 100; j++) contacts.push({ id: `c${i}-${j}`, ownerId: "u0", followers: follows(`u${i}`, `u${j}`) });
-    contacts.push({ id: "late1", ownerId: "u0", followers: follows("u1", "u2") }, { id: "late2", ownerId: "u0", followers: follows("u1", "u2") });
-    const init: CrmRecordsInit = { users, contacts, opportunities: [] };
-    const state = createState(init);
-    expect(getContact(state, "late2")?.followers).not.toBe(getContact(state, "late1")?.followers);
+  it("records without followers (field absent or empty) share one frozen empty list", () => {
+    const state = createState({
+      users: USERS,
+      contacts: [
+        { id: "a", ownerId: "ana" },
+        { id: "b", ownerId: "ana", followers: [] },
+      ],
+      opportunities: [{ id: "d1", contactId: "a", ownerId: "ana" }],
+    });
+    const empty = getContact(state, "a")?.followers;
+    expect(empty).toEqual([]);
+    expect(Object.isFrozen(empty)).toBe(true);
+    expect(getContact(state, "b")?.followers).toBe(empty);
+    expect(getOpportunity(state, "d1")?.followers).toBe(empty);
+  });
+
+  it("a change of a shared list's follow (manual over automation) changes that record only", () => {
+    const automated = [{ userId: "ben", source: "automation" as const }];
+    const state = createState({
+      users: USERS,
+      contacts: [
+        { id: "a", ownerId: "ana", followers: automated },
+        { id: "b", ownerId: "ana", followers: automated },
+      ],
+      opportunities: [],
+    });
+    expect(getContact(state, "b")?.followers).toBe(getContact(state, "a")?.followers);
+    const next = run(state, { type: "addFollower", record: { kind: "contact", id: "a" }, userId: "ben" }).state;
+    expect(getContact(next, "a")?.followers).toEqual(follows("ben"));
+    expect(getContact(next, "b")?.followers).toEqual(automated);
+    expect(getContact(state, "a")?.followers).toEqual(automated);
+  });
+
+  /** Users u0…u99, and `count` distinct lists of two of them. */
+  const users = Array.from({ length: 100 }, (_, i) => ({ id: `u${i}` }));
+  const distinctLists = (count: number) => {
+    const out: ReturnType<typeof follows>[] = [];
+    for (let i = 0; i < 100 && out.length < count; i++) for (let j = i + 1; j < 100 && out.length < count; j++) out.push(follows(`u${i}`, `u${j}`));
+    return out;
+  };
+  /** A snapshot of contacts with these lists, then two more with equal lists: whether those two share theirs. */
+  const lateListsShared = (lists: ReturnType<typeof follows>[]) => {
+    const contacts: ContactInit[] = lists.map((followers, i) => ({ id: `c${i}`, ownerId: "u0", followers }));
+    contacts.push({ id: "late1", ownerId: "u0", followers: follows("u98", "u99") }, { id: "late2", ownerId: "u0", followers: follows("u98", "u99") });
+    const state = createState({ users, contacts, opportunities: [] });
+    // The snapshot is the same either way; only sharing (by identity) shows the give-up.
     expect(toRecords(state).contacts).toEqual(contacts.map((c) => ({ ...c, opportunityIds: [] })));
     expect(firstUnfrozen(state)).toBeUndefined();
+    return getContact(state, "late2")?.followers === getContact(state, "late1")?.followers;
+  };
+
+  it("gives sharing up after a window of 4,096 lists of which more than half were new", () => {
+    expect(lateListsShared(distinctLists(4096))).toBe(false);
+  });
+
+  it("a window with half of its lists new, or an unfinished one, keeps sharing", () => {
+    const half = distinctLists(2048).flatMap((list) => [list, follows("u0", "u1")]);
+    expect(half).toHaveLength(4096);
+    expect(lateListsShared(half)).toBe(true);
+    expect(lateListsShared(distinctLists(4000))).toBe(true);
+  });
+
+  it("each window is judged: a first one of repeated lists does not keep sharing on for distinct ones", () => {
+    const repeated = Array.from({ length: 4096 }, () => follows("u0", "u1"));
+    expect(lateListsShared([...repeated, ...distinctLists(4096)])).toBe(false);
   });
 });

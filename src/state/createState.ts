@@ -15,6 +15,7 @@ import {
 import { LIMITS } from "../limits.js";
 import { freezeState, type CrmState, type StateFields } from "./state.js";
 import { buildTable, getRow, type Table } from "./table.js";
+import { followerLists, NO_FOLLOWERS } from "./followerLists.js";
 import { computedIndex, IndexBuilder } from "./userIndex.js";
 
 /**
@@ -84,7 +85,6 @@ interface Built {
   readonly index: IndexBuilder;
 }
 
-const NO_FOLLOWERS: readonly Follower[] = Object.freeze([]);
 
 /**
  * The records of one table as they are read: a `Map` for the duplicate checks and the lookups
@@ -158,9 +158,10 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     if (found === undefined) follows[source].set(userId, (found = Object.freeze({ userId, source })));
     return found;
   };
+  // Records repeat a few lists: one frozen array each (followerLists.ts).
   const freezeList = followerLists();
   /** The followers of record `index` of list `kind` (its `followers` field). */
-  const followers = (value: unknown, kind: string, index: number): Follower[] => {
+  const followers = (value: unknown, kind: string, index: number): readonly Follower[] => {
     const out: Follower[] = [];
     if (value === undefined) return freezeList(out);
     if (!Array.isArray(value)) report(`${kind}[${index}].followers`, "must be an array");
@@ -321,43 +322,6 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     rotations: rotations.table(),
   };
   return { fields, index };
-}
-
-/** A node of the trie of follower lists: the list that ends here, and the lists that go on. */
-interface ListNode {
-  list?: readonly Follower[];
-  next?: Map<Follower, ListNode>;
-}
-/** Follower lists read before sharing them is given up, if most of them were new. */
-const SHARING_TRIAL = 4096;
-
-/**
- * Freezes follower lists, one frozen array for equal lists (their follows are shared objects
- * already, so a list is found by walking a trie of them). Records mostly repeat a few lists (an
- * account has few users): fewer arrays to allocate, freeze, collect and retain, which made
- * `createState` 10 to 20% cheaper on the benchmark's accounts (docs/performance.md). Where lists
- * mostly differ the trie only costs, so it is given up once more than half of the first lists
- * were new.
- */
-function followerLists(): (list: Follower[]) => Follower[] {
-  let lists: ListNode | undefined = {};
-  let seen = 0;
-  let made = 0;
-  return (list) => {
-    if (lists === undefined) return Object.freeze(list) as Follower[];
-    let node = lists;
-    for (let i = 0; i < list.length; i++) {
-      const follow = list[i] as Follower;
-      const next = (node.next ??= new Map());
-      let child = next.get(follow);
-      if (child === undefined) next.set(follow, (child = {}));
-      node = child;
-    }
-    seen++;
-    if (node.list !== undefined) return node.list as Follower[];
-    if (++made > SHARING_TRIAL / 2 && seen <= SHARING_TRIAL) lists = undefined;
-    return (node.list = Object.freeze(list)) as Follower[];
-  };
 }
 
 function readSettings(raw: unknown, report: Report): Settings {

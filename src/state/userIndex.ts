@@ -124,7 +124,9 @@ export class IndexBuilder {
 
   /**
    * The owner and followers of a record of the group of `contactId`; for an opportunity, its
-   * `contact`, whose users are listed already (and whose owner is final).
+   * `contact`, which must have been added before any opportunity, with its final owner and
+   * followers (`createState` reads every contact first): its users and, if it has an automation
+   * follower, its group are listed already.
    */
   addRecord(record: Contact | Opportunity, contactId: string, contact?: Contact): void {
     // A group's id once: its contact, read first, listed it already if it has an automation

@@ -296,6 +296,27 @@ describe("createState refuses an unsound snapshot with one error listing every p
     expect(error.moreProblems).toBe(expected.length - 100);
   });
 
+  it("opportunities in any order find their contact; each one of a missing contact is named, in a row or not", () => {
+    const error = snapshotError({
+      users: [],
+      contacts: [{ id: "acme" }, { id: "bolt" }],
+      opportunities: [
+        { id: "o1", contactId: "gone" },
+        { id: "o2", contactId: "gone" },
+        { id: "o3", contactId: "acme" },
+        { id: "o4", contactId: "gone" },
+      ],
+    });
+    expect(error.problems.map((p) => p.path)).toEqual(["opportunities[0].contactId", "opportunities[1].contactId", "opportunities[3].contactId"]);
+    const state = createState({
+      users: [],
+      contacts: [{ id: "acme" }, { id: "bolt" }],
+      opportunities: ["acme", "bolt", "bolt", "acme", "bolt"].map((contactId, i) => ({ id: `o${i}`, contactId })),
+    });
+    expect(getContact(state, "acme")?.opportunityIds).toEqual(["o0", "o3"]);
+    expect(getContact(state, "bolt")?.opportunityIds).toEqual(["o1", "o2", "o4"]);
+  });
+
   it("a departed user must be kept as an inactive one, not left out", () => {
     const error = snapshotError({ users: [], contacts: [{ id: "acme", ownerId: "gone" }], opportunities: [] });
     expect(error.problems).toEqual([{ path: "contacts[0].ownerId", message: expect.stringContaining("inactive") }]);

@@ -26,5 +26,13 @@ export function loadedOpportunities(s: Overlay, contact: Contact): Opportunity[]
 
 /** Ids a contact lists that the snapshot did not load. @internal */
 export function missingOpportunities(s: Overlay, contact: Contact): string[] {
-  return contact.opportunityIds.filter((id) => s.opportunities.get(id) === undefined);
+  // An indexed loop, not `filter`: Node 20 runs `filter` on a frozen array on a slow path
+  // (docs/performance.md), and re-coupling asks this of every group it changes.
+  const missing: string[] = [];
+  const ids = contact.opportunityIds;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i] as string;
+    if (s.opportunities.get(id) === undefined) missing.push(id);
+  }
+  return missing;
 }

@@ -85,6 +85,8 @@ interface Built {
   readonly index: IndexBuilder;
 }
 
+/** A contact while its opportunities are read: its list grows with them. */
+type ContactBeingRead = Contact & { opportunityIds: string[] };
 
 /**
  * The records of one table as they are read: a `Map` for the duplicate checks and the lookups
@@ -162,8 +164,8 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
   const freezeList = followerLists();
   /** The followers of record `index` of list `kind` (its `followers` field). */
   const followers = (value: unknown, kind: string, index: number): readonly Follower[] => {
+    if (value === undefined) return NO_FOLLOWERS;
     const out: Follower[] = [];
-    if (value === undefined) return freezeList(out);
     if (!Array.isArray(value)) report(`${kind}[${index}].followers`, "must be an array");
     else {
       for (let i = 0; i < value.length; i++) {
@@ -249,7 +251,7 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     else dropped++;
   };
   let lastContactId: string | undefined;
-  let lastContact: (Contact & { opportunityIds: string[] }) | undefined;
+  let lastContact: ContactBeingRead | undefined;
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
     place = i;
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`opportunities[${i}].id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
@@ -260,7 +262,7 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     // large account every `Map` lookup is a cache miss).
     if (contactId !== lastContactId) {
       lastContactId = contactId;
-      lastContact = contacts.get(contactId) as (Contact & { opportunityIds: string[] }) | undefined;
+      lastContact = contacts.get(contactId) as ContactBeingRead | undefined;
     }
     const contact = lastContact;
     if (contact === undefined) return report(`opportunities[${i}].contactId`, `contact ${quote(contactId)} is not in the snapshot`);

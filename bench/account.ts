@@ -111,6 +111,9 @@ export type StreamName = keyof typeof STREAMS;
 /** Turning the setting off: re-couples the whole account (meaningful in mode `separate`). */
 export const RECOUPLE: Command = { type: "updateSettings", allowDifferentOwners: false };
 
+/** A command after a batch: a new contact, so it commits (and the batch's user index is computed). */
+export const AFTER_BATCH: Command = { type: "createContact", contactId: "after-batch", ownerId: user(1), commandId: "after-batch" };
+
 /**
  * A batch of `count` mixed commands, meant to run chained from the base (every one valid in
  * sequence): 25% contact owner, 25% opportunity owner, 15% new opportunity (half with an

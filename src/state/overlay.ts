@@ -168,7 +168,7 @@ export class Overlay {
     const index =
       base.index === undefined || (contacts === base.contacts && opportunities === base.opportunities)
         ? base.index
-        : indexAfterCommit(base.index, { contacts, opportunities }, contactChanges ?? [], opportunityChanges ?? []);
+        : indexAfterCommit(base.index, base, contactChanges ?? [], opportunityChanges ?? []);
     return freezeState(
       {
         version: this.version,

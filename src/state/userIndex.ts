@@ -303,10 +303,12 @@ function updateIndex(
  * read a cache miss), and most snapshots are never asked for it: a host that loads the records a
  * command needs, executes it and stores the result drops the snapshot before any bulk move. The
  * work deferred is done once, for every change since, when it is needed, and never is when it
- * is not. A commit computes it anyway once more than 64 record changes (a record changed by
- * two commits counts twice) were deferred since it was last computed: what a snapshot holds on
- * to for it (those records, before and after) stays small, and a long run of commands costs what
- * keeping the index at every commit costs.
+ * is not. A commit defers its own changes, however many (an `executeAll` batch of thousands
+ * stored by a host is never read for it either), but computes the index of its base first once
+ * more than 64 record changes (a record changed by two commits counts twice) were deferred
+ * before it: what a snapshot holds on to for it (those records, before and after) stays one
+ * commit's and a few more, and a long run of commands costs what keeping the index at every
+ * commit costs.
  *
  * The cell is frozen data, as the whole snapshot is, and holds what computing the index takes;
  * the index computed at a read is cached in a `WeakMap` keyed by the cell (gone with the
@@ -345,9 +347,10 @@ interface ChangeList {
 const computed = new WeakMap<IndexCell, UserIndex>();
 
 /**
- * Record changes a snapshot may defer before a commit computes its index. Small: catching up on
- * records changed long ago reads them cold: with no limit, a long run measured about ×1.1 the cost
- * of keeping the index at each commit, and with 64 (a dozen commands) the same (docs/performance.md).
+ * Record changes of earlier commits a commit may carry over without computing the index. Small:
+ * catching up on records changed long ago reads them cold: with no limit, a long run measured
+ * about ×1.1 the cost of keeping the index at each commit, and with 64 (a dozen commands) the
+ * same (docs/performance.md).
  */
 const DEFER_LIMIT = 64;
 
@@ -355,24 +358,26 @@ const DEFER_LIMIT = 64;
 export const computedIndex = (index: UserIndex): IndexCell => Object.freeze({ index });
 
 /**
- * The index cell of a commit's snapshot: `cell` is the base snapshot's, `after` the new tables,
- * and `contacts` / `opportunities` the records the commit created, changed or deleted, in pairs
- * (before, after). Costs nothing more, unless the changes deferred exceed the limit. @internal
+ * The index cell of a commit's snapshot: `cell` and `before` are the base snapshot's, and
+ * `contacts` / `opportunities` the records the commit created, changed or deleted, in pairs
+ * (before, after). Costs nothing more, unless the changes deferred before it exceed the limit.
+ * @internal
  */
 export function indexAfterCommit(
   cell: IndexCell,
-  after: Records,
+  before: Records,
   contacts: (Contact | undefined)[],
   opportunities: (Opportunity | undefined)[],
 ): IndexCell {
-  const base = cell.index ?? computed.get(cell);
+  // The changes deferred before this commit, caught up (on the tables they were made to) once
+  // they exceed the limit; this commit's own are deferred whatever their number.
+  const base = cell.pending !== undefined && cell.pending.count <= DEFER_LIMIT ? computed.get(cell) : read(cell, before);
   const from = base === undefined ? cell.pending : undefined;
   const pending: Pending = Object.freeze({
     index: from?.index ?? (base as UserIndex),
     changes: Object.freeze({ contacts: Object.freeze(contacts), opportunities: Object.freeze(opportunities), next: from?.changes }),
     count: (from?.count ?? 0) + (contacts.length + opportunities.length) / 2,
   });
-  if (pending.count > DEFER_LIMIT) return computedIndex(catchUp(pending, after));
   return Object.freeze({ pending });
 }
 
@@ -381,11 +386,14 @@ export function indexAfterCommit(
  * a snapshot without one (a copy: bulk moves then walk every contact). @internal
  */
 export function indexOf(state: Records & { readonly index?: IndexCell | undefined }): UserIndex | undefined {
-  const cell = state.index;
-  if (cell === undefined) return undefined;
+  return state.index && read(state.index, state);
+}
+
+/** The index a cell holds or defers, `tables` being those of its snapshot. */
+function read(cell: IndexCell, tables: Records): UserIndex {
   if (cell.index !== undefined) return cell.index;
   let index = computed.get(cell);
-  if (index === undefined) computed.set(cell, (index = catchUp(cell.pending, state)));
+  if (index === undefined) computed.set(cell, (index = catchUp(cell.pending, tables)));
   return index;
 }
 

@@ -272,7 +272,7 @@ export function buildTable<T>(ids: readonly string[], values: readonly T[], dedu
     hashes[i] = hashOf(ids[i] as string);
     order[i] = i;
   }
-  const build = { hashes, values: values as readonly unknown[], ids, order, scratch: new Int32Array(n), dedupe, size: 0 };
+  const build = { hashes, values: values as readonly unknown[], ids, order, scratch: new Int32Array(n), bucket: [], dedupe, size: 0 };
   const root = n === 0 ? Object.freeze([]) : buildNode(build, 0, n, 0);
   return Object.freeze({ root: root as Node<T>, size: build.size, nextSeq: n });
 }
@@ -284,6 +284,8 @@ interface Build {
   /** The records of the node being built are `order[from..to)`, in insertion order. */
   readonly order: Int32Array;
   readonly scratch: Int32Array;
+  /** Where a bucket is filled before it is copied at its final length. */
+  readonly bucket: unknown[];
   readonly dedupe: boolean | ((index: number) => void);
   size: number;
 }
@@ -291,20 +293,26 @@ interface Build {
 function buildNode(b: Build, from: number, to: number, shift: number): readonly unknown[] {
   const { hashes, order } = b;
   if (to - from <= BUCKET_SIZE || shift > MAX_SHIFT) {
-    const bucket: unknown[] = [];
+    // Filled in the build's scratch array, then copied at its final length: an array grown by
+    // `push` keeps the spare capacity of its last growth (a third of a full bucket), for good.
+    const bucket = b.bucket;
+    let length = 0;
     next: for (let k = from; k < to; k++) {
       const i = order[k] as number;
       if (b.dedupe !== false) {
-        for (let j = 0; j < bucket.length; j += 3) {
+        for (let j = 0; j < length; j += 3) {
           if (bucket[j] !== hashes[i] || b.ids[bucket[j + 1] as number] !== b.ids[i]) continue;
           if (b.dedupe !== true) b.dedupe(i);
           continue next;
         }
       }
-      bucket.push(hashes[i], i, b.values[i]);
+      bucket[length] = hashes[i];
+      bucket[length + 1] = i;
+      bucket[length + 2] = b.values[i];
+      length += 3;
     }
-    b.size += bucket.length / 3;
-    return Object.freeze(bucket);
+    b.size += length / 3;
+    return Object.freeze(bucket.slice(0, length));
   }
   // A stable counting sort of the records on this level's slot, into `scratch`, then back.
   const starts = new Int32Array(MASK + 2);

@@ -38,7 +38,8 @@ export function followerLists(): (list: Follower[]) => readonly Follower[] {
   let distinct = 0;
   return (list) => {
     if (list.length === 0) return NO_FOLLOWERS;
-    if (trie === undefined) return Object.freeze(list);
+    // Copied at its length: a list grown by `push` keeps spare capacity (16 slots for one follow).
+    if (trie === undefined) return Object.freeze([...list]);
     let node = trie;
     for (let i = 0; i < list.length; i++) {
       const follow = list[i] as Follower;
@@ -48,7 +49,7 @@ export function followerLists(): (list: Follower[]) => readonly Follower[] {
       node = child;
     }
     if (node.list === undefined) {
-      node.list = Object.freeze(list);
+      node.list = Object.freeze([...list]);
       distinct++;
     }
     if (++seen === WINDOW) {

@@ -250,8 +250,8 @@ if (!gc) log("(node was not started with --expose-gc: the memory measurement is 
     }
     const batch = mixedBatch(BATCH, n);
     for (let i = 0; i < (quick ? 2 : 5); i++) {
-      ok(lib.executeAll(base, batch, BENCH_CONTEXT), "executeAll");
-      floorOk(floor.executeAll(batch), "executeAll");
+      ok(lib.execute(ok(lib.executeAll(base, batch, BENCH_CONTEXT), "executeAll"), AFTER_BATCH, BENCH_CONTEXT), "after the batch");
+      floorOk(floor.executeAll([...batch, AFTER_BATCH]), "executeAll");
       floor.rollback(0);
       if (mode === "separate") {
         ok(lib.execute(base, RECOUPLE, BENCH_CONTEXT), "recouple");

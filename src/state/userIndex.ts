@@ -294,9 +294,9 @@ function updateIndex(
 }
 
 /**
- * How a snapshot carries its index: computed (by `createState`, and by a commit after a long run
- * of changes), or not yet, and then computed when a bulk move or re-coupling first reads it
- * (`indexOf`), from the last computed index and the records changed since.
+ * How a snapshot carries its index: computed (by `createState`), or not yet, and then computed
+ * when a bulk move or re-coupling first reads it (`indexOf`), or when a commit made from it finds
+ * more than 64 record changes deferred, from the last computed index and the records changed since.
  *
  * Why: keeping the index costs every command that changes an owner or a follower (30 to 45% of
  * such a command on 100k contacts: two users' entries and the index's table copied by path, each
@@ -306,9 +306,10 @@ function updateIndex(
  * is not. A commit defers its own changes, however many (an `executeAll` batch of thousands
  * stored by a host is never read for it either), but computes the index of its base first once
  * more than 64 record changes (a record changed by two commits counts twice) were deferred
- * before it: what a snapshot holds on to for it (those records, before and after) stays one
- * commit's and a few more, and a long run of commands costs what keeping the index at every
- * commit costs.
+ * before it: what a snapshot holds on to for it (those records, before and after) is its own
+ * commit's and at most 64 more, and a long run of commands costs what keeping the index at every
+ * commit costs. (A batch's snapshot kept, unread, holds the old version of each record the batch
+ * changed, until a commit from it or a read computes its index.)
  *
  * The cell is frozen data, as the whole snapshot is, and holds what computing the index takes;
  * the index computed at a read is cached in a `WeakMap` keyed by the cell (gone with the

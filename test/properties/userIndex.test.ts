@@ -191,6 +191,23 @@ describe("the user index", () => {
     expect(plainIndex(next.state)).toEqual(recomputed(toRecords(next.state)));
   });
 
+  it("carries 64 record changes deferred before a commit over, and computes 65", () => {
+    const contacts = Array.from({ length: 65 }, (_, i) => ({ id: `c${i}`, ownerId: "ana" }));
+    const state = createState({ users: [{ id: "ana" }, { id: "ben" }, { id: "cat" }], contacts, opportunities: [] });
+    const after = (count: number) => {
+      const moves = contacts.slice(0, count).map((c): Command => ({ type: "assignContactOwner", contactId: c.id, ownerId: "ben" }));
+      const batch = executeAll(state, moves, SYSTEM);
+      if (!batch.ok) throw new Error(batch.error.message);
+      const next = execute(batch.state, { type: "addFollower", record: { kind: "contact", id: "c64" }, userId: "cat" }, SYSTEM);
+      if (!next.ok) throw new Error(next.error.message);
+      expect(plainIndex(next.state)).toEqual(recomputed(toRecords(next.state)));
+      return next.state.index?.pending;
+    };
+    expect(after(64)).toMatchObject({ count: 65, index: indexOf(state) });
+    expect(after(65)).toMatchObject({ count: 1 });
+    expect(after(65)?.index).not.toBe(indexOf(state));
+  });
+
   it("is not part of the snapshot's value: not enumerable, and copies without it still work", () => {
     const state = createState({ users: [{ id: "ana" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] });
     expect(Object.keys(state)).not.toContain("index");

@@ -142,14 +142,21 @@ function updateFollowers(s: Overlay, record: RecordRef, recipe: (followers: Draf
     const contact = s.contacts.get(record.id);
     if (contact === undefined) return;
     const followers = immer.produce(contact.followers as Follower[], recipe);
-    if (followers !== contact.followers) s.contacts.put(contactWith(contact, contact.ownerId, followers, contact.opportunityIds));
+    if (followers !== contact.followers) s.contacts.put(contactWith(contact, contact.ownerId, atLength(followers), contact.opportunityIds));
   } else {
     const opportunity = s.opportunities.get(record.id);
     if (opportunity === undefined) return;
     const followers = immer.produce(opportunity.followers as Follower[], recipe);
-    if (followers !== opportunity.followers) s.opportunities.put(opportunityWith(opportunity, opportunity.ownerId, followers, opportunity.status));
+    if (followers !== opportunity.followers) s.opportunities.put(opportunityWith(opportunity, opportunity.ownerId, atLength(followers), opportunity.status));
   }
 }
+
+/**
+ * A list edited by immer, copied at its length: a follow pushed onto immer's copy leaves it
+ * with 16 spare slots or more, which the snapshot would keep for good. The follows are frozen
+ * already.
+ */
+const atLength = (followers: readonly Follower[]): readonly Follower[] => Object.freeze([...followers]);
 
 /** Compile-time exhaustiveness for `switch` over a union. @internal */
 export function assertNever(value: never): never {

@@ -150,14 +150,14 @@ function put<T>(table: MutableTable<T>, id: string, value: T, own: Set<unknown> 
       return previous;
     }
   }
-  bucket.push(hash, table.nextSeq, value);
   table.nextSeq += 1;
   table.size += 1;
-  if (bucket.length > 3 * BUCKET_SIZE && shift <= MAX_SHIFT) {
-    const branch = split(bucket, shift, own);
-    if (parent === undefined) table.root = branch as Node<T>;
-    else parent[slot] = branch;
-  }
+  // A new array at its length, not `push`: a grown array keeps spare capacity (a third of a
+  // full bucket), which a snapshot would keep for good.
+  let grown: MutableNode = fresh([...bucket, hash, table.nextSeq - 1, value], own);
+  if (grown.length > 3 * BUCKET_SIZE && shift <= MAX_SHIFT) grown = split(grown, shift, own);
+  if (parent === undefined) table.root = grown as Node<T>;
+  else parent[slot] = grown;
   return undefined;
 }
 

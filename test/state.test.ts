@@ -317,6 +317,35 @@ describe("createState refuses an unsound snapshot with one error listing every p
     expect(getContact(state, "bolt")?.opportunityIds).toEqual(["o1", "o2", "o4"]);
   });
 
+  it("opportunities in the contacts' order, around a repeated contact and a missing one, find their contact and its list", () => {
+    // The next contact in order is tried before the lookup: a repeat is not in the table, a
+    // missing contact has no place, and each contact's own list of ids is checked.
+    const records = {
+      users: [],
+      contacts: [{ id: "acme" }, { id: "acme" }, { id: "bolt", opportunityIds: ["o1", "o9"] }, { id: "cole" }],
+      opportunities: [
+        { id: "o0", contactId: "acme" },
+        { id: "o1", contactId: "bolt" },
+        { id: "o2", contactId: "cole" },
+        { id: "o3", contactId: "gone" },
+        { id: "o4", contactId: "cole" },
+        { id: "o5", contactId: "bolt" },
+        { id: "o6", contactId: "acme" },
+      ],
+    };
+    const error = snapshotError(records);
+    expect(error.problems.map((p) => [p.path, p.message])).toEqual([
+      ["contacts[1].id", expect.stringContaining("duplicate contact id")],
+      ["opportunities[3].contactId", expect.stringContaining("not in the snapshot")],
+      ["contacts[2].opportunityIds", expect.stringContaining('does not list opportunity "o5"')],
+    ]);
+    const state = createState({ ...records, contacts: [{ id: "acme" }, { id: "bolt", opportunityIds: ["o5", "o1"] }, { id: "cole" }], opportunities: records.opportunities.filter((o) => o.contactId !== "gone") });
+    expect(getContact(state, "acme")?.opportunityIds).toEqual(["o0", "o6"]);
+    expect(getContact(state, "bolt")?.opportunityIds).toEqual(["o5", "o1"]);
+    expect(getContact(state, "cole")?.opportunityIds).toEqual(["o2", "o4"]);
+    expect(getOpportunity(state, "o4")?.contactId).toBe("cole");
+  });
+
   it("a departed user must be kept as an inactive one, not left out", () => {
     const error = snapshotError({ users: [], contacts: [{ id: "acme", ownerId: "gone" }], opportunities: [] });
     expect(error.problems).toEqual([{ path: "contacts[0].ownerId", message: expect.stringContaining("inactive") }]);

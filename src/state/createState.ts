@@ -90,22 +90,29 @@ type ContactBeingRead = Contact & { opportunityIds: string[] };
 
 /**
  * The records of one table as they are read: a `Map` for the duplicate checks and the lookups
- * (a string caches its hash for a `Map`), and the order; the trie is built once, at the end.
+ * (a string caches its hash for a `Map`), and the order, in which a record's place lets the one
+ * after it be read without a lookup; the trie is built once, at the end.
  */
 class Rows<T> {
-  readonly #byId = new Map<string, T>();
+  /** Each id's place in `#values`. */
+  readonly #byId = new Map<string, number>();
   readonly #ids: string[] = [];
   readonly #values: T[] = [];
   has(id: string): boolean {
     return this.#byId.has(id);
   }
-  get(id: string): T | undefined {
+  /** The place of the record with this id, in the order they were added. */
+  placeOf(id: string): number | undefined {
     return this.#byId.get(id);
+  }
+  /** The record at a place (`undefined` past the last). */
+  at(place: number): T | undefined {
+    return this.#values[place];
   }
   /** Adds a record, unless one with this id is there: whether it was added. */
   add(id: string, value: T): boolean {
     if (this.#byId.has(id)) return false;
-    this.#byId.set(id, value);
+    this.#byId.set(id, this.#values.length);
     this.#ids.push(id);
     this.#values.push(value);
     return true;
@@ -252,6 +259,9 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
   };
   let lastContactId: string | undefined;
   let lastContact: ContactBeingRead | undefined;
+  /** `lastContact`'s place in `contacts`, or -1. */
+  let lastPlace = -1;
+  let lastGiven: { readonly at: number; readonly ids: string[] } | undefined;
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
     place = i;
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`opportunities[${i}].id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
@@ -262,7 +272,12 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     // large account every `Map` lookup is a cache miss).
     if (contactId !== lastContactId) {
       lastContactId = contactId;
-      lastContact = contacts.get(contactId) as ContactBeingRead | undefined;
+      // Mostly the contact after the last one: hosts list both in one order.
+      const next = lastPlace < 0 ? undefined : contacts.at(lastPlace + 1);
+      if (next !== undefined && next.id === contactId) lastPlace += 1;
+      else lastPlace = contacts.placeOf(contactId) ?? -1;
+      lastContact = lastPlace < 0 ? undefined : (contacts.at(lastPlace) as ContactBeingRead);
+      lastGiven = givenIds.size === 0 ? undefined : givenIds.get(contactId);
     }
     const contact = lastContact;
     if (contact === undefined) return report(`opportunities[${i}].contactId`, `contact ${quote(contactId)} is not in the snapshot`);
@@ -270,7 +285,7 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     if (status !== "open" && status !== "won" && status !== "lost" && status !== "abandoned") {
       report(`opportunities[${i}].status`, 'must be "open", "won", "lost" or "abandoned"');
     }
-    const given = givenIds.get(contactId);
+    const given = lastGiven;
     if (given !== undefined && !given.ids.includes(id)) report(listPath(given.at), `does not list opportunity ${quote(id)} of this contact`);
     const opportunity: Opportunity = Object.freeze({
       id,

@@ -105,10 +105,6 @@ class Rows<T> {
   placeOf(id: string): number | undefined {
     return this.#byId.get(id);
   }
-  /** The record at a place (`undefined` past the last). */
-  at(place: number): T | undefined {
-    return this.#values[place];
-  }
   /** Adds a record, unless one with this id is there: whether it was added. */
   add(id: string, value: T): boolean {
     if (this.#byId.has(id)) return false;
@@ -273,10 +269,11 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     if (contactId !== lastContactId) {
       lastContactId = contactId;
       // Mostly the contact after the last one: hosts list both in one order.
-      const next = lastPlace < 0 ? undefined : contacts.at(lastPlace + 1);
+      // (`created` holds the contacts in their places.)
+      const next = created[lastPlace + 1];
       if (next !== undefined && next.id === contactId) lastPlace += 1;
       else lastPlace = contacts.placeOf(contactId) ?? -1;
-      lastContact = lastPlace < 0 ? undefined : (contacts.at(lastPlace) as ContactBeingRead);
+      lastContact = created[lastPlace] as ContactBeingRead | undefined;
       lastGiven = givenIds.size === 0 ? undefined : givenIds.get(contactId);
     }
     const contact = lastContact;

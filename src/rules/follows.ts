@@ -20,6 +20,7 @@
  */
 import { errors } from "../errors.js";
 import type { Cause, EventBody } from "../events.js";
+import { followOf } from "../model/follows.js";
 import type { Contact, Follower, Opportunity, RecordRef } from "../model/records.js";
 import type { Overlay } from "../state/overlay.js";
 import type { Context, Refusal } from "../kernel/context.js";
@@ -37,19 +38,6 @@ export function followersOf(s: Overlay, record: RecordRef): readonly Follower[] 
 /** Whether the record has no room for one more follower. @internal */
 export function isFull(s: Overlay, record: RecordRef): boolean {
   return followersOf(s, record).length >= s.settings.maxFollowers;
-}
-
-/**
- * The follow of `userId` in a record's follower list, if any. An indexed loop: Node 20 runs
- * `find` and `some` on a frozen array (every list of a snapshot) on a slow path, about five
- * times slower (docs/performance.md), and offboarding asks this of every group it walks.
- */
-function followOf(followers: readonly Follower[], userId: string): Follower | undefined {
-  for (let i = 0; i < followers.length; i++) {
-    const follow = followers[i] as Follower;
-    if (follow.userId === userId) return follow;
-  }
-  return undefined;
 }
 
 /**

@@ -22,6 +22,7 @@
  * `toRecords` ignores it, `createState` builds it, and it is not part of a snapshot's value
  * (state.ts: not enumerable, so neither equality nor JSON sees it).
  */
+import { followOf } from "../model/follows.js";
 import type { Contact, Opportunity } from "../model/records.js";
 import { buildTable, emptyTable, getRow, TableEdit, type Table } from "./table.js";
 
@@ -173,10 +174,7 @@ const sameUsers = (a: Contact | Opportunity, b: Contact | Opportunity): boolean 
 
 /** Whether a user owns or follows a record. */
 function involves(record: Contact | Opportunity, userId: string): boolean {
-  if (record.ownerId === userId) return true;
-  const { followers } = record;
-  for (let i = 0; i < followers.length; i++) if ((followers[i] as { readonly userId: string }).userId === userId) return true;
-  return false;
+  return record.ownerId === userId || followOf(record.followers, userId) !== undefined;
 }
 
 /** Calls `fn` on the owner and each follower of a record (a user twice if they are both). */

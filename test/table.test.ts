@@ -75,6 +75,16 @@ describe("the trie", () => {
     expect(getRow(after, "r1")).toEqual(rec("r1", 9));
     expect(getRow(after, ids[0] as string)).toBeUndefined();
     expect(getRow(table, "r1")).toEqual(rec("r1"));
+    // Many inserts and replaces in one edit (its own copies changed again): the same rows.
+    const many = new TableEdit(after);
+    const more = Array.from({ length: 500 }, (_, i) => `m${i}`);
+    for (const id of more) expect(many.put(id, rec(id))).toBeUndefined();
+    for (const id of more.slice(0, 50)) expect(many.put(id, rec(id, 2))).toEqual(rec(id));
+    const grown = many.finish();
+    expect(deepFrozen(grown)).toBe(true);
+    expect(grown.size).toBe(after.size + more.length);
+    expect(rows(grown).slice(-more.length)).toEqual(more.map((id, i) => rec(id, i < 50 ? 2 : undefined)));
+    expect(more.every((id) => getRow(after, id) === undefined)).toBe(true);
   });
 });
 

@@ -85,8 +85,10 @@ interface Built {
   readonly index: IndexBuilder;
 }
 
-/** A contact while its opportunities are read: its list grows with them. */
-type ContactBeingRead = Contact & { opportunityIds: string[] };
+/** A contact before it is frozen. */
+type MutableContact = { -readonly [K in keyof Contact]: Contact[K] };
+/** A contact while the records are read: its list of ids grows with its opportunities. */
+type ContactBeingRead = MutableContact & { opportunityIds: string[] };
 
 /**
  * The records of one table as they are read: a `Map` for the duplicate checks and the lookups
@@ -94,10 +96,11 @@ type ContactBeingRead = Contact & { opportunityIds: string[] };
  * after it be read without a lookup; the trie is built once, at the end.
  */
 class Rows<T> {
-  /** Each id's place in `#values`. */
+  /** Each id's place in `values`. */
   readonly #byId = new Map<string, number>();
   readonly #ids: string[] = [];
-  readonly #values: T[] = [];
+  /** The records, in the order they were added. */
+  readonly values: T[] = [];
   has(id: string): boolean {
     return this.#byId.has(id);
   }
@@ -108,13 +111,13 @@ class Rows<T> {
   /** Adds a record, unless one with this id is there: whether it was added. */
   add(id: string, value: T): boolean {
     if (this.#byId.has(id)) return false;
-    this.#byId.set(id, this.#values.length);
+    this.#byId.set(id, this.values.length);
     this.#ids.push(id);
-    this.#values.push(value);
+    this.values.push(value);
     return true;
   }
   table(): Table<T> {
-    return buildTable(this.#ids, this.#values);
+    return buildTable(this.#ids, this.values);
   }
 }
 
@@ -203,10 +206,9 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
   // Records are frozen as they are made (cheaper than a walk over them all at the end), except
   // contacts: their full opportunity lists are known only at the end.
   // Contacts first, with their given full opportunity lists (if any) kept aside.
-  const contacts = new Rows<Contact>();
+  const contacts = new Rows<ContactBeingRead>();
   // The user index, gathered as the records are read (userIndex.ts).
   const index = new IndexBuilder();
-  const created: { -readonly [K in keyof Contact]: Contact[K] }[] = [];
   /** The host's full opportunity lists, by contact id, with the contact's place for problems. */
   const givenIds = new Map<string, { at: number; ids: string[] }>();
   const listPath = (at: number) => `contacts[${at}].opportunityIds`;
@@ -214,7 +216,7 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`contacts[${i}].id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
     // In the table at once (one walk for the duplicate check and the insert), filled in below.
-    const contact: { -readonly [K in keyof Contact]: Contact[K] } = { id, ownerId: null, followers: NO_FOLLOWERS, opportunityIds: [] as string[] };
+    const contact: ContactBeingRead = { id, ownerId: null, followers: NO_FOLLOWERS, opportunityIds: [] };
     if (!contacts.add(id, contact)) return report(`contacts[${i}].id`, `duplicate contact id ${quote(id)}`);
     const ownerId = userRef(own(raw, "ownerId"), "contacts", i, ".ownerId");
     const rawIds = own(raw, "opportunityIds");
@@ -233,7 +235,6 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     }
     contact.ownerId = ownerId;
     contact.followers = followers(own(raw, "followers"), "contacts", i);
-    created.push(contact);
     index.addRecord(contact, id);
   });
 
@@ -254,8 +255,7 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     else dropped++;
   };
   let lastContactId: string | undefined;
-  let lastContact: ContactBeingRead | undefined;
-  /** `lastContact`'s place in `contacts`, or -1. */
+  /** The place of `lastContactId`'s contact in `contacts`, or -1 (not there). */
   let lastPlace = -1;
   let lastGiven: { readonly at: number; readonly ids: string[] } | undefined;
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
@@ -269,14 +269,12 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     if (contactId !== lastContactId) {
       lastContactId = contactId;
       // Mostly the contact after the last one: hosts list both in one order.
-      // (`created` holds the contacts in their places.)
-      const next = created[lastPlace + 1];
+      const next = contacts.values[lastPlace + 1];
       if (next !== undefined && next.id === contactId) lastPlace += 1;
       else lastPlace = contacts.placeOf(contactId) ?? -1;
-      lastContact = created[lastPlace] as ContactBeingRead | undefined;
       lastGiven = givenIds.size === 0 ? undefined : givenIds.get(contactId);
     }
-    const contact = lastContact;
+    const contact = lastPlace < 0 ? undefined : contacts.values[lastPlace];
     if (contact === undefined) return report(`opportunities[${i}].contactId`, `contact ${quote(contactId)} is not in the snapshot`);
     const status = own(raw, "status") ?? "open";
     if (status !== "open" && status !== "won" && status !== "lost" && status !== "abandoned") {
@@ -319,10 +317,11 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
       }
     }
   }
-  for (const contact of created) {
+  for (const contact of contacts.values) {
     // Copied at its length: a list grown by `push` keeps spare capacity (16 slots for three ids,
     // 100 bytes a contact retained for good).
-    contact.opportunityIds = Object.freeze([...(givenIds.get(contact.id)?.ids ?? contact.opportunityIds)]);
+    const finished: MutableContact = contact;
+    finished.opportunityIds = Object.freeze([...(givenIds.get(contact.id)?.ids ?? contact.opportunityIds)]);
     Object.freeze(contact);
   }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { createState, evolve, getContact, type CrmEvent } from "../src/index.js";
 import { buildTable, emptyTable, getRow, hashOf, putRow, rows, seqOf, TableEdit, type Table } from "../src/state/table.js";
 import { forEachRow } from "../src/state/table.js";
+import { appended } from "../src/state/appended.js";
 import { indexOf } from "../src/state/userIndex.js";
 
 type Rec = { readonly id: string; readonly n: number };
@@ -25,6 +26,17 @@ function deepFrozen(table: Table<unknown>): boolean {
     Object.isFrozen(node) && node.every((child) => !Array.isArray(child) || visit(child as readonly unknown[]));
   return Object.isFrozen(table) && visit(table.root);
 }
+
+describe("appended", () => {
+  it("is the list, then the items, in a new array; the list is left as it was", () => {
+    const list = Object.freeze([1, 2]);
+    const out = appended(list, 3, 4);
+    expect(out).toEqual([1, 2, 3, 4]);
+    expect(out).not.toBe(list);
+    expect(list).toEqual([1, 2]);
+    expect(appended(list)).toEqual([1, 2]);
+  });
+});
 
 describe("the trie", () => {
   it("buildTable gives the layout of inserting the records one by one", () => {

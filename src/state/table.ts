@@ -21,6 +21,7 @@
  *
  * Why `seq`: hashing loses insertion order, and `toRecords` and the list selectors keep it.
  */
+import { appended } from "./appended.js";
 import { deepFreeze } from "./freeze.js";
 
 /**
@@ -159,9 +160,7 @@ function put<T>(table: MutableTable<T>, id: string, value: T, own: Set<unknown> 
   } else {
     table.nextSeq += 1;
     table.size += 1;
-    // A new array at its length, not `push`: a grown array keeps spare capacity (a third of a
-    // full bucket), which a snapshot would keep for good.
-    const grown = [...node, hash, table.nextSeq - 1, value];
+    const grown = appended<unknown>(node, hash, table.nextSeq - 1, value);
     placed = grown.length > 3 * BUCKET_SIZE && shift <= MAX_SHIFT ? split(grown, shift, own) : fresh(grown, own);
   }
   if (parent === undefined) table.root = placed as Node<T>;

@@ -89,12 +89,7 @@ export function applyEvent(s: Overlay, event: CrmEvent): void {
       );
       return;
     case "FollowerRemoved":
-      updateFollowers(s, event.record, (followers) =>
-        edited(followers, (draft) => {
-          const at = draft.findIndex((f) => f.userId === event.userId);
-          if (at >= 0) draft.splice(at, 1);
-        }),
-      );
+      updateFollowers(s, event.record, (followers) => withoutFollow(followers, event.userId));
       return;
     case "ContactDeleted":
       s.contacts.delete(event.contactId);
@@ -129,9 +124,10 @@ export function applyEvent(s: Overlay, event: CrmEvent): void {
 
 // An owner or a status is a field: the record is rebuilt field by field (the commit freezes it),
 // sharing its lists; a spread of a frozen object takes V8's slow path, and immer's draft costs
-// more than five fields (docs/performance.md). A follower list is edited through immer: a draft
-// of the list, changed in place, comes back as a new frozen list sharing every follow it kept,
-// or as the very same list when the change was none. A record the working copy does not hold is
+// more than five fields (docs/performance.md). A follower list is copied at its length with the
+// follow added or removed, sharing every follow it kept; a follow whose source changes is edited
+// through an immer draft of the list. A list a change leaves as it was stays the very same
+// list, and so does its record. A record the working copy does not hold is
 // left as it is: `decide` never emits such an event, and `evolve` records facts, it does not
 // judge them.
 
@@ -166,6 +162,19 @@ function updateFollowers(s: Overlay, record: RecordRef, edit: (followers: readon
 function edited(followers: readonly Follower[], recipe: (draft: Draft<Follower[]>) => void): readonly Follower[] {
   const next = immer.produce(followers as Follower[], recipe);
   return next === followers ? followers : Object.freeze([...next]);
+}
+
+/**
+ * The list without `userId`'s follow, or the same list when they do not follow. A copy, not an
+ * immer draft: re-coupling removes thousands of follows, and a draft allocated about 2 KB each
+ * (docs/performance.md).
+ */
+function withoutFollow(followers: readonly Follower[], userId: string): readonly Follower[] {
+  const gone = followOf(followers, userId);
+  if (gone === undefined) return followers;
+  const rest = [...followers];
+  rest.splice(rest.indexOf(gone), 1);
+  return Object.freeze(rest);
 }
 
 /** Compile-time exhaustiveness for `switch` over a union. @internal */

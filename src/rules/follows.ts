@@ -276,16 +276,25 @@ function addByRule(ctx: Context, record: RecordRef, userId: string, cause: Cause
  * these contacts and their opportunities ends, in record order. `manual` follows stay. @internal
  */
 export function endAutomationFollows(ctx: Context, contacts: readonly Contact[]): void {
-  const cause: Cause = "owners-recoupled";
   for (const { id } of contacts) {
     const contact = ctx.s.contacts.get(id);
     if (contact === undefined) continue;
-    const records: [RecordRef, readonly Follower[]][] = [[{ kind: "contact", id }, contact.followers]];
-    for (const opportunity of loadedOpportunities(ctx.s, contact)) records.push([{ kind: "opportunity", id: opportunity.id }, opportunity.followers]);
-    for (const [record, followers] of records) {
-      for (const follower of followers) {
-        if (follower.source === "automation") ctx.emit({ type: "FollowerRemoved", record, userId: follower.userId, source: "automation", cause });
-      }
+    endAutomationFollowsOf(ctx, "contact", id, contact.followers);
+    const ids = contact.opportunityIds;
+    for (let i = 0; i < ids.length; i++) {
+      const opportunity = ctx.s.opportunities.get(ids[i] as string);
+      if (opportunity !== undefined) endAutomationFollowsOf(ctx, "opportunity", opportunity.id, opportunity.followers);
     }
+  }
+}
+
+/** Ends the `automation` follows of one record, in list order. */
+function endAutomationFollowsOf(ctx: Context, kind: RecordRef["kind"], id: string, followers: readonly Follower[]): void {
+  let record: RecordRef | undefined;
+  for (let i = 0; i < followers.length; i++) {
+    const follower = followers[i] as Follower;
+    if (follower.source !== "automation") continue;
+    record ??= { kind, id };
+    ctx.emit({ type: "FollowerRemoved", record, userId: follower.userId, source: "automation", cause: "owners-recoupled" });
   }
 }

@@ -273,28 +273,17 @@ function addByRule(ctx: Context, record: RecordRef, userId: string, cause: Cause
 
 /**
  * Re-coupling: coupled owners give automatic follows no reason, so every `automation` follow of
- * these contacts and their opportunities ends, in record order. `manual` follows stay. @internal
+ * a group (its contact's, then each opportunity's, in list order) ends, as events into `out`.
+ * `manual` follows stay. @internal
  */
-export function endAutomationFollows(ctx: Context, contacts: readonly Contact[]): void {
-  for (const { id } of contacts) {
-    const contact = ctx.s.contacts.get(id);
-    if (contact === undefined) continue;
-    endAutomationFollowsOf(ctx, "contact", id, contact.followers);
-    const ids = contact.opportunityIds;
-    for (let i = 0; i < ids.length; i++) {
-      const opportunity = ctx.s.opportunities.get(ids[i] as string);
-      if (opportunity !== undefined) endAutomationFollowsOf(ctx, "opportunity", opportunity.id, opportunity.followers);
-    }
-  }
+export function automationFollowsEnded(contact: Contact, opportunities: readonly Opportunity[], out: EventBody[]): void {
+  automationFollowsOf({ kind: "contact", id: contact.id }, contact.followers, out);
+  for (const opportunity of opportunities) automationFollowsOf({ kind: "opportunity", id: opportunity.id }, opportunity.followers, out);
 }
 
-/** Ends the `automation` follows of one record, in list order. */
-function endAutomationFollowsOf(ctx: Context, kind: RecordRef["kind"], id: string, followers: readonly Follower[]): void {
-  let record: RecordRef | undefined;
+function automationFollowsOf(record: RecordRef, followers: readonly Follower[], out: EventBody[]): void {
   for (let i = 0; i < followers.length; i++) {
     const follower = followers[i] as Follower;
-    if (follower.source !== "automation") continue;
-    record ??= { kind, id };
-    ctx.emit({ type: "FollowerRemoved", record, userId: follower.userId, source: "automation", cause: "owners-recoupled" });
+    if (follower.source === "automation") out.push({ type: "FollowerRemoved", record, userId: follower.userId, source: "automation", cause: "owners-recoupled" });
   }
 }

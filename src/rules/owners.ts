@@ -9,11 +9,11 @@
  * whose ownership a command changed, once, at the end of the command.
  */
 import { errors } from "../errors.js";
-import type { Cause, ToggleSetting } from "../events.js";
+import type { Cause, EventBody, ToggleSetting } from "../events.js";
 import { isClosed, type Contact, type Opportunity } from "../model/records.js";
 import { ruleCause, type Context, type Refusal } from "../kernel/context.js";
-import { completeGroup, missingOpportunities } from "../kernel/group.js";
-import { endAutomationFollows } from "./follows.js";
+import { completeGroup, loadedOpportunities, missingOpportunities } from "../kernel/group.js";
+import { automationFollowsEnded } from "./follows.js";
 
 /** How an owner change came about. @internal */
 export interface OwnerChange {
@@ -222,49 +222,47 @@ const TOGGLES: readonly ToggleSetting[] = [
 export function changeSettings(ctx: Context, toggles: Toggles, field: string): Refusal {
   const before = ctx.s.settings;
   const recoupling = before.allowDifferentOwners && toggles.allowDifferentOwners === false;
+  const recoupled: EventBody[] = [];
   // The groups re-coupling may change: a superset read off the snapshot's index, not a walk.
-  const contacts = recoupling ? ctx.s.groupsToRecouple() : [];
-  const incomplete = firstIncomplete(ctx, contacts, field);
-  if (incomplete) return incomplete;
+  const refusal = recoupling ? recouplingEvents(ctx, ctx.s.groupsToRecouple(), field, recoupled) : undefined;
+  if (refusal) return refusal;
   for (const setting of TOGGLES) {
     const to = toggles[setting];
     if (to === undefined || to === before[setting]) continue;
     ctx.emit({ type: "SettingsChanged", setting, from: before[setting], to, cause: "command" });
   }
-  if (recoupling) recouple(ctx, contacts);
-  return undefined;
-}
-
-/** The refusal for the first of these groups the snapshot did not load whole, if any. */
-function firstIncomplete(ctx: Context, contacts: readonly Contact[], field: string): Refusal {
-  for (const contact of contacts) {
-    const missing = missingOpportunities(ctx.s, contact);
-    if (missing.length > 0) return errors.incomplete(contact.id, missing, field);
-  }
+  for (const body of recoupled) ctx.emit(body);
   return undefined;
 }
 
 /**
- * Re-coupling: every opportunity whose owner differs from its contact's moves to the contact's
- * owner (its own event, cause `owners-recoupled`), contact by contact in order; then, coupled
- * owners giving automatic follows no reason, every `automation` follow ends. @internal
+ * Re-coupling, as events into `out`: every opportunity whose owner differs from its contact's
+ * moves to the contact's owner (its own event, cause `owners-recoupled`), contact by contact in
+ * order; then, coupled owners giving automatic follows no reason, every `automation` follow of
+ * these groups ends. Or the refusal for the first group the snapshot did not load whole, and no
+ * event. One read of each group makes both lists: owner changes leave follower lists as they
+ * are, and on a large account every read of a record is a cache miss.
  */
-export function recouple(ctx: Context, contacts: readonly Contact[]): void {
+function recouplingEvents(ctx: Context, contacts: readonly Contact[], field: string, out: EventBody[]): Refusal {
+  const followsEnded: EventBody[] = [];
   for (const contact of contacts) {
-    for (const id of contact.opportunityIds) {
-      const opportunity = ctx.s.opportunities.get(id);
-      if (opportunity === undefined || opportunity.ownerId === contact.ownerId) continue;
-      ctx.emit({
+    const opportunities = loadedOpportunities(ctx.s, contact);
+    if (opportunities.length < contact.opportunityIds.length) return errors.incomplete(contact.id, missingOpportunities(ctx.s, contact), field);
+    for (const opportunity of opportunities) {
+      if (opportunity.ownerId === contact.ownerId) continue;
+      out.push({
         type: "OpportunityOwnerChanged",
-        opportunityId: id,
+        opportunityId: opportunity.id,
         contactId: contact.id,
         from: opportunity.ownerId,
         to: contact.ownerId,
         cause: "owners-recoupled",
       });
     }
+    automationFollowsEnded(contact, opportunities, followsEnded);
   }
-  endAutomationFollows(ctx, contacts);
+  for (const body of followsEnded) out.push(body);
+  return undefined;
 }
 
 /**
@@ -275,9 +273,9 @@ export function recouple(ctx: Context, contacts: readonly Contact[]): void {
  * whole-account re-coupling refuses it. @internal
  */
 export function recoupleGroups(ctx: Context, contactIds: readonly string[], field: string): Refusal {
-  const contacts = ctx.s.contacts.inOrder(new Set(contactIds));
-  const incomplete = firstIncomplete(ctx, contacts, field);
-  if (incomplete) return incomplete;
-  recouple(ctx, contacts);
+  const recoupled: EventBody[] = [];
+  const refusal = recouplingEvents(ctx, ctx.s.contacts.inOrder(new Set(contactIds)), field, recoupled);
+  if (refusal) return refusal;
+  for (const body of recoupled) ctx.emit(body);
   return undefined;
 }

@@ -3,11 +3,12 @@
  * same layout; commits that fill a bucket split it, down to colliding hashes; nothing shared
  * with the base changes.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createState, evolve, getContact, type CrmEvent } from "../src/index.js";
 import { buildTable, emptyTable, getRow, hashOf, putRow, rows, seqOf, TableEdit, type Table } from "../src/state/table.js";
 import { forEachRow } from "../src/state/table.js";
-import { appended } from "../src/state/appended.js";
+import { appended, without } from "../src/state/atLength.js";
 import { indexOf } from "../src/state/userIndex.js";
 
 type Rec = { readonly id: string; readonly n: number };
@@ -35,6 +36,28 @@ describe("appended", () => {
     expect(out).not.toBe(list);
     expect(list).toEqual([1, 2]);
     expect(appended(list)).toEqual([1, 2]);
+  });
+});
+
+describe("without", () => {
+  it("is the list without the item at that index, in a new array; the list is left as it was", () => {
+    const list = Object.freeze(["a", "b", "c"]);
+    expect(without(list, 0)).toEqual(["b", "c"]);
+    expect(without(list, 1)).toEqual(["a", "c"]);
+    expect(without(list, 2)).toEqual(["a", "b"]);
+    expect(without(list, 1)).not.toBe(list);
+    expect(list).toEqual(["a", "b", "c"]);
+  });
+
+  it("removes exactly one item, at any index of any list (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer(), { minLength: 1, maxLength: 20 }), fc.nat(), (items, n) => {
+        const list = Object.freeze([...items]);
+        const at = n % list.length;
+        expect(without(list, at)).toEqual([...list.slice(0, at), ...list.slice(at + 1)]);
+        expect(list).toEqual(items);
+      }),
+    );
   });
 });
 

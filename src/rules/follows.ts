@@ -12,8 +12,9 @@
  *   after. An `automation` follow without a reason ends; a reason that began adds a follow; a
  *   reason that persisted adds nothing (so a person who unfollowed stays unfollowed). Removals
  *   come before additions, so a swap on a full record works. `manual` follows are never touched.
- * - Ends of follows that are not about ownership: re-coupling ends every automatic follow,
- *   offboarding every follow of the departed user.
+ * - Ends of follows that are not about ownership: re-coupling ends every automatic follow (its
+ *   events made here, emitted by owners.ts after its owner changes), offboarding every follow of
+ *   the departed user.
  *
  * A new rule about follows ("when a deal is won, its contact's owner follows it") lives here,
  * and is called by the rule file of what triggers it (status.ts for a status change).
@@ -273,15 +274,16 @@ function addByRule(ctx: Context, record: RecordRef, userId: string, cause: Cause
 
 /**
  * Re-coupling: coupled owners give automatic follows no reason, so every `automation` follow of
- * a group (its contact's, then each opportunity's, in list order) ends, as events into `out`.
+ * a group (its contact's, then each opportunity's, in list order) ends. Pushes those
+ * `FollowerRemoved` events onto `out` (re-coupling emits them after every owner change).
  * `manual` follows stay. @internal
  */
-export function automationFollowsEnded(contact: Contact, opportunities: readonly Opportunity[], out: EventBody[]): void {
-  automationFollowsOf({ kind: "contact", id: contact.id }, contact.followers, out);
-  for (const opportunity of opportunities) automationFollowsOf({ kind: "opportunity", id: opportunity.id }, opportunity.followers, out);
+export function pushAutomationFollowEnds(contact: Contact, opportunities: readonly Opportunity[], out: EventBody[]): void {
+  pushFollowEnds({ kind: "contact", id: contact.id }, contact.followers, out);
+  for (const opportunity of opportunities) pushFollowEnds({ kind: "opportunity", id: opportunity.id }, opportunity.followers, out);
 }
 
-function automationFollowsOf(record: RecordRef, followers: readonly Follower[], out: EventBody[]): void {
+function pushFollowEnds(record: RecordRef, followers: readonly Follower[], out: EventBody[]): void {
   for (let i = 0; i < followers.length; i++) {
     const follower = followers[i] as Follower;
     if (follower.source === "automation") out.push({ type: "FollowerRemoved", record, userId: follower.userId, source: "automation", cause: "owners-recoupled" });

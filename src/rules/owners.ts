@@ -13,7 +13,7 @@ import type { Cause, EventBody, ToggleSetting } from "../events.js";
 import { isClosed, type Contact, type Opportunity } from "../model/records.js";
 import { ruleCause, type Context, type Refusal } from "../kernel/context.js";
 import { completeGroup, loadedOpportunities, missingOpportunities } from "../kernel/group.js";
-import { automationFollowsEnded } from "./follows.js";
+import { pushAutomationFollowEnds } from "./follows.js";
 
 /** How an owner change came about. @internal */
 export interface OwnerChange {
@@ -241,7 +241,9 @@ export function changeSettings(ctx: Context, toggles: Toggles, field: string): R
  * order; then, coupled owners giving automatic follows no reason, every `automation` follow of
  * these groups ends. Or the refusal for the first group the snapshot did not load whole, and no
  * event. One read of each group makes both lists: owner changes leave follower lists as they
- * are, and on a large account every read of a record is a cache miss.
+ * are, and on a large account every read of a record is a cache miss. (So each record is read
+ * before any event applies: on a sound snapshot, where an opportunity is listed by one contact,
+ * once, that is what reading it later would give.)
  */
 function recouplingEvents(ctx: Context, contacts: readonly Contact[], field: string, out: EventBody[]): Refusal {
   const followsEnded: EventBody[] = [];
@@ -259,7 +261,7 @@ function recouplingEvents(ctx: Context, contacts: readonly Contact[], field: str
         cause: "owners-recoupled",
       });
     }
-    automationFollowsEnded(contact, opportunities, followsEnded);
+    pushAutomationFollowEnds(contact, opportunities, followsEnded);
   }
   for (const body of followsEnded) out.push(body);
   return undefined;

@@ -1,9 +1,4 @@
-import { enableArrayMethods, Immer } from "immer";
-
-// Array methods on a draft (`find`, `findIndex`, `splice`, `push`) work on the copy instead of
-// making a proxy of every element they read: a follower-list edit costs a third as much
-// (docs/performance.md). A plugin of the immer module the package bundles, not of the host's.
-enableArrayMethods();
+import { Immer } from "immer";
 
 /**
  * The library's own immer instance. Never the global one: `setAutoFreeze` or `enableMapSet`

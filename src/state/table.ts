@@ -21,7 +21,7 @@
  *
  * Why `seq`: hashing loses insertion order, and `toRecords` and the list selectors keep it.
  */
-import { appended } from "./appended.js";
+import { appended } from "./atLength.js";
 import { deepFreeze } from "./freeze.js";
 
 /**

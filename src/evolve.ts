@@ -2,7 +2,7 @@
  * `evolve` records facts and decides nothing: every rule and refusal lives in `decide`.
  */
 import type { CrmEvent } from "./events.js";
-import { followOf } from "./model/follows.js";
+import { followIndex } from "./model/follows.js";
 import type { Contact, Follower, Opportunity, OpportunityStatus, RecordRef } from "./model/records.js";
 import { line, quote } from "./errors.js";
 import { parseEvent } from "./eventShape.js";
@@ -81,7 +81,7 @@ export function applyEvent(s: Overlay, event: CrmEvent): void {
     case "FollowerAdded":
       updateFollowers(s, event.record, (followers) =>
         // A new follow: the list and it, at its length (atLength.ts). A follow there already: its source.
-        followOf(followers, event.userId) === undefined
+        followIndex(followers, event.userId) < 0
           ? Object.freeze(appended(followers, Object.freeze({ userId: event.userId, source: event.source })))
           : edited(followers, (draft) => {
               (draft.find((f) => f.userId === event.userId) as Draft<Follower>).source = event.source;
@@ -166,10 +166,8 @@ function edited(followers: readonly Follower[], recipe: (draft: Draft<Follower[]
  * the copy about 120 bytes (docs/performance.md).
  */
 function withoutFollow(followers: readonly Follower[], userId: string): readonly Follower[] {
-  // An indexed loop: `findIndex` on a frozen list takes Node 20's slow path (model/follows.ts).
-  let at = 0;
-  while (at < followers.length && (followers[at] as Follower).userId !== userId) at++;
-  return at === followers.length ? followers : Object.freeze(without(followers, at));
+  const at = followIndex(followers, userId);
+  return at < 0 ? followers : Object.freeze(without(followers, at));
 }
 
 /** Compile-time exhaustiveness for `switch` over a union. @internal */

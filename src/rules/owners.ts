@@ -8,7 +8,7 @@
  * Automatic follows are not decided here: the follower rules (follows.ts) reconcile each group
  * whose ownership a command changed, once, at the end of the command.
  */
-import { errors } from "../errors.js";
+import { errors, type CrmError } from "../errors.js";
 import type { Cause, EventBody, ToggleSetting } from "../events.js";
 import { isClosed, type Contact, type Opportunity } from "../model/records.js";
 import { ruleCause, type Context, type Refusal } from "../kernel/context.js";
@@ -222,10 +222,9 @@ const TOGGLES: readonly ToggleSetting[] = [
 export function changeSettings(ctx: Context, toggles: Toggles, field: string): Refusal {
   const before = ctx.s.settings;
   const recoupling = before.allowDifferentOwners && toggles.allowDifferentOwners === false;
-  const recoupled: EventBody[] = [];
   // The groups re-coupling may change: a superset read off the snapshot's index, not a walk.
-  const refusal = recoupling ? recouplingEvents(ctx, ctx.s.groupsToRecouple(), field, recoupled) : undefined;
-  if (refusal) return refusal;
+  const recoupled = recoupling ? recouplingEvents(ctx, ctx.s.groupsToRecouple(), field) : [];
+  if (!Array.isArray(recoupled)) return recoupled;
   for (const setting of TOGGLES) {
     const to = toggles[setting];
     if (to === undefined || to === before[setting]) continue;
@@ -236,23 +235,24 @@ export function changeSettings(ctx: Context, toggles: Toggles, field: string): R
 }
 
 /**
- * Re-coupling, as events into `out`: every opportunity whose owner differs from its contact's
- * moves to the contact's owner (its own event, cause `owners-recoupled`), contact by contact in
- * order; then, coupled owners giving automatic follows no reason, every `automation` follow of
- * these groups ends. Or the refusal for the first group the snapshot did not load whole, and no
+ * Re-coupling's events: every opportunity whose owner differs from its contact's moves to the
+ * contact's owner (its own event, cause `owners-recoupled`), contact by contact in order; then,
+ * coupled owners giving automatic follows no reason, every `automation` follow of these groups
+ * ends. Or the refusal for the first group the snapshot did not load whole, and no
  * event. One read of each group makes both lists: owner changes leave follower lists as they
  * are, and on a large account every read of a record is a cache miss. (So each record is read
  * before any event applies: on a sound snapshot, where an opportunity is listed by one contact,
  * once, that is what reading it later would give.)
  */
-function recouplingEvents(ctx: Context, contacts: readonly Contact[], field: string, out: EventBody[]): Refusal {
+function recouplingEvents(ctx: Context, contacts: readonly Contact[], field: string): EventBody[] | CrmError {
+  const ownerChanges: EventBody[] = [];
   const followsEnded: EventBody[] = [];
   for (const contact of contacts) {
     const opportunities = loadedOpportunities(ctx.s, contact);
     if (opportunities.length < contact.opportunityIds.length) return errors.incomplete(contact.id, missingOpportunities(ctx.s, contact), field);
     for (const opportunity of opportunities) {
       if (opportunity.ownerId === contact.ownerId) continue;
-      out.push({
+      ownerChanges.push({
         type: "OpportunityOwnerChanged",
         opportunityId: opportunity.id,
         contactId: contact.id,
@@ -263,8 +263,7 @@ function recouplingEvents(ctx: Context, contacts: readonly Contact[], field: str
     }
     pushAutomationFollowEnds(contact, opportunities, followsEnded);
   }
-  for (const body of followsEnded) out.push(body);
-  return undefined;
+  return ownerChanges.concat(followsEnded);
 }
 
 /**
@@ -275,9 +274,8 @@ function recouplingEvents(ctx: Context, contacts: readonly Contact[], field: str
  * whole-account re-coupling refuses it. @internal
  */
 export function recoupleGroups(ctx: Context, contactIds: readonly string[], field: string): Refusal {
-  const recoupled: EventBody[] = [];
-  const refusal = recouplingEvents(ctx, ctx.s.contacts.inOrder(new Set(contactIds)), field, recoupled);
-  if (refusal) return refusal;
+  const recoupled = recouplingEvents(ctx, ctx.s.contacts.inOrder(new Set(contactIds)), field);
+  if (!Array.isArray(recoupled)) return recoupled;
   for (const body of recoupled) ctx.emit(body);
   return undefined;
 }

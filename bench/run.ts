@@ -430,8 +430,9 @@ const show = (ms: number, commands: number) => {
   return us >= 10_000 ? `${(us / 1000).toFixed(0)} ms` : us >= 1000 ? `${(us / 1000).toFixed(1)} ms` : us >= 100 ? `${us.toFixed(0)} µs` : us >= 10 ? `${us.toFixed(1)} µs` : `${us.toFixed(2)} µs`;
 };
 
-log(`\n## Medians (${quick ? "quick run: few samples, indicative only" : "full run"}; library, floor and library/floor per size)\n`);
-for (const mode of ["coupled", "separate"] as const) {
+// With `--sizes=` (only the scale part), there are no medians per size to show.
+if (sizes.length > 0) log(`\n## Medians (${quick ? "quick run: few samples, indicative only" : "full run"}; library, floor and library/floor per size)\n`);
+for (const mode of sizes.length > 0 ? (["coupled", "separate"] as const) : []) {
   log(`Owners ${mode} (allowDifferentOwners ${mode === "separate" ? "on" : "off"}, both follower subsettings on)\n`);
   log(`| command | ${sizes.map((n) => `${kilo(n)}: library | floor | ×`).join(" | ")} | library ${kilo(large)}/${kilo(small)} |`);
   log(`|---|${sizes.map(() => "--:|--:|--:").join("|")}|--:|`);
@@ -484,7 +485,9 @@ if (scale.length > 0) {
     });
     log(`| ${SCALE_LABEL[task]} | ${cells.join(" | ")} |`);
   }
-  log(`| retained memory per record | ${scale.map((r) => `${r.bytesPerRecord === undefined ? "–" : `${r.bytesPerRecord.toFixed(0)} B`} | | `).join(" | ")} |`);
+  const bytes = (b: number | undefined) => (b === undefined ? "–" : `${b.toFixed(0)} B`);
+  log(`| retained memory per record, beside its records | ${scale.map((r) => `${bytes(r.bytesPerRecord)} | | `).join(" | ")} |`);
+  log(`| retained memory per record, alone | ${scale.map((r) => `${bytes(r.bytesPerRecordAlone)} | | `).join(" | ")} |`);
 }
 
 // The targets of the issue, read off the medians (informational: no run fails on them).
@@ -533,7 +536,8 @@ if (scale.length > 0) {
     const m = last.tasks[task];
     if (one && m) log(`${verdict(m.library / one.library <= 2)} scale    ${task.padEnd(24)} ${kilo(last.n)} coupled / 1k ×${(m.library / one.library).toFixed(2)} (≤ 2)`);
   }
-  if (last.bytesPerRecord !== undefined) log(`     scale    ${"memory".padEnd(24)} ${last.bytesPerRecord.toFixed(0)} bytes per record at ${kilo(last.n)}`);
+  if (last.bytesPerRecord !== undefined) log(`     scale    ${"memory".padEnd(24)} ${last.bytesPerRecord.toFixed(0)} bytes per record at ${kilo(last.n)} beside its records`);
+  if (last.bytesPerRecordAlone !== undefined) log(`     scale    ${"memory".padEnd(24)} ${last.bytesPerRecordAlone.toFixed(0)} bytes per record at ${kilo(last.n)} alone (its records dropped)`);
 }
 
 const seconds = (performance.now() - started) / 1000;

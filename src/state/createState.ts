@@ -108,6 +108,11 @@ class Rows<T> {
   placeOf(id: string): number | undefined {
     return this.#byId.get(id);
   }
+  /** The record with this id, if added. */
+  get(id: string): T | undefined {
+    const at = this.#byId.get(id);
+    return at === undefined ? undefined : this.values[at];
+  }
   /** Adds a record, unless one with this id is there: whether it was added. */
   add(id: string, value: T): boolean {
     if (this.#byId.has(id)) return false;
@@ -149,14 +154,21 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
 
   // Paths are built only when there is a problem to report (a snapshot has many records): a
   // record is named by its list and index (`"contacts", 3`), no function or string per record.
+  //
+  // A reference is stored as the referenced record's own id string, not the referring row's
+  // copy of it: a host's rows (from a database driver, or built in code) carry a string per
+  // field, and a snapshot that kept them would retain millions of copies of a few dozen user
+  // ids. One string also makes a lookup through the reference compare ids by identity, without
+  // reading a second copy's characters (a cache miss on a large account).
   const userRef = (value: unknown, kind: string, i: number, suffix: string): string | null => {
     if (value === undefined || value === null) return null;
     if (!isId(value)) {
       report(`${kind}[${i}]${suffix}`, notAnId(value, "must be a user id or null"));
       return null;
     }
-    if (!users.has(value)) report(`${kind}[${i}]${suffix}`, unknownUser(value));
-    return value;
+    const user = users.get(value);
+    if (user === undefined) report(`${kind}[${i}]${suffix}`, unknownUser(value));
+    return user === undefined ? value : user.id;
   };
   // One frozen follow object per user and source, shared by every record (they are immutable):
   // an account has far fewer distinct follows than records.
@@ -185,7 +197,11 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
         let userId: string | null = null;
         if (given !== undefined && given !== null) {
           if (!isId(given)) report(`${followPath(kind, index, i)}.userId`, notAnId(given, "must be a user id or null"));
-          else if (!users.has((userId = given))) report(`${followPath(kind, index, i)}.userId`, unknownUser(given));
+          else {
+            const user = users.get(given);
+            if (user === undefined) report(`${followPath(kind, index, i)}.userId`, unknownUser(given));
+            userId = user === undefined ? given : user.id;
+          }
         }
         const source = own(raw, "source");
         if (source !== "manual" && source !== "automation") report(`${followPath(kind, index, i)}.source`, 'must be "manual" or "automation"');
@@ -284,7 +300,8 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     if (given !== undefined && !given.ids.includes(id)) report(listPath(given.at), `does not list opportunity ${quote(id)} of this contact`);
     const opportunity: Opportunity = Object.freeze({
       id,
-      contactId,
+      // The contact's own id string, as for users (`userRef`).
+      contactId: contact.id,
       ownerId: userRef(own(raw, "ownerId"), "opportunities", i, ".ownerId"),
       followers: followers(own(raw, "followers"), "opportunities", i),
       status: status as Opportunity["status"],
@@ -294,7 +311,7 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     opportunityAt.push(i);
     // The list derived from the opportunities' order (replaced at the end when the host gave one).
     contact.opportunityIds.push(id);
-    index.addRecord(opportunity, contactId, contact);
+    index.addRecord(opportunity, contact.id, contact);
   });
 
   // The table in one pass; an id seen again is a problem of its later record.
@@ -309,12 +326,14 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
 
   // Each contact's list: the host's full list when given, else the opportunities' order.
   for (const [contactId, given] of givenIds) {
-    for (const oid of given.ids) {
+    const ids = given.ids;
+    for (let j = 0; j < ids.length; j++) {
+      const oid = ids[j] as string;
       const opportunity = getRow(opportunities, oid);
       if (opportunity === undefined) index.addIncomplete(contactId);
-      if (opportunity !== undefined && opportunity.contactId !== contactId) {
+      else if (opportunity.contactId !== contactId) {
         report(listPath(given.at), `lists opportunity ${quote(oid)}, which belongs to contact ${quote(opportunity.contactId)}`);
-      }
+      } else ids[j] = opportunity.id; // The opportunity's own id string, as for users (`userRef`).
     }
   }
   for (const contact of contacts.values) {

@@ -372,7 +372,7 @@ for (let round = 1; round <= ROUNDS; round++) {
 
 // 4. Memory, on the largest accounts, alone on the heap (every other account and floor let go:
 // a smaller heap collects faster, and nothing else moves between the readings).
-if (gc) {
+if (gc && sizes.length > 0) {
   log(`\nMemory (at ${since()}):`);
   const largest = accounts.filter((a) => a.n === Math.max(...sizes)).map(({ n, mode, base, batch }) => ({ n, mode, base, batch }));
   accounts.length = 0;
@@ -431,22 +431,24 @@ const show = (ms: number, commands: number) => {
 };
 
 // With `--sizes=` (only the scale part), there are no medians per size to show.
-if (sizes.length > 0) log(`\n## Medians (${quick ? "quick run: few samples, indicative only" : "full run"}; library, floor and library/floor per size)\n`);
-for (const mode of sizes.length > 0 ? (["coupled", "separate"] as const) : []) {
-  log(`Owners ${mode} (allowDifferentOwners ${mode === "separate" ? "on" : "off"}, both follower subsettings on)\n`);
-  log(`| command | ${sizes.map((n) => `${kilo(n)}: library | floor | ×`).join(" | ")} | library ${kilo(large)}/${kilo(small)} |`);
-  log(`|---|${sizes.map(() => "--:|--:|--:").join("|")}|--:|`);
-  for (const task of TASKS) {
-    const cells = sizes.map((n) => {
-      const m = results[mode][n]?.[task];
-      return m ? `${show(m.library, m.commands)} | ${show(m.floor, m.commands)} | ${(m.library / m.floor).toFixed(1)}` : "– | – | –";
-    });
-    const a = results[mode][small]?.[task];
-    const b = results[mode][large]?.[task];
-    if (!a && !b) continue;
-    log(`| ${LABEL[task]} | ${cells.join(" | ")} | ${a && b ? `×${(b.library / a.library).toFixed(2)}` : "–"} |`);
+if (sizes.length > 0) {
+  log(`\n## Medians (${quick ? "quick run: few samples, indicative only" : "full run"}; library, floor and library/floor per size)\n`);
+  for (const mode of ["coupled", "separate"] as const) {
+    log(`Owners ${mode} (allowDifferentOwners ${mode === "separate" ? "on" : "off"}, both follower subsettings on)\n`);
+    log(`| command | ${sizes.map((n) => `${kilo(n)}: library | floor | ×`).join(" | ")} | library ${kilo(large)}/${kilo(small)} |`);
+    log(`|---|${sizes.map(() => "--:|--:|--:").join("|")}|--:|`);
+    for (const task of TASKS) {
+      const cells = sizes.map((n) => {
+        const m = results[mode][n]?.[task];
+        return m ? `${show(m.library, m.commands)} | ${show(m.floor, m.commands)} | ${(m.library / m.floor).toFixed(1)}` : "– | – | –";
+      });
+      const a = results[mode][small]?.[task];
+      const b = results[mode][large]?.[task];
+      if (!a && !b) continue;
+      log(`| ${LABEL[task]} | ${cells.join(" | ")} | ${a && b ? `×${(b.library / a.library).toFixed(2)}` : "–"} |`);
+    }
+    log("");
   }
-  log("");
 }
 for (const mode of ["coupled", "separate"] as const) {
   const m = memory[mode];

@@ -167,8 +167,9 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
       return null;
     }
     const user = users.get(value);
-    if (user === undefined) report(`${kind}[${i}]${suffix}`, unknownUser(value));
-    return user === undefined ? value : user.id;
+    if (user !== undefined) return user.id;
+    report(`${kind}[${i}]${suffix}`, unknownUser(value));
+    return value;
   };
   // One frozen follow object per user and source, shared by every record (they are immutable):
   // an account has far fewer distinct follows than records.
@@ -199,8 +200,11 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
           if (!isId(given)) report(`${followPath(kind, index, i)}.userId`, notAnId(given, "must be a user id or null"));
           else {
             const user = users.get(given);
-            if (user === undefined) report(`${followPath(kind, index, i)}.userId`, unknownUser(given));
-            userId = user === undefined ? given : user.id;
+            if (user !== undefined) userId = user.id;
+            else {
+              report(`${followPath(kind, index, i)}.userId`, unknownUser(given));
+              userId = given;
+            }
           }
         }
         const source = own(raw, "source");
@@ -330,10 +334,14 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     for (let j = 0; j < ids.length; j++) {
       const oid = ids[j] as string;
       const opportunity = getRow(opportunities, oid);
+      // Not loaded (a partial snapshot): the list keeps the host's string, there is no other.
       if (opportunity === undefined) index.addIncomplete(contactId);
       else if (opportunity.contactId !== contactId) {
         report(listPath(given.at), `lists opportunity ${quote(oid)}, which belongs to contact ${quote(opportunity.contactId)}`);
-      } else ids[j] = opportunity.id; // The opportunity's own id string, as for users (`userRef`).
+      } else {
+        // The opportunity's own id string, as for users (`userRef`).
+        ids[j] = opportunity.id;
+      }
     }
   }
   for (const contact of contacts.values) {

@@ -14,8 +14,8 @@ export function completeGroup(s: Overlay, contact: Contact, field: string): Resu
   return { ok: false, error: errors.incomplete(contact.id, missingOpportunities(s, contact), field) };
 }
 
-/** The opportunities of a contact the snapshot holds, in the contact's order. @internal */
-export function loadedOpportunities(s: Overlay, contact: Contact): Opportunity[] {
+/** The opportunities of a contact the snapshot holds, in the contact's order. */
+function loadedOpportunities(s: Overlay, contact: Contact): Opportunity[] {
   const out: Opportunity[] = [];
   for (const id of contact.opportunityIds) {
     const opportunity = s.opportunities.get(id);
@@ -24,10 +24,10 @@ export function loadedOpportunities(s: Overlay, contact: Contact): Opportunity[]
   return out;
 }
 
-/** Ids a contact lists that the snapshot did not load. @internal */
-export function missingOpportunities(s: Overlay, contact: Contact): string[] {
+/** Ids a contact lists that the snapshot did not load (for the refusal). */
+function missingOpportunities(s: Overlay, contact: Contact): string[] {
   // An indexed loop, not `filter`: Node 20 runs `filter` on a frozen array on a slow path
-  // (docs/performance.md), and re-coupling asks this of every group it changes.
+  // (docs/performance.md).
   const missing: string[] = [];
   const ids = contact.opportunityIds;
   for (let i = 0; i < ids.length; i++) {

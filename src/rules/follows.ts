@@ -25,7 +25,7 @@ import { followOf } from "../model/follows.js";
 import type { Contact, Follower, Opportunity, RecordRef } from "../model/records.js";
 import type { Overlay } from "../state/overlay.js";
 import type { Context, Refusal } from "../kernel/context.js";
-import { loadedOpportunities, missingOpportunities } from "../kernel/group.js";
+import { completeGroup } from "../kernel/group.js";
 
 // ---------------------------------------------------------------------------------------------
 // Follows by hand, and the limit.
@@ -196,10 +196,10 @@ export function watchOwnership(s: Overlay, field: string): OwnershipWatch {
       for (const [contactId, was] of before) {
         const contact = ctx.s.contacts.get(contactId);
         if (was === null || contact === undefined) continue;
-        const deals = loadedOpportunities(ctx.s, contact);
         // A reason depends on every opportunity's owner: a partial snapshot must not guess.
-        if (deals.length < contact.opportunityIds.length) return errors.incomplete(contactId, missingOpportunities(ctx.s, contact), field);
-        groups.push([contact, deals, was]);
+        const deals = completeGroup(ctx.s, contact, field);
+        if (!deals.ok) return deals.error;
+        groups.push([contact, deals.value, was]);
       }
       const plan: Plan = { removals: [], additions: [] };
       for (const [contact, deals, was] of groups) planGroup(ctx.s, contact, deals, was, plan);

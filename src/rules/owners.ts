@@ -8,11 +8,11 @@
  * Automatic follows are not decided here: the follower rules (follows.ts) reconcile each group
  * whose ownership a command changed, once, at the end of the command.
  */
-import { errors, type CrmError } from "../errors.js";
+import type { CrmError } from "../errors.js";
 import type { Cause, EventBody, ToggleSetting } from "../events.js";
 import { isClosed, type Contact, type Opportunity } from "../model/records.js";
 import { ruleCause, type Context, type Refusal } from "../kernel/context.js";
-import { completeGroup, loadedOpportunities, missingOpportunities } from "../kernel/group.js";
+import { completeGroup } from "../kernel/group.js";
 import { pushAutomationFollowEnds } from "./follows.js";
 
 /** How an owner change came about. @internal */
@@ -248,8 +248,9 @@ function recouplingEvents(ctx: Context, contacts: readonly Contact[], field: str
   const ownerChanges: EventBody[] = [];
   const followsEnded: EventBody[] = [];
   for (const contact of contacts) {
-    const opportunities = loadedOpportunities(ctx.s, contact);
-    if (opportunities.length < contact.opportunityIds.length) return errors.incomplete(contact.id, missingOpportunities(ctx.s, contact), field);
+    const group = completeGroup(ctx.s, contact, field);
+    if (!group.ok) return group.error;
+    const opportunities = group.value;
     for (const opportunity of opportunities) {
       if (opportunity.ownerId === contact.ownerId) continue;
       ownerChanges.push({

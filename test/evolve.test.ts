@@ -4,8 +4,9 @@
  * does not know are ignored (forward compatible); 0.1 events (no actor, no schemaVersion) are
  * accepted. Only the public `evolve` checks: execute and decide apply their own events unchecked.
  */
+import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { decide, evolve, execute, getContact, InvalidEventError, LIMITS, toRecords, type CrmEvent, type CrmState } from "../src/index.js";
+import { createState, decide, evolve, execute, getContact, InvalidEventError, LIMITS, toRecords, type CrmEvent, type CrmState, type Follower } from "../src/index.js";
 import { account, anyFrozen, SEPARATE, SYSTEM } from "./helpers.js";
 
 // Wraps the real checker so a test can count its calls; every other test sees it unchanged.
@@ -174,5 +175,42 @@ describe("only the public evolve pays for the check", () => {
     expect(result.ok && result.events.length).toBeGreaterThan(0);
     events.reduce<CrmState>(evolve, state);
     expect(check).toHaveBeenCalledTimes(events.length);
+  });
+});
+
+describe("evolve changes the one follow an event names", () => {
+  const users = ["u0", "u1", "u2", "u3", "u4"];
+  const snapshot = (follows: readonly Follower[]) =>
+    createState({ users: users.map((id) => ({ id })), contacts: [{ id: "c", ownerId: "u0", followers: [...follows] }], opportunities: [] });
+  const followersAfter = (follows: readonly Follower[], event: CrmEvent) => getContact(evolve(snapshot(follows), event), "c")?.followers;
+  const added = (userId: string, source: Follower["source"]): CrmEvent =>
+    ({ type: "FollowerAdded", record: { kind: "contact", id: "c" }, userId, source, cause: "command" }) as CrmEvent;
+  const removed = (userId: string, source: Follower["source"]): CrmEvent =>
+    ({ type: "FollowerRemoved", record: { kind: "contact", id: "c" }, userId, source, cause: "command" }) as CrmEvent;
+
+  it("a FollowerAdded for a follow there already changes its source, in its place; a new one is appended; a removal takes that follow only", () => {
+    const follows: Follower[] = [
+      { userId: "u1", source: "automation" },
+      { userId: "u2", source: "automation" },
+      { userId: "u3", source: "automation" },
+    ];
+    expect(followersAfter(follows, added("u2", "manual"))).toEqual([follows[0], { userId: "u2", source: "manual" }, follows[2]]);
+    expect(followersAfter(follows, added("u4", "manual"))).toEqual([...follows, { userId: "u4", source: "manual" }]);
+    expect(followersAfter(follows, removed("u2", "automation"))).toEqual([follows[0], follows[2]]);
+  });
+
+  it("whatever the list and the follow named (property)", () => {
+    const followsArb = fc.uniqueArray(fc.record({ userId: fc.constantFrom(...users.slice(1)), source: fc.constantFrom("manual" as const, "automation" as const) }), {
+      selector: (f) => f.userId,
+      maxLength: 4,
+    });
+    fc.assert(
+      fc.property(followsArb, fc.constantFrom(...users.slice(1)), fc.constantFrom("manual" as const, "automation" as const), (follows, userId, source) => {
+        const at = follows.findIndex((f) => f.userId === userId);
+        const withIt = at < 0 ? [...follows, { userId, source }] : follows.map((f, i) => (i === at ? { userId, source } : f));
+        expect(followersAfter(follows, added(userId, source))).toEqual(withIt);
+        expect(followersAfter(follows, removed(userId, source))).toEqual(follows.filter((f) => f.userId !== userId));
+      }),
+    );
   });
 });

@@ -79,14 +79,7 @@ export function applyEvent(s: Overlay, event: CrmEvent): void {
       return;
     }
     case "FollowerAdded":
-      updateFollowers(s, event.record, (followers) =>
-        // A new follow: the list and it, at its length (atLength.ts). A follow there already: its source.
-        followIndex(followers, event.userId) < 0
-          ? Object.freeze(appended(followers, Object.freeze({ userId: event.userId, source: event.source })))
-          : edited(followers, (draft) => {
-              (draft.find((f) => f.userId === event.userId) as Draft<Follower>).source = event.source;
-            }),
-      );
+      updateFollowers(s, event.record, (followers) => withFollow(followers, event.userId, event.source));
       return;
     case "FollowerRemoved":
       updateFollowers(s, event.record, (followers) => withoutFollow(followers, event.userId));
@@ -158,6 +151,18 @@ function updateFollowers(s: Overlay, record: RecordRef, edit: (followers: readon
 function edited(followers: readonly Follower[], recipe: (draft: Draft<Follower[]>) => void): readonly Follower[] {
   const next = immer.produce(followers as Follower[], recipe);
   return next === followers ? followers : Object.freeze([...next]);
+}
+
+/**
+ * The list with `userId`'s follow from `source`: a new follow appended, at its length
+ * (atLength.ts); a follow there already, its source (the same list when it is that source).
+ */
+function withFollow(followers: readonly Follower[], userId: string, source: Follower["source"]): readonly Follower[] {
+  const at = followIndex(followers, userId);
+  if (at < 0) return Object.freeze(appended(followers, Object.freeze({ userId, source })));
+  return edited(followers, (draft) => {
+    (draft[at] as Draft<Follower>).source = source;
+  });
 }
 
 /**

@@ -17,5 +17,7 @@ export function followIndex(followers: readonly Follower[], userId: string): num
 
 /** The follow of `userId` in a follower list, if any. @internal */
 export function followOf(followers: readonly Follower[], userId: string): Follower | undefined {
-  return followers[followIndex(followers, userId)];
+  const at = followIndex(followers, userId);
+  // Not `followers[-1]`: a negative index is a named-property lookup, off the arrays' fast path.
+  return at < 0 ? undefined : followers[at];
 }

@@ -278,6 +278,8 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
   /** The place of `lastContactId`'s contact in `contacts`, or -1 (not there). */
   let lastPlace = -1;
   let lastGiven: { readonly at: number; readonly ids: string[] } | undefined;
+  /** The contact of the last opportunity read. */
+  let lastContact: ContactBeingRead | undefined;
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
     place = i;
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`opportunities[${i}].id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
@@ -296,6 +298,9 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     }
     const contact = lastPlace < 0 ? undefined : contacts.values[lastPlace];
     if (contact === undefined) return report(`opportunities[${i}].contactId`, `contact ${quote(contactId)} is not in the snapshot`);
+    // Back to a contact after another contact's opportunities (its list grows below).
+    if (contact !== lastContact && contact.opportunityIds.length > 0) index.revisitGroup();
+    lastContact = contact;
     const status = own(raw, "status") ?? "open";
     if (status !== "open" && status !== "won" && status !== "lost" && status !== "abandoned") {
       report(`opportunities[${i}].status`, 'must be "open", "won", "lost" or "abandoned"');

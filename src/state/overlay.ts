@@ -10,6 +10,7 @@
 import type { Contact, Opportunity, Rotation, Settings, User } from "../model/records.js";
 import { freezeState, type CrmState } from "./state.js";
 import { getRow, rows, seqOf, TableEdit, forEachRow, type Table } from "./table.js";
+import { forEachId } from "./idSet.js";
 import { indexAfterCommit, indexOf } from "./userIndex.js";
 
 /** A deleted record, as a marker in a change set. */
@@ -195,7 +196,7 @@ export class Overlay {
     const ids = new Set<string>();
     const add = (id: string) => ids.add(id);
     const entry = getRow(index.users, userId);
-    if (entry !== undefined) forEachRow(entry.groups, add);
+    if (entry !== undefined) forEachId(entry.groups, add);
     if (incomplete) forEachRow(index.incomplete, add);
     this.#addChangedGroups(ids);
     return this.contacts.inOrder(ids);
@@ -213,7 +214,7 @@ export class Overlay {
     if (index === undefined) return this.contacts.all();
     const ids = new Set<string>();
     const add = (id: string) => ids.add(id);
-    forEachRow(index.recouple, add);
+    forEachId(index.recouple, add);
     forEachRow(index.incomplete, add);
     this.#addChangedGroups(ids);
     return this.contacts.inOrder(ids);
@@ -240,7 +241,7 @@ export class Overlay {
     const ids = new Set<string>();
     const entry = getRow(index.users, userId);
     if (entry !== undefined) {
-      forEachRow(entry.groups, (contactId) => {
+      forEachId(entry.groups, (contactId) => {
         const contact = getRow(this.base.contacts, contactId);
         if (contact !== undefined) for (const id of contact.opportunityIds) ids.add(id);
       });

@@ -15,8 +15,10 @@
  * and it must see every such group to refuse exactly as a walk over the whole account would.
  *
  * Layout: the same persistent hash tries as the tables (table.ts), holding ids: one per user
- * (the contact ids of their groups), in a table keyed by user id, and one of incomplete groups.
- * Bringing it up to date changes the entries of the users whose groups changed, by path copy,
+ * (the contact ids of their groups), in a table keyed by user id, one of incomplete groups and
+ * one of the groups to re-couple. `createState` leaves each user's groups and the groups to
+ * re-couple as lists, made tables only when a change needs them (idSet.ts). Bringing the index
+ * up to date changes the entries of the users whose groups changed, by path copy,
  * so a snapshot shares its index with the one before it as it shares its tables; a commit
  * defers that until the index is read (`IndexCell`, below). The index is derived data:
  * `toRecords` ignores it, `createState` builds it, and it is not part of a snapshot's value
@@ -24,12 +26,13 @@
  */
 import { followOf } from "../model/follows.js";
 import type { Contact, Opportunity } from "../model/records.js";
+import { tableOf, type IdSet } from "./idSet.js";
 import { buildTable, emptyTable, getRow, TableEdit, type Table } from "./table.js";
 
 /** One user's entry: the contact ids of the groups they own or follow a record of. @internal */
 export interface UserGroups {
   readonly id: string;
-  readonly groups: Table<string>;
+  readonly groups: IdSet;
 }
 
 /** The user index of a snapshot (see the top of this file). @internal */
@@ -38,7 +41,7 @@ export interface UserIndex {
   /** Contacts that list an opportunity the snapshot did not load. */
   readonly incomplete: Table<string>;
   /** Contacts whose group re-coupling changes: split, or with an `automation` follow (`needsRecoupling`). */
-  readonly recouple: Table<string>;
+  readonly recouple: IdSet;
 }
 
 /** The tables an index is read from. @internal */
@@ -116,12 +119,14 @@ function mayChangeRecoupling(after: Records, before: Contact | Opportunity | und
 
 /**
  * The index of a snapshot `createState` builds, gathered as it reads the records (no second pass
- * over them): each user's groups in a list, then each list made a set at the end. @internal
+ * over them): each user's groups in a list, kept a list (idSet.ts). @internal
  */
 export class IndexBuilder {
   readonly #byUser = new Map<string, string[]>();
   readonly #incomplete: string[] = [];
   readonly #recouple: string[] = [];
+  /** Whether a group's records did not all come one after the other: its id may be listed twice. */
+  #revisited = false;
 
   /**
    * The owner and followers of a record of the group of `contactId`; for an opportunity, its
@@ -146,6 +151,14 @@ export class IndexBuilder {
     this.#incomplete.push(contactId);
   }
 
+  /**
+   * An opportunity of a group whose opportunities came before another group's: the lists drop
+   * a repeat only when it follows its group's last id, so they are made distinct at the end.
+   */
+  revisitGroup(): void {
+    this.#revisited = true;
+  }
+
   #add(userId: string, contactId: string, contact: Contact | undefined): void {
     if (contact !== undefined && involves(contact, userId)) return;
     const groups = this.#byUser.get(userId);
@@ -155,16 +168,20 @@ export class IndexBuilder {
   }
 
   finish(): UserIndex {
+    // Copied at their length (a list grown by `push` keeps spare capacity); made distinct only
+    // when a group came back (hosts list opportunities contact by contact: no `Set` to build).
+    const distinct = this.#revisited ? (list: string[]) => [...new Set(list)] : (list: string[]) => list.slice();
     const ids: string[] = [];
     const entries: UserGroups[] = [];
     for (const [userId, groups] of this.#byUser) {
       ids.push(userId);
-      entries.push(Object.freeze({ id: userId, groups: buildTable(groups, groups, true) }));
+      entries.push(Object.freeze({ id: userId, groups: Object.freeze(distinct(groups)) }));
     }
     return Object.freeze({
       users: buildTable(ids, entries),
+      // A table: a group is listed once per opportunity it is missing, and the list is mostly empty.
       incomplete: buildTable(this.#incomplete, this.#incomplete, true),
-      recouple: buildTable(this.#recouple, this.#recouple, true),
+      recouple: Object.freeze(distinct(this.#recouple)),
     });
   }
 }
@@ -250,11 +267,12 @@ function updateIndex(
 
   let recouple = index.recouple;
   if (recheck.size > 0) {
+    const table = tableOf(recouple);
     let edit: TableEdit<string> | undefined;
     for (const contactId of recheck) {
-      const listed = getRow(recouple, contactId) !== undefined;
+      const listed = getRow(table, contactId) !== undefined;
       if (listed === needsRecoupling(after, contactId)) continue;
-      edit ??= new TableEdit(recouple);
+      edit ??= new TableEdit(table);
       if (listed) edit.delete(contactId);
       else edit.put(contactId, contactId);
     }
@@ -272,12 +290,13 @@ function updateIndex(
   let users: TableEdit<UserGroups> | undefined;
   for (const [userId, changed] of touched) {
     const entry = getRow(index.users, userId);
+    const userGroups = entry === undefined ? emptyTable<string>() : tableOf(entry.groups);
     let edit: TableEdit<string> | undefined;
     for (const [contactId, lost] of changed) {
-      const listed = entry !== undefined && getRow(entry.groups, contactId) !== undefined;
+      const listed = getRow(userGroups, contactId) !== undefined;
       const member = !lost || usersOf(contactId).includes(userId);
       if (listed === member) continue;
-      edit ??= new TableEdit(entry?.groups ?? emptyTable<string>());
+      edit ??= new TableEdit(userGroups);
       if (member) edit.put(contactId, contactId);
       else edit.delete(contactId);
     }

@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { checkInvariants, createState, execute, executeAll, getOpportunity, toRecords, type Command, type CrmRecords, type CrmState } from "../../src/index.js";
 import { forEachRow, getRow } from "../../src/state/table.js";
+import { forEachId } from "../../src/state/idSet.js";
 import { indexOf } from "../../src/state/userIndex.js";
 import { arbCommand, arbScenario, runSequence } from "../../src/testing/index.js";
 import { firstUnfrozen, SYSTEM } from "../helpers.js";
@@ -21,19 +22,25 @@ function plainIndex(state: CrmState): Plain {
   return plain(indexOf(state));
 }
 
+/** A set's ids, which a walk must visit once each (a list `createState` left repeating a group would not). */
+function distinct(ids: string[]): string[] {
+  if (new Set(ids).size !== ids.length) throw new Error(`an id set visits an id twice: ${JSON.stringify(ids)}`);
+  return ids;
+}
+
 function plain(index: ReturnType<typeof indexOf>): Plain {
   if (index === undefined) throw new Error("no index");
   const users: [string, string[]][] = [];
   forEachRow(index.users, (entry) => {
     const groups: string[] = [];
-    forEachRow(entry.groups, (id) => groups.push(id));
-    users.push([entry.id, groups.sort()]);
+    forEachId(entry.groups, (id) => groups.push(id));
+    users.push([entry.id, distinct(groups).sort()]);
   });
   const incomplete: string[] = [];
   forEachRow(index.incomplete, (id) => incomplete.push(id));
   const recouple: string[] = [];
-  forEachRow(index.recouple, (id) => recouple.push(id));
-  return { users: users.sort(byUser), incomplete: incomplete.sort(), recouple: recouple.sort() };
+  forEachId(index.recouple, (id) => recouple.push(id));
+  return { users: users.sort(byUser), incomplete: incomplete.sort(), recouple: distinct(recouple).sort() };
 }
 
 /** The same, recomputed from the records the straightforward way. */
@@ -107,6 +114,43 @@ describe("the user index", () => {
         const batch = executeAll(state, commands, SYSTEM);
         if (batch.ok) expect(plainIndex(batch.state)).toEqual(recomputed(toRecords(batch.state)));
       }),
+      runs(200),
+    );
+  });
+
+  it("lists each group of a user once when a contact's opportunities do not come one after the other", () => {
+    // acme's deals come before and after globex's: cy follows one of each, and both groups split.
+    const state = createState({
+      settings: { allowDifferentOwners: true },
+      users: [{ id: "ana" }, { id: "ben" }, { id: "cy" }],
+      contacts: [
+        { id: "acme", ownerId: "ana" },
+        { id: "globex", ownerId: "ana" },
+      ],
+      opportunities: [
+        { id: "a1", contactId: "acme", ownerId: "ben", followers: [{ userId: "cy", source: "manual" }] },
+        { id: "g1", contactId: "globex", ownerId: "ben", followers: [{ userId: "cy", source: "manual" }] },
+        { id: "a2", contactId: "acme", ownerId: "ben", followers: [{ userId: "cy", source: "manual" }] },
+      ],
+    });
+    const index = plainIndex(state);
+    expect(index.users).toEqual([
+      ["ana", ["acme", "globex"]],
+      ["ben", ["acme", "globex"]],
+      ["cy", ["acme", "globex"]],
+    ]);
+    expect(index.recouple).toEqual(["acme", "globex"]);
+  });
+
+  it("is the same whatever order a snapshot's opportunities come in", () => {
+    fc.assert(
+      fc.property(
+        arbScenario().chain(({ records }) => fc.shuffledSubarray([...records.opportunities], { minLength: records.opportunities.length }).map((opportunities) => ({ ...records, opportunities }))),
+        (records) => {
+          const state = createState(records);
+          expect(plainIndex(state)).toEqual(recomputed(toRecords(state)));
+        },
+      ),
       runs(200),
     );
   });

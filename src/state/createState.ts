@@ -278,7 +278,7 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
   /** The place of `lastContactId`'s contact in `contacts`, or -1 (not there). */
   let lastPlace = -1;
   let lastGiven: { readonly at: number; readonly ids: string[] } | undefined;
-  /** The contact of the last opportunity read. */
+  /** The contact of the last opportunity added to the index. */
   let lastContact: ContactBeingRead | undefined;
   list(own(init, "opportunities"), "opportunities", report, true).forEach((raw, i) => {
     place = i;
@@ -299,7 +299,7 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     const contact = lastPlace < 0 ? undefined : contacts.values[lastPlace];
     if (contact === undefined) return report(`opportunities[${i}].contactId`, `contact ${quote(contactId)} is not in the snapshot`);
     // Back to a contact after another contact's opportunities (its list grows below).
-    if (contact !== lastContact && contact.opportunityIds.length > 0) index.revisitGroup();
+    if (contact !== lastContact && contact.opportunityIds.length > 0) index.groupRevisited();
     lastContact = contact;
     const status = own(raw, "status") ?? "open";
     if (status !== "open" && status !== "won" && status !== "lost" && status !== "abandoned") {

@@ -132,12 +132,13 @@ export class IndexBuilder {
    * The owner and followers of a record of the group of `contactId`; for an opportunity, its
    * `contact`, which must have been added before any opportunity, with its final owner and
    * followers (`createState` reads every contact first): its users and, if it has an automation
-   * follower, its group are listed already.
+   * follower, its group are listed already. The caller tells `groupRevisited` when an
+   * opportunity's contact is not the previous opportunity's and had opportunities before.
    */
   addRecord(record: Contact | Opportunity, contactId: string, contact?: Contact): void {
-    // A group's id once: its contact, read first, listed it already if it has an automation
-    // follower, and its opportunities mostly come one after the other (a repeat would still be
-    // dropped, at a cost: half the list was repeats on a split account).
+    // A group's id once per list: its contact, read first, listed it already where it has the
+    // user or an automation follower, and a repeat from its opportunities follows the group's
+    // last id, unless another contact's opportunities came between (`groupRevisited`).
     const recouple = this.#recouple;
     const needs = contact === undefined ? automated(record) : (automated(record) || record.ownerId !== contact.ownerId) && !automated(contact);
     if (needs && recouple[recouple.length - 1] !== contactId) recouple.push(contactId);
@@ -155,7 +156,7 @@ export class IndexBuilder {
    * An opportunity of a group whose opportunities came before another group's: the lists drop
    * a repeat only when it follows its group's last id, so they are made distinct at the end.
    */
-  revisitGroup(): void {
+  groupRevisited(): void {
     this.#revisited = true;
   }
 
@@ -163,25 +164,25 @@ export class IndexBuilder {
     if (contact !== undefined && involves(contact, userId)) return;
     const groups = this.#byUser.get(userId);
     if (groups === undefined) this.#byUser.set(userId, [contactId]);
-    // A group's records mostly come one after the other; the set drops the other repeats.
+    // A repeat follows its group's last id, unless the group was revisited (`finish` drops those).
     else if (groups[groups.length - 1] !== contactId) groups.push(contactId);
   }
 
   finish(): UserIndex {
     // Copied at their length (a list grown by `push` keeps spare capacity); made distinct only
     // when a group came back (hosts list opportunities contact by contact: no `Set` to build).
-    const distinct = this.#revisited ? (list: string[]) => [...new Set(list)] : (list: string[]) => list.slice();
+    const finished = this.#revisited ? (list: string[]) => [...new Set(list)] : (list: string[]) => list.slice();
     const ids: string[] = [];
     const entries: UserGroups[] = [];
     for (const [userId, groups] of this.#byUser) {
       ids.push(userId);
-      entries.push(Object.freeze({ id: userId, groups: Object.freeze(distinct(groups)) }));
+      entries.push(Object.freeze({ id: userId, groups: Object.freeze(finished(groups)) }));
     }
     return Object.freeze({
       users: buildTable(ids, entries),
       // A table: a group is listed once per opportunity it is missing, and the list is mostly empty.
       incomplete: buildTable(this.#incomplete, this.#incomplete, true),
-      recouple: Object.freeze(distinct(this.#recouple)),
+      recouple: Object.freeze(finished(this.#recouple)),
     });
   }
 }

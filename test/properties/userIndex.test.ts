@@ -142,6 +142,31 @@ describe("the user index", () => {
     expect(index.recouple).toEqual(["acme", "globex"]);
   });
 
+  it("is left as lists by createState; a catch-up makes the sets it looks in tables, and the rest stay lists", () => {
+    const state = createState({
+      users: [{ id: "ana" }, { id: "ben" }],
+      contacts: [
+        { id: "acme", ownerId: "ana" },
+        { id: "globex", ownerId: "ben" },
+      ],
+      opportunities: [{ id: "a1", contactId: "acme", ownerId: "ana" }],
+    });
+    const created = indexOf(state);
+    const groupsOf = (index: typeof created, userId: string) => (index === undefined ? undefined : getRow(index.users, userId)?.groups);
+    expect(Array.isArray(groupsOf(created, "ana"))).toBe(true);
+    expect(Array.isArray(groupsOf(created, "ben"))).toBe(true);
+    expect(Array.isArray(created?.recouple)).toBe(true);
+    // ana joins globex: her set is looked in and changed; ben's is not looked in, and a manual
+    // follow changes no group's need of re-coupling.
+    const next = execute(state, { type: "addFollower", record: { kind: "contact", id: "globex" }, userId: "ana" }, SYSTEM);
+    if (!next.ok) throw new Error(next.error.message);
+    const after = indexOf(next.state);
+    expect(Array.isArray(groupsOf(after, "ana"))).toBe(false);
+    expect(groupsOf(after, "ben")).toBe(groupsOf(created, "ben"));
+    expect(after?.recouple).toBe(created?.recouple);
+    expect(plainIndex(next.state)).toEqual(recomputed(toRecords(next.state)));
+  });
+
   it("is the same whatever order a snapshot's opportunities come in", () => {
     fc.assert(
       fc.property(

@@ -17,7 +17,7 @@
  * Layout: the same persistent hash tries as the tables (table.ts), holding ids: one per user
  * (the contact ids of their groups), in a table keyed by user id, one of incomplete groups and
  * one of the groups to re-couple. `createState` leaves each user's groups and the groups to
- * re-couple as lists, made tables only when a change needs them (idSet.ts). Bringing the index
+ * re-couple as lists, each made a table when a catch-up first looks in it (idSet.ts). Bringing the index
  * up to date changes the entries of the users whose groups changed, by path copy,
  * so a snapshot shares its index with the one before it as it shares its tables; a commit
  * defers that until the index is read (`IndexCell`, below). The index is derived data:

@@ -8,7 +8,7 @@
  *   contact).
  * - Unknown and inactive users see nothing.
  */
-import { followOf } from "./follows.js";
+import { ownsOrFollows } from "./follows.js";
 import type { Contact, Opportunity, User } from "./records.js";
 
 /** The parts of a record that decide who may see and change it. @internal */
@@ -18,5 +18,5 @@ export type Owned = Pick<Contact | Opportunity, "ownerId" | "followers">;
 export function canSee(user: User | undefined, record: Owned | undefined): boolean {
   if (user === undefined || !user.active || record === undefined) return false;
   if (user.role === "admin" || user.scope === "all") return true;
-  return record.ownerId === user.id || followOf(record.followers, user.id) !== undefined;
+  return ownsOrFollows(record, user.id);
 }

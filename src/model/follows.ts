@@ -21,3 +21,11 @@ export function followOf(followers: readonly Follower[], userId: string): Follow
   // Not `followers[-1]`: a negative index is a named-property lookup, off the arrays' fast path.
   return at < 0 ? undefined : followers[at];
 }
+
+/**
+ * Whether a user owns or follows a record: who an assigned-scope user sees (access.ts) and whose
+ * groups the user index lists (userIndex.ts). @internal
+ */
+export function ownsOrFollows(record: { readonly ownerId: string | null; readonly followers: readonly Follower[] }, userId: string): boolean {
+  return record.ownerId === userId || followIndex(record.followers, userId) >= 0;
+}

@@ -24,7 +24,7 @@
  * `toRecords` ignores it, `createState` builds it, and it is not part of a snapshot's value
  * (state.ts: not enumerable, so neither equality nor JSON sees it).
  */
-import { followOf } from "../model/follows.js";
+import { ownsOrFollows } from "../model/follows.js";
 import type { Contact, Opportunity } from "../model/records.js";
 import { tableOf, type IdSet } from "./idSet.js";
 import { buildTable, emptyTable, getRow, TableEdit, type Table } from "./table.js";
@@ -161,7 +161,7 @@ export class IndexBuilder {
   }
 
   #add(userId: string, contactId: string, contact: Contact | undefined): void {
-    if (contact !== undefined && involves(contact, userId)) return;
+    if (contact !== undefined && ownsOrFollows(contact, userId)) return;
     const groups = this.#byUser.get(userId);
     if (groups === undefined) this.#byUser.set(userId, [contactId]);
     // A repeat follows its group's last id, unless the group was revisited (`finish` drops those).
@@ -189,11 +189,6 @@ export class IndexBuilder {
 
 /** Whether two records have the same owner and followers (the same array: records share it when it did not change). */
 const sameUsers = (a: Contact | Opportunity, b: Contact | Opportunity): boolean => a.ownerId === b.ownerId && a.followers === b.followers;
-
-/** Whether a user owns or follows a record. */
-function involves(record: Contact | Opportunity, userId: string): boolean {
-  return record.ownerId === userId || followOf(record.followers, userId) !== undefined;
-}
 
 /** Calls `fn` on the owner and each follower of a record (a user twice if they are both). */
 function forEachUser(record: Contact | Opportunity, fn: (userId: string) => unknown): void {
@@ -235,8 +230,8 @@ function updateIndex(
     if (before === undefined || next === undefined) reshaped.push(contactId);
     else if (sameUsers(before, next)) return;
     if (mayChangeRecoupling(after, before, next, contactId)) recheck.add(contactId);
-    if (next !== undefined) forEachUser(next, (userId) => (before === undefined || !involves(before, userId)) && touch(userId, contactId, false));
-    if (before !== undefined) forEachUser(before, (userId) => (next === undefined || !involves(next, userId)) && touch(userId, contactId, true));
+    if (next !== undefined) forEachUser(next, (userId) => (before === undefined || !ownsOrFollows(before, userId)) && touch(userId, contactId, false));
+    if (before !== undefined) forEachUser(before, (userId) => (next === undefined || !ownsOrFollows(next, userId)) && touch(userId, contactId, true));
   };
   for (let i = 0; i < contacts.length; i += 2) {
     const before = contacts[i];

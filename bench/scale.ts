@@ -172,6 +172,9 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult[]> {
         const moved = ok(lib.execute(movable, command, o.context), task);
         if (lib.listContacts(moved).length !== n || moved === movable) throw new Error(`bench: ${task} moved nothing`);
         step(`${kilo} ${task}: moving the records of ${from}…`);
+        // On a collected heap, like every measurement here: not amid the garbage of the build
+        // and of `toRecords` (gigabytes on a million contacts), which no host's process carries.
+        o.gc?.();
         // A move of 1,000 records takes milliseconds: many samples, as for single commands.
         show(task, { library: await o.median(`${task} library`, task === "move100k", () => ok(lib.execute(movable, command, o.context), task)) });
       }
@@ -209,6 +212,8 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult[]> {
       step(`${kilo} separate, ${task === "recouple1k" ? "1,000" : task.slice(8)} of the groups split: building…`);
       const split = lib.createState(generateAccount(n, "separate", every));
       step(`${kilo} ${task}: turning allowDifferentOwners off…`);
+      // On a collected heap: the generated records are garbage now (gigabytes on a million contacts).
+      o.gc?.();
       show(task, { library: await o.median(`${task} library`, task !== "recouple1k", () => ok(lib.execute(split, RECOUPLE, o.context), task)) });
       o.gc?.();
     }

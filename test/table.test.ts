@@ -6,7 +6,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createState, evolve, getContact, type CrmEvent } from "../src/index.js";
-import { buildTable, emptyTable, getRow, hashOf, putRow, rows, seqOf, TableEdit, type Table } from "../src/state/table.js";
+import { buildTable, emptyTable, getRow, getRows, hashOf, putRow, rows, seqOf, TableEdit, type Table } from "../src/state/table.js";
+import { TableView } from "../src/state/overlay.js";
 import { forEachRow } from "../src/state/table.js";
 import { appended, without } from "../src/state/atLength.js";
 import { indexOf } from "../src/state/userIndex.js";
@@ -120,6 +121,43 @@ describe("the trie", () => {
     expect(grown.size).toBe(after.size + more.length);
     expect(rows(grown).slice(-more.length)).toEqual(more.map((id, i) => rec(id, i < 50 ? 2 : undefined)));
     expect(more.every((id) => getRow(after, id) === undefined)).toBe(true);
+  });
+});
+
+describe("reading records side by side", () => {
+  // Tables of every depth: empty, one bucket, branches, and hashes that collide for many levels.
+  const tables = [[], ["a"], Array.from({ length: 3000 }, (_, i) => `c${i}`), [...colliding(40, 10), "x", "y"]].map((ids) =>
+    buildTable(ids, ids.map((id) => rec(id))),
+  );
+  const present = (table: Table<Rec>) => rows(table).map((r) => r.id);
+
+  it("getRows gives what getRow gives for each id, in order, for any number of ids (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.nat(tables.length - 1).chain((t) => {
+          const ids = present(tables[t] as Table<Rec>);
+          const id = ids.length === 0 ? fc.string({ maxLength: 3 }) : fc.oneof(fc.constantFrom(...ids), fc.string({ maxLength: 3 }));
+          return fc.tuple(fc.constant(t), fc.array(id, { maxLength: 11 }));
+        }),
+        ([t, ids]) => {
+          const table = tables[t] as Table<Rec>;
+          const out: (Rec | undefined)[] = ["before" as unknown as Rec];
+          getRows(table, ids, out);
+          expect(out).toEqual(["before", ...ids.map((id) => getRow(table, id))]);
+        },
+      ),
+    );
+  });
+
+  it("a view's getAll reads its own changes over the snapshot's records: changed, deleted, new", () => {
+    const table = tables[2] as Table<Rec>;
+    const view = new TableView(table);
+    expect(view.getAll(["c1", "c2", "nope"])).toEqual([rec("c1"), rec("c2"), undefined]);
+    view.put(rec("c1", 7));
+    view.delete("c2");
+    view.put(rec("new"));
+    expect(view.getAll(["c1", "c2", "new", "c3", "nope"])).toEqual([rec("c1", 7), undefined, rec("new"), rec("c3"), undefined]);
+    expect(view.getAll([])).toEqual([]);
   });
 });
 

@@ -14,14 +14,20 @@ export function completeGroup(s: Overlay, contact: Contact, field: string): Resu
   return { ok: false, error: errors.incomplete(contact.id, missingOpportunities(s, contact), field) };
 }
 
-/** The opportunities of a contact the snapshot holds, in the contact's order. */
+/**
+ * The opportunities of a contact the snapshot holds, in the contact's order. Read together
+ * (`getAll`): on a large account each is a cache miss, and together they overlap.
+ */
 function loadedOpportunities(s: Overlay, contact: Contact): Opportunity[] {
-  const out: Opportunity[] = [];
-  for (const id of contact.opportunityIds) {
-    const opportunity = s.opportunities.get(id);
-    if (opportunity !== undefined) out.push(opportunity);
+  const found = s.opportunities.getAll(contact.opportunityIds);
+  // Drop the ones not loaded in place (indexed: no `filter` on the hot path).
+  let kept = 0;
+  for (let i = 0; i < found.length; i++) {
+    const opportunity = found[i];
+    if (opportunity !== undefined) found[kept++] = opportunity;
   }
-  return out;
+  found.length = kept;
+  return found as Opportunity[];
 }
 
 /** Ids a contact lists that the snapshot did not load (for the refusal). */

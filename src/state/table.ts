@@ -110,14 +110,13 @@ function slotOf(bucket: readonly unknown[], hash: number, id: string): number {
 export function getRow<T>(table: Table<T>, id: string): T | undefined {
   const hash = hashOf(id);
   const bucket = bucketOf(table, hash);
-  const at = bucket === undefined ? -1 : slotOf(bucket, hash, id);
-  return at < 0 ? undefined : ((bucket as readonly unknown[])[at + 2] as T);
+  return bucket === undefined ? undefined : rowIn<T>(bucket, hash, id);
 }
 
 /**
  * The records with these ids, pushed onto `out` in the order of `ids` (`undefined` where there is
- * none): what `getRow` gives for each, but walking the trie for four ids side by side, level by
- * level. On a large account every node read is a cache miss, and walked one id after the other
+ * none): what `getRow` gives for each, but walking the trie for up to four ids side by side,
+ * level by level. On a large account every node read is a cache miss, and walked one id after the other
  * the misses wait for each other; side by side the processor overlaps them. A contact's
  * opportunities are read this way (docs/performance.md has the figures).
  */

@@ -17,7 +17,9 @@ export function appended<T>(list: readonly T[], ...items: readonly T[]): T[] {
 
 /** `list` without its item at index `at`, at its length. @internal */
 export function without<T>(list: readonly T[], at: number): T[] {
+  // Shifted down in place, not `splice`: splice also returns an array of what it removed.
   const rest = [...list];
-  rest.splice(at, 1);
+  for (let i = at; i < rest.length - 1; i++) rest[i] = rest[i + 1] as T;
+  rest.pop();
   return rest.slice();
 }

@@ -27,7 +27,7 @@
 import { ownsOrFollows } from "../model/follows.js";
 import type { Contact, Opportunity } from "../model/records.js";
 import { tableOf, type IdSet } from "./idSet.js";
-import { buildTable, emptyTable, getRow, TableEdit, type Table } from "./table.js";
+import { buildTable, emptyTable, getRow, getRows, TableEdit, type Table } from "./table.js";
 
 /** One user's entry: the contact ids of the groups they own or follow a record of. @internal */
 export interface UserGroups {
@@ -61,22 +61,42 @@ function addUsers(users: string[], record: Contact | Opportunity): void {
 }
 
 /**
- * The users who own or follow a record of a contact's group, into `users`; whether the records
- * hold every opportunity the contact lists. A contact that is not there has no group (and no
- * users): complete.
+ * A group as the new tables hold it: its contact (`undefined`: not there) and the opportunities
+ * it lists, in its order (`undefined` where the snapshot did not load one). Catching up asks up
+ * to three things of a group (who is in it, is it whole, does re-coupling change it) and reads it
+ * once for all of them, its opportunities side by side (`getRows`): on a large account every
+ * record read is a cache miss.
  */
-function groupUsers(records: Records, contactId: string, users: string[]): boolean {
+interface GroupRows {
+  readonly contact: Contact | undefined;
+  readonly opportunities: readonly (Opportunity | undefined)[];
+}
+
+function readGroup(records: Records, contactId: string): GroupRows {
   const contact = getRow(records.contacts, contactId);
-  if (contact === undefined) return true;
-  addUsers(users, contact);
-  let complete = true;
-  const ids = contact.opportunityIds;
-  for (let i = 0; i < ids.length; i++) {
-    const opportunity = getRow(records.opportunities, ids[i] as string);
-    if (opportunity === undefined) complete = false;
-    else addUsers(users, opportunity);
+  const opportunities: (Opportunity | undefined)[] = [];
+  if (contact !== undefined) getRows(records.opportunities, contact.opportunityIds, opportunities);
+  return { contact, opportunities };
+}
+
+/** The users who own or follow a record of a group, once each. A contact that is not there has none. */
+function groupUsers(group: GroupRows): string[] {
+  const users: string[] = [];
+  if (group.contact === undefined) return users;
+  addUsers(users, group.contact);
+  const { opportunities } = group;
+  for (let i = 0; i < opportunities.length; i++) {
+    const opportunity = opportunities[i];
+    if (opportunity !== undefined) addUsers(users, opportunity);
   }
-  return complete;
+  return users;
+}
+
+/** Whether the snapshot holds every opportunity a group lists. A contact that is not there has no group: whole. */
+function isWhole(group: GroupRows): boolean {
+  const { opportunities } = group;
+  for (let i = 0; i < opportunities.length; i++) if (opportunities[i] === undefined) return false;
+  return true;
 }
 
 /** Whether a record has an `automation` follower. */
@@ -87,16 +107,15 @@ function automated(record: Contact | Opportunity): boolean {
 }
 
 /**
- * Whether re-coupling changes a contact's group: an opportunity it holds has another owner than
- * the contact, or a record of it has an `automation` follower. A contact that is not there: no.
+ * Whether re-coupling changes a group: an opportunity it holds has another owner than the
+ * contact, or a record of it has an `automation` follower. A contact that is not there: no.
  */
-function needsRecoupling(records: Records, contactId: string): boolean {
-  const contact = getRow(records.contacts, contactId);
+function needsRecoupling(group: GroupRows): boolean {
+  const { contact, opportunities } = group;
   if (contact === undefined) return false;
   if (automated(contact)) return true;
-  const ids = contact.opportunityIds;
-  for (let i = 0; i < ids.length; i++) {
-    const opportunity = getRow(records.opportunities, ids[i] as string);
+  for (let i = 0; i < opportunities.length; i++) {
+    const opportunity = opportunities[i];
     if (opportunity !== undefined && (opportunity.ownerId !== contact.ownerId || automated(opportunity))) return true;
   }
   return false;
@@ -251,13 +270,21 @@ function updateIndex(
     } else visit(before, next, (next ?? before)?.contactId as string);
   }
 
+  // Each group read once, whatever asks of it.
+  const read = new Map<string, GroupRows>();
+  const groupOf = (contactId: string): GroupRows => {
+    let group = read.get(contactId);
+    if (group === undefined) read.set(contactId, (group = readGroup(after, contactId)));
+    return group;
+  };
+
   // A contact's list of opportunities grows only with the opportunity it lists, so a complete
   // group stays complete; an incomplete one may lose its last missing id (`evolve` records any
   // OpportunityDeleted it is given) or its contact: check those (once, while any is incomplete).
   let incomplete = index.incomplete;
   if (incomplete.size > 0 && reshaped.length > 0) {
     const edit = new TableEdit(incomplete);
-    for (const contactId of reshaped) if (getRow(incomplete, contactId) !== undefined && groupUsers(after, contactId, [])) edit.delete(contactId);
+    for (const contactId of reshaped) if (getRow(incomplete, contactId) !== undefined && isWhole(groupOf(contactId))) edit.delete(contactId);
     incomplete = edit.finish();
   }
 
@@ -267,7 +294,7 @@ function updateIndex(
     let edit: TableEdit<string> | undefined;
     for (const contactId of recheck) {
       const listed = getRow(table, contactId) !== undefined;
-      if (listed === needsRecoupling(after, contactId)) continue;
+      if (listed === needsRecoupling(groupOf(contactId))) continue;
       edit ??= new TableEdit(table);
       if (listed) edit.delete(contactId);
       else edit.put(contactId, contactId);
@@ -275,12 +302,11 @@ function updateIndex(
     if (edit !== undefined) recouple = edit.finish();
   }
 
-  // The users of the groups someone left, read once per group from the new tables.
-  const groups = new Map<string, string[]>();
+  // The users of the groups someone left, gathered once per group.
+  const groupsUsers = new Map<string, string[]>();
   const usersOf = (contactId: string) => {
-    let users = groups.get(contactId);
-    if (users === undefined) groupUsers(after, contactId, (users = []));
-    groups.set(contactId, users);
+    let users = groupsUsers.get(contactId);
+    if (users === undefined) groupsUsers.set(contactId, (users = groupUsers(groupOf(contactId))));
     return users;
   };
   let users: TableEdit<UserGroups> | undefined;

@@ -72,6 +72,7 @@ interface GroupRows {
   readonly opportunities: readonly (Opportunity | undefined)[];
 }
 
+/** A group read from the tables: its contact, then its opportunities side by side. */
 function readGroup(records: Records, contactId: string): GroupRows {
   const contact = getRow(records.contacts, contactId);
   const opportunities: (Opportunity | undefined)[] = [];
@@ -271,10 +272,10 @@ function updateIndex(
   }
 
   // Each group read once, whatever asks of it.
-  const read = new Map<string, GroupRows>();
+  const groupsRead = new Map<string, GroupRows>();
   const groupOf = (contactId: string): GroupRows => {
-    let group = read.get(contactId);
-    if (group === undefined) read.set(contactId, (group = readGroup(after, contactId)));
+    let group = groupsRead.get(contactId);
+    if (group === undefined) groupsRead.set(contactId, (group = readGroup(after, contactId)));
     return group;
   };
 
@@ -303,10 +304,10 @@ function updateIndex(
   }
 
   // The users of the groups someone left, gathered once per group.
-  const groupsUsers = new Map<string, string[]>();
+  const usersByGroup = new Map<string, string[]>();
   const usersOf = (contactId: string) => {
-    let users = groupsUsers.get(contactId);
-    if (users === undefined) groupsUsers.set(contactId, (users = groupUsers(groupOf(contactId))));
+    let users = usersByGroup.get(contactId);
+    if (users === undefined) usersByGroup.set(contactId, (users = groupUsers(groupOf(contactId))));
     return users;
   };
   let users: TableEdit<UserGroups> | undefined;

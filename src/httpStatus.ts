@@ -58,9 +58,20 @@ export const HTTP_STATUS: { readonly [C in ErrorCode]: HttpErrorStatus } = Objec
 });
 
 /**
- * `HTTP_STATUS[code]`, and 500 for a string that is not an error code of this version (an error
- * stored by a newer version, or one from untyped code): never `undefined`, never an inherited
- * property such as `toString`.
+ * Hosting's own codes (`runCommand`, `runBulk`): not `CrmError`s, answered alike. A stored row the
+ * library refuses is the host's to repair, so 500.
+ */
+const HOSTING_STATUS: { readonly [C in "ACCOUNT_NOT_FOUND" | "COMMAND_ID_REUSED" | "INVALID_STORED_DATA"]: HttpErrorStatus } = Object.freeze({
+  ACCOUNT_NOT_FOUND: 404,
+  COMMAND_ID_REUSED: 422,
+  INVALID_STORED_DATA: 500,
+});
+
+/**
+ * `HTTP_STATUS[code]`, hosting's codes too (`ACCOUNT_NOT_FOUND` 404, `COMMAND_ID_REUSED` 422,
+ * `INVALID_STORED_DATA` 500), and 500 for a string that is not an error code of this version (an
+ * error stored by a newer version, or one from untyped code): never `undefined`, never an
+ * inherited property such as `toString`.
  *
  * @example
  * ```ts
@@ -68,6 +79,7 @@ export const HTTP_STATUS: { readonly [C in ErrorCode]: HttpErrorStatus } = Objec
  * const status = result.ok ? 200 : httpStatus(result.error.code); // 404, 403…
  * ```
  */
-export function httpStatus(code: ErrorCode | (string & {})): HttpErrorStatus {
-  return Object.hasOwn(HTTP_STATUS, code) ? HTTP_STATUS[code as ErrorCode] : 500;
+export function httpStatus(code: ErrorCode | keyof typeof HOSTING_STATUS | (string & {})): HttpErrorStatus {
+  if (Object.hasOwn(HTTP_STATUS, code)) return HTTP_STATUS[code as ErrorCode];
+  return Object.hasOwn(HOSTING_STATUS, code) ? HOSTING_STATUS[code as keyof typeof HOSTING_STATUS] : 500;
 }

@@ -74,6 +74,7 @@ export {
   StoredDataError,
   invalidStoredData,
   type AccountNotFoundError,
+  type CommandIdReusedError,
   type InvalidStoredDataError,
   type RunCommandError,
   type StoredDataProblem,

@@ -41,7 +41,7 @@ describe("docs/automation.md", () => {
     const text = section("## Offboarding: `deactivateUser`");
     const state = createState({
       settings: { allowDifferentOwners: true, updateContactFollowersOnOpportunityOwnerChange: true },
-      users: [{ id: "ana" }, { id: "ben" }, { id: "cy" }],
+      users: [{ id: "boss", role: "admin" }, { id: "ana" }, { id: "ben" }, { id: "cy" }],
       contacts: [
         { id: "acme", ownerId: "ana" },
         { id: "bolt", ownerId: "cy", followers: [{ userId: "ana", source: "automation" }, { userId: "ben", source: "manual" }] },
@@ -55,7 +55,9 @@ describe("docs/automation.md", () => {
     });
     // The page's setup is the one run here.
     expect(text).toContain('{ id: "bolt-support", contactId: "bolt", ownerId: "cy", followers: [{ userId: "ana", source: "manual" }] }');
-    const result = execute(state, { type: "deactivateUser", userId: "ana", reassignTo: "ben", commandId: "offboard-ana" }, SYSTEM);
+    expect(text).toContain('users: [{ id: "boss", role: "admin" }, { id: "ana" }, { id: "ben" }, { id: "cy" }],');
+    expect(text).toContain('execute(state, { type: "deactivateUser", userId: "ana", reassignTo: "ben", commandId: "offboard-ana" }, { actor: { userId: "boss" } });');
+    const result = execute(state, { type: "deactivateUser", userId: "ana", reassignTo: "ben", commandId: "offboard-ana" }, { actor: { userId: "boss" } });
     if (!result.ok) throw new Error(result.error.message);
     expect(result.events.every((e) => e.version === 1 && e.commandId === "offboard-ana")).toBe(true);
     expect(withoutMeta(result.events).map(({ version: _v, ...e }) => e)).toEqual(jsonBlocks(text)[0]);

@@ -9,7 +9,9 @@
  *    records (here: the whole account; a real store loads what `needed` names).
  * 2. `commit` is serialised per account (here: a promise chain; SQL: lock the account row), and
  *    inside it checks the command id first, then the version, then writes everything at once.
- * 3. An outcome is kept per command id: committed (its version and events), unchanged, refused.
+ * 3. An outcome is kept per command id: committed (its version and events), unchanged, refused;
+ *    with the request's `fingerprint` beside it, given back with it, so that `runCommand` can
+ *    refuse another request under the same id (`COMMAND_ID_REUSED`).
  */
 import {
   createState,
@@ -64,7 +66,7 @@ export function memoryStore(): MemoryStore {
         const seen = request.commandId === undefined ? undefined : account.outcomes.get(request.commandId);
         if (seen !== undefined) return { status: "duplicate", outcome: seen };
         if (request.kind === "outcome") {
-          account.outcomes.set(request.commandId, request.outcome); // rule 3: unchanged or refused
+          account.outcomes.set(request.commandId, { ...request.outcome, fingerprint: request.fingerprint }); // rule 3: unchanged or refused
           return { status: "committed" };
         }
         if (account.records.version !== request.before.version) return { status: "conflict" };
@@ -72,7 +74,7 @@ export function memoryStore(): MemoryStore {
         account.records = toRecords(request.after);
         account.outbox.push(...request.events);
         if (request.commandId !== undefined) {
-          account.outcomes.set(request.commandId, { ok: true, version: request.after.version, events: request.events });
+          account.outcomes.set(request.commandId, { ok: true, version: request.after.version, events: request.events, fingerprint: request.fingerprint });
         }
         return { status: "committed" };
       });

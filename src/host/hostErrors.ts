@@ -1,9 +1,45 @@
 /**
- * Errors of hosting, besides the library's own: an account that does not exist, and stored rows
- * the library refuses. Plain data, like `CrmError`, so a host logs and returns them as they are.
+ * Errors of hosting, besides the library's own: an account that does not exist, a command id
+ * already taken by another request, and stored rows the library refuses. Plain data, like `CrmError`, so a host logs and returns them as they are.
  */
 import { line, quote, type CrmError, type InvalidSnapshotError } from "../errors.js";
 import type { CrmRecordsInit } from "../model/records.js";
+
+/**
+ * A `commandId` that already has an outcome, made by another request: another actor, or the same
+ * actor with another command. Nothing was run, nothing is written, and nothing of the first
+ * request is told (not its outcome, nor whose it was). A client that meant a new command sends a
+ * new id; a host keeps users from blocking each other's ids by making them itself, or by
+ * prefixing the client's with the user's id (docs/integration.md). `httpStatus` maps it to 422.
+ *
+ * @example
+ * ```ts
+ * const error: CommandIdReusedError = {
+ *   code: "COMMAND_ID_REUSED",
+ *   message: 'Command id "req-1001" was used before for another request. Send this command with a new id.',
+ *   field: "commandId",
+ *   id: "req-1001",
+ * };
+ * ```
+ */
+export interface CommandIdReusedError {
+  readonly code: "COMMAND_ID_REUSED";
+  readonly message: string;
+  /** Always `commandId`: the field to change. */
+  readonly field: "commandId";
+  /** The command id. */
+  readonly id: string;
+}
+
+/** The refusal of a request whose command id another request took. @internal */
+export function commandIdReused(commandId: string): CommandIdReusedError {
+  return {
+    code: "COMMAND_ID_REUSED",
+    message: line(`Command id ${quote(commandId)} was used before for another request. Send this command with a new id.`),
+    field: "commandId",
+    id: commandId,
+  };
+}
 
 /**
  * `runCommand` on an account the store does not hold.
@@ -65,11 +101,11 @@ export interface InvalidStoredDataError {
  *
  * @example
  * ```ts
- * const status = (error: RunCommandError): number =>
- *   error.code === "ACCOUNT_NOT_FOUND" ? 404 : error.code === "INVALID_STORED_DATA" ? 500 : error.code === "FORBIDDEN" ? 403 : 422;
+ * declare const error: RunCommandError;
+ * const status = httpStatus(error.code); // 404 for ACCOUNT_NOT_FOUND, 422 for COMMAND_ID_REUSED, 500 for INVALID_STORED_DATA, …
  * ```
  */
-export type RunCommandError = CrmError | AccountNotFoundError | InvalidStoredDataError;
+export type RunCommandError = CrmError | AccountNotFoundError | CommandIdReusedError | InvalidStoredDataError;
 
 /**
  * Thrown by a store's `loadAccount` when the stored rows break the snapshot rules (a read that

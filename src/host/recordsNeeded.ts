@@ -106,7 +106,7 @@ export function recordsNeeded(commands: Command | readonly Command[], context: C
   const members = (list: readonly { readonly userId: string }[] | undefined) => list?.forEach((m) => users.add(m.userId));
 
   // The acting user first: the permission checks read them before anything else.
-  // (A malformed context needs nothing either: execute refuses it first.)
+  // (A malformed context adds no user, the command's records are still named: execute refuses it first.)
   const parsedContext = parseContext(context);
   if (parsedContext.ok && "userId" in parsedContext.value.actor) user(parsedContext.value.actor.userId);
   const list: readonly unknown[] = isCommandList(commands) ? commands : [commands];

@@ -5,6 +5,7 @@
  * choices.
  */
 import { parseCommand } from "../commands/command.js";
+import { parseContext } from "../commands/commandContext.js";
 import type { RecoupleGroups, UpdateSettings } from "../commands/settings.js";
 import type { DeactivateUser, TransferOwnership } from "../commands/users.js";
 import { errors, InvalidSnapshotError, line, quote } from "../errors.js";
@@ -14,9 +15,10 @@ import { LIMITS } from "../limits.js";
 import type { CommandContext } from "../model/actor.js";
 import { createState } from "../state/createState.js";
 import type { CrmState } from "../state/state.js";
-import { invalidStoredData, type RunCommandError } from "./hostErrors.js";
+import { requestFingerprint } from "./fingerprint.js";
+import { commandIdReused, invalidStoredData, type RunCommandError } from "./hostErrors.js";
 import { recordsNeeded, type RecordsNeeded } from "./recordsNeeded.js";
-import { runCommand } from "./runCommand.js";
+import { runParsed } from "./runCommand.js";
 import type { OwnedGroups, OwnedGroupsQuery, Store } from "./store.js";
 
 /**
@@ -113,7 +115,10 @@ const MAX_IDLE_CHUNKS = 3;
  *   writers split meanwhile (nothing, if the setting was off already: then it alone is committed).
  *
  * A rerun with the same bulk id after a crash recomputes the same remaining work: chunks already
- * committed are found by their command ids and skipped, none is applied twice. The final command
+ * committed are found by their command ids and skipped, none is applied twice. The rerun must be
+ * the same bulk command by the same actor: any other request under the bulk id (another actor,
+ * another command) is refused with `COMMAND_ID_REUSED` before it writes anything, and a run that
+ * meets such a request's chunk stops there with it. The final command
  * is committed last under the bulk id, once nothing is left. Commands from other writers between
  * chunks stay correct: each chunk is an ordinary command, version-guarded.
  *
@@ -151,7 +156,13 @@ export async function runBulk(
     return refused(errors.invalid("type", '"transferOwnership", "deactivateUser" or "updateSettings"'));
   }
   if (command.commandId === undefined) return refused(errors.invalid("commandId", "the bulk id (a string)"));
+  const host = parseContext(context);
+  if (!host.ok) return refused(host.error);
   const bulkId = command.commandId;
+  // Every chunk and the final command carry the bulk's fingerprint: a resumed run finds its own
+  // chunks (cut from what is left, so not the same ids), and a run of another actor or another
+  // bulk under this id is refused (COMMAND_ID_REUSED) at its first chunk or at the start.
+  const fingerprint = requestFingerprint(host.value.actor, command);
   const asked = options.chunkSize ?? DEFAULT_CHUNK;
   const chunkSize = Number.isFinite(asked) ? Math.min(LIMITS.transferContactIds, Math.max(1, Math.floor(asked))) : DEFAULT_CHUNK;
   const plan = planOf(store, accountId, command, bulkId, chunkSize);
@@ -161,12 +172,13 @@ export async function runBulk(
   // Before any chunk: a finished run with a final command answers with its outcome; then the
   // command is checked on the users alone (unknown users, the last admin, permissions), so a
   // bulk that would be refused changes nothing.
-  const needed = recordsNeeded(plan.probe, context);
+  const needed = recordsNeeded(plan.probe, host.value);
   const usersOnly: RecordsNeeded = { load: "records", contactIds: [], opportunityIds: [], userIds: needed.userIds, rotationIds: [], allUsers: needed.allUsers };
   const loaded = await store.load(accountId, usersOnly, plan.final === undefined ? undefined : bulkId);
   if (loaded.found === "noAccount") return refused({ code: "ACCOUNT_NOT_FOUND", message: line(`There is no account ${quote(accountId)}.`), id: accountId });
   if (loaded.found === "outcome") {
     const o = loaded.outcome;
+    if (o.fingerprint !== undefined && o.fingerprint !== fingerprint) return refused(commandIdReused(bulkId), bulkId);
     return o.ok ? { ok: true, version: o.version, chunks: 0, skipped: 0, groups: 0, events: o.events, duplicate: true } : refused(o.error, bulkId);
   }
   let version = loaded.records.version ?? 0;
@@ -178,7 +190,7 @@ export async function runBulk(
     if (!(error instanceof InvalidSnapshotError)) throw error;
     return refused(invalidStoredData(accountId, error, loaded.records));
   }
-  const checked = execute(users, { ...plan.probe, commandId: undefined }, context);
+  const checked = execute(users, { ...plan.probe, commandId: undefined }, host.value);
   if (!checked.ok) return refused(checked.error);
 
   let chunks = 0;
@@ -191,7 +203,10 @@ export async function runBulk(
     const found = await plan.next();
     if (found.contactIds.length === 0) break;
     const chunk = plan.chunkOf(found.contactIds, k);
-    const result = await runCommand(store, accountId, chunk, context, attempts);
+    // Parsed as any body is: its groups come from the store.
+    const parsedChunk = parseCommand(chunk);
+    if (!parsedChunk.ok) return refused(parsedChunk.error, chunk.commandId);
+    const result = await runParsed(store, accountId, parsedChunk.command, host.value, attempts, fingerprint);
     if (!result.ok) return refused(result.error, chunk.commandId);
     version = Math.max(version, result.version);
     if (result.duplicate) {
@@ -212,7 +227,7 @@ export async function runBulk(
   }
 
   if (plan.final === undefined) return { ok: true, version, chunks, skipped, groups: done, events: [], duplicate: false };
-  const final = await runCommand(store, accountId, plan.final, context, attempts);
+  const final = await runParsed(store, accountId, plan.final, host.value, attempts, fingerprint);
   if (!final.ok) return refused(final.error, bulkId);
   return { ok: true, version: final.version, chunks, skipped, groups: done, events: final.events, duplicate: final.duplicate };
 }

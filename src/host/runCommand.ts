@@ -2,7 +2,8 @@
  * The host loop every application needs, written once: parse → load → execute → commit, exactly
  * once per `commandId`, over any `Store`. docs/integration.md walks through it.
  */
-import { parseCommand } from "../commands/command.js";
+import { parseCommand, type Command } from "../commands/command.js";
+import { parseContext } from "../commands/commandContext.js";
 import { errors, InvalidSnapshotError, line, quote, type CrmError } from "../errors.js";
 import type { CrmEvent } from "../events.js";
 import { execute } from "../execute.js";
@@ -10,7 +11,8 @@ import type { CommandContext } from "../model/actor.js";
 import { createState } from "../state/createState.js";
 import type { CrmState } from "../state/state.js";
 import { changedRecords } from "./changedRecords.js";
-import { invalidStoredData, type RunCommandError } from "./hostErrors.js";
+import { requestFingerprint } from "./fingerprint.js";
+import { commandIdReused, invalidStoredData, type RunCommandError } from "./hostErrors.js";
 import { recordsNeeded } from "./recordsNeeded.js";
 import type { CommitRequest, Store, StoredOutcome } from "./store.js";
 
@@ -33,8 +35,9 @@ export interface RunCommandOptions {
  * The outcome of `runCommand`.
  *
  * - `ok: true`: committed (or a command that changed nothing): the account's version after it
- *   and its events. `duplicate: true` when a copy of the command (same `commandId`) was handled
- *   before: nothing was done again, and this is that copy's outcome, same version and events.
+ *   and its events. `duplicate: true` when a copy of the command (same `commandId`, same actor,
+ *   same command) was handled before: nothing was done again, and this is that copy's outcome,
+ *   same version and events.
  * - `ok: false`: refused (a `CrmError`, final), or the account is missing, or stored rows are
  *   invalid, or the account kept changing (`VERSION_CONFLICT` after every attempt: retry later).
  *
@@ -65,11 +68,15 @@ const DEFAULT_ATTEMPTS = 10;
  *
  * 1. parses `body` (`INVALID_COMMAND` naming the field, nothing read);
  * 2. loads what `recordsNeeded` names, in one consistent read — or, when a command with this
- *    `commandId` has an outcome already, returns it with `duplicate: true`;
+ *    `commandId` has an outcome already, returns it with `duplicate: true` if it is the same
+ *    request (the same actor and the same command; `context.at` may differ), and refuses any
+ *    other with `COMMAND_ID_REUSED`, telling nothing of the first (a `commandId` comes from the
+ *    request: anyone can send one that is taken);
  * 3. executes it with `context` (who acts, and when);
- * 4. commits the changed rows, the events and the outcome in one transaction guarded by the
- *    version it loaded; the store checks `commandId` **inside** that transaction, so two copies
- *    delivered at once never both commit: the second gets the first's outcome;
+ * 4. commits the changed rows, the events and the outcome (with the request's fingerprint) in
+ *    one transaction guarded by the version it loaded; the store checks `commandId` **inside**
+ *    that transaction, so two copies delivered at once never both commit: the second gets the
+ *    first's outcome (or `COMMAND_ID_REUSED`, as in 2);
  * 5. on a version conflict, waits (`store.pause`, with jitter) and goes back to 2, at most
  *    `maxAttempts` times.
  *
@@ -103,11 +110,36 @@ export async function runCommand(
   const parsed = parseCommand(body);
   // An unparsable body has no trustworthy commandId: refused, not remembered.
   if (!parsed.ok) return { ok: false, error: parsed.error, duplicate: false, attempts: 0 };
+  // A malformed context is the host's mistake: refused before anything is read, not remembered.
+  const host = parseContext(context);
+  if (!host.ok) return { ok: false, error: host.error, duplicate: false, attempts: 0 };
   const command = parsed.command;
+  return runParsed(store, accountId, command, host.value, options, requestFingerprint(host.value.actor, command));
+}
+
+/**
+ * `runCommand` on a command already parsed, with a context already checked; `fingerprint` is what
+ * a stored outcome of its `commandId` must carry to be returned, and is kept with its own
+ * (`runBulk` gives each chunk its bulk's, so a resumed run finds its own chunks). @internal
+ */
+export async function runParsed(
+  store: Store,
+  accountId: string,
+  command: Command,
+  context: CommandContext,
+  options: RunCommandOptions,
+  fingerprint: string,
+): Promise<RunCommandResult> {
   const commandId = command.commandId;
   const needed = recordsNeeded(command, context);
   const asked = options.maxAttempts ?? DEFAULT_ATTEMPTS;
   const maxAttempts = Number.isFinite(asked) ? Math.max(1, Math.floor(asked)) : DEFAULT_ATTEMPTS;
+  // Another request's outcome under this id: refused, and nothing of it told.
+  const stored = (outcome: StoredOutcome, attempts: number): RunCommandResult =>
+    commandId !== undefined && outcome.fingerprint !== undefined && outcome.fingerprint !== fingerprint
+      ? { ok: false, error: commandIdReused(commandId), duplicate: false, attempts }
+      : fromOutcome(outcome, true, attempts);
+  const outcomeRequest = (id: string, outcome: StoredOutcome): CommitRequest => ({ kind: "outcome", commandId: id, fingerprint, outcome });
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     if (attempt > 1) await store.pause?.(attempt - 1);
@@ -120,7 +152,7 @@ export async function runCommand(
         attempts: attempt,
       };
     }
-    if (loaded.found === "outcome") return fromOutcome(loaded.outcome, true, attempt);
+    if (loaded.found === "outcome") return stored(loaded.outcome, attempt);
 
     let before: CrmState;
     try {
@@ -136,13 +168,13 @@ export async function runCommand(
     let request: CommitRequest;
     if (!result.ok) {
       if (commandId === undefined || !isFinal(result.error)) return { ok: false, error: result.error, duplicate: false, attempts: attempt };
-      request = { kind: "outcome", commandId, outcome: { ok: false, error: result.error } };
+      request = outcomeRequest(commandId, { ok: false, error: result.error });
     } else if (result.state === before) {
       // No effect: no row, no event, no version; only the outcome, for later copies.
       if (commandId === undefined) return { ok: true, version: before.version, events: [], duplicate: false, attempts: attempt };
-      request = { kind: "outcome", commandId, outcome: { ok: true, version: before.version, events: [] } };
+      request = outcomeRequest(commandId, { ok: true, version: before.version, events: [] });
     } else {
-      request = { kind: "change", commandId, before, after: result.state, changes: changedRecords(before, result), events: result.events };
+      request = { kind: "change", commandId, fingerprint: commandId === undefined ? undefined : fingerprint, before, after: result.state, changes: changedRecords(before, result), events: result.events };
     }
 
     const committed = await store.commit(accountId, request);
@@ -152,14 +184,14 @@ export async function runCommand(
           ? { ok: true, version: request.after.version, events: request.events, duplicate: false, attempts: attempt }
           : fromOutcome(request.outcome, false, attempt);
       case "duplicate":
-        return fromOutcome(committed.outcome, true, attempt);
+        return stored(committed.outcome, attempt);
       case "exists": {
         // A row the load could not see (an opportunity whose contact is gone) holds the id.
         const field = committed.kind === "contact" ? "contactId" : "opportunityId";
         const outcome: StoredOutcome = { ok: false, error: errors.alreadyExists(committed.kind, committed.id, field) };
         if (commandId === undefined) return fromOutcome(outcome, false, attempt);
-        const remembered = await store.commit(accountId, { kind: "outcome", commandId, outcome });
-        if (remembered.status === "duplicate") return fromOutcome(remembered.outcome, true, attempt);
+        const remembered = await store.commit(accountId, outcomeRequest(commandId, outcome));
+        if (remembered.status === "duplicate") return stored(remembered.outcome, attempt);
         return fromOutcome(outcome, false, attempt);
       }
       case "conflict":

@@ -23,9 +23,18 @@ import type { RecordsNeeded } from "./recordsNeeded.js";
  * };
  * ```
  */
-export type StoredOutcome =
+export type StoredOutcome = (
   | { readonly ok: true; readonly version: number; readonly events: readonly CrmEvent[] }
-  | { readonly ok: false; readonly error: CrmError };
+  | { readonly ok: false; readonly error: CrmError }
+) & {
+  /**
+   * The fingerprint of the request that made it (`CommitRequest.fingerprint`), as the store kept
+   * it: `runCommand` gives this outcome only to a request with the same one, and refuses any other
+   * with `COMMAND_ID_REUSED`. Absent for an outcome stored without one (a row older than the
+   * stores' migration 3), which any request with its `commandId` gets, as before.
+   */
+  readonly fingerprint?: string | undefined;
+};
 
 /**
  * What `Store.load` read, in one consistent snapshot of the account.
@@ -55,9 +64,14 @@ export type LoadResult =
  *   of the command gets the same answer. No version guard: the outcome was decided on a
  *   consistent snapshot and writes no record.
  *
+ * With a `commandId`, the store keeps `fingerprint` beside the outcome and gives it back with it
+ * (`StoredOutcome.fingerprint`): who sent the command and what it said, so that another request
+ * with the same id is refused rather than answered with this one's outcome. Opaque: store it as
+ * it is (a string of at most a few hundred characters).
+ *
  * @example
  * ```ts
- * const request: CommitRequest = { kind: "outcome", commandId: "cmd-1", outcome: { ok: true, version: 3, events: [] } };
+ * const request: CommitRequest = { kind: "outcome", commandId: "cmd-1", fingerprint: "user:ana#0f3c9a…", outcome: { ok: true, version: 3, events: [] } };
  * request.kind; // "outcome"
  * ```
  */
@@ -65,6 +79,8 @@ export type CommitRequest =
   | {
       readonly kind: "change";
       readonly commandId: string | undefined;
+      /** Who sent it and what it said, to keep beside its outcome; `undefined` without a `commandId`. */
+      readonly fingerprint: string | undefined;
       /** The snapshot the command ran on: `before.version` guards the write. */
       readonly before: CrmState;
       /** The snapshot it produced. */
@@ -74,7 +90,7 @@ export type CommitRequest =
       /** The events, in order, for the outbox. */
       readonly events: readonly CrmEvent[];
     }
-  | { readonly kind: "outcome"; readonly commandId: string; readonly outcome: StoredOutcome };
+  | { readonly kind: "outcome"; readonly commandId: string; readonly fingerprint: string; readonly outcome: StoredOutcome };
 
 /**
  * What `Store.commit` did.

@@ -25,7 +25,7 @@ export function dedupeOutsideTransaction(inner: Store): Store {
       // The bug: no command-id check inside the committing transaction.
       const done = await inner.commit(accountId, { ...request, commandId: undefined });
       if (done.status === "committed") {
-        await inner.commit(accountId, { kind: "outcome", commandId: request.commandId, outcome: { ok: true, version: request.after.version, events: request.events } });
+        await inner.commit(accountId, { kind: "outcome", commandId: request.commandId, fingerprint: request.fingerprint ?? "", outcome: { ok: true, version: request.after.version, events: request.events } });
       }
       return done;
     },

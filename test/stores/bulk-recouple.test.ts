@@ -24,7 +24,7 @@ import { as, auto, manual, SYSTEM } from "../helpers.js";
 import type { BulkWorkerConfig } from "./bulk-worker.js";
 import { CHECKS, type RunFacts } from "./checks.js";
 import { engines, open, reload, type Engine, type Opened } from "./databases.js";
-import { killBulkWorker } from "./killBulkWorker.js";
+import { BULK_WORKER, killBulkWorker } from "./killBulkWorker.js";
 
 const USERS = ["ana", "ben", "cy"];
 
@@ -233,7 +233,8 @@ describe.each<Engine>(engines())("%s store: runBulk re-coupling", (engine) => {
     const committed = (await db.rows(`SELECT command_id FROM crm_commands WHERE account_id = '${accountId}'`)).length;
     expect(committed).toBeGreaterThanOrEqual(3);
     expect(committed).toBeLessThan(allChunks);
-    const rerun = await runBulk(db.store, accountId, bulk("killed"), SYSTEM, { chunkSize: size });
+    expect(await runBulk(db.store, accountId, bulk("killed"), SYSTEM, { chunkSize: size })).toMatchObject({ ok: false, error: { code: "COMMAND_ID_REUSED" } });
+    const rerun = await runBulk(db.store, accountId, bulk("killed"), BULK_WORKER, { chunkSize: size });
     expect(rerun).toMatchObject({ ok: true, skipped: committed, chunks: allChunks - committed, groups: groups - committed * size, duplicate: false });
     await checkEnd(accountId, initial, "killed");
     const plain = await runBulk(db.store, twin, bulk("killed"), SYSTEM, { chunkSize: size });

@@ -15,6 +15,7 @@ import {
   runBulk,
   runCommand,
   type BulkProgress,
+  type CommandContext,
   type CrmRecordsInit,
   type CrmState,
   type Store,
@@ -23,7 +24,7 @@ import { SYSTEM } from "../helpers.js";
 import type { BulkWorkerConfig } from "./bulk-worker.js";
 import { CHECKS, type RunFacts } from "./checks.js";
 import { engines, open, reload, type Engine, type Opened } from "./databases.js";
-import { killBulkWorker } from "./killBulkWorker.js";
+import { BULK_WORKER, killBulkWorker } from "./killBulkWorker.js";
 
 /** An account where "u" owns `n` groups (some contacts, some only deals, some closed deals), and follows some. */
 function records(n: number, allowDifferentOwners: boolean): CrmRecordsInit {
@@ -107,6 +108,28 @@ describe.each<Engine>(engines())("%s store: runBulk", (engine) => {
     const again = await runBulk(db.store, accountId, { type: "transferOwnership", fromUserId: "u", toUserId: "ben", commandId: "move-u" }, SYSTEM, { chunkSize: 7 });
     expect(again).toMatchObject({ ok: true, chunks: 0, groups: 0 });
     expect((await load(accountId)).version).toBe(state.version);
+  });
+
+  it("a bulk id another request took first (a harmless command, or the same offboarding by another actor) is refused with COMMAND_ID_REUSED: nothing moved, nothing told", async () => {
+    const accountId = `bulk-${++accounts}`;
+    await db.store.createAccount(accountId, records(12, true));
+    const root: CommandContext = { actor: { userId: "root" } };
+    const bulk = { type: "deactivateUser", userId: "u", reassignTo: "cy", includeClosed: false, commandId: "offboard-u-taken" } as const;
+    // A user sends the admin's (guessable) bulk id first, with a harmless command.
+    const taken = await runCommand(db.store, accountId, { type: "addFollower", record: { kind: "contact", id: "other" }, userId: "ben", commandId: bulk.commandId }, { actor: { userId: "ben" } });
+    expect(taken).toMatchObject({ ok: true, duplicate: false });
+    const before = await load(accountId);
+    const refused = await runBulk(db.store, accountId, bulk, root, { chunkSize: 5 });
+    expect(refused).toEqual({ ok: false, error: { code: "COMMAND_ID_REUSED", message: expect.any(String), field: "commandId", id: bulk.commandId }, commandId: bulk.commandId });
+    expect(JSON.stringify(refused)).not.toContain("FollowerAdded");
+    const after = await load(accountId);
+    expect(after.version).toBe(before.version);
+    expect(getUser(after, "u")?.active).toBe(true);
+    // A finished run is answered only to its own actor.
+    const done = await runBulk(db.store, accountId, { ...bulk, commandId: "offboard-u-2" }, root, { chunkSize: 5 });
+    expect(done).toMatchObject({ ok: true, duplicate: false });
+    expect(await runBulk(db.store, accountId, { ...bulk, commandId: "offboard-u-2" }, root, { chunkSize: 5 })).toMatchObject({ ok: true, duplicate: true });
+    expect(await runBulk(db.store, accountId, { ...bulk, commandId: "offboard-u-2" }, SYSTEM, { chunkSize: 5 })).toMatchObject({ ok: false, error: { code: "COMMAND_ID_REUSED" } });
   });
 
   it("an offboarding moves in chunks, then commits deactivateUser last (follows removed); a rerun answers with its outcome", async () => {
@@ -279,7 +302,12 @@ describe.each<Engine>(engines())("%s store: runBulk", (engine) => {
     const committed = (await db.rows(`SELECT command_id FROM crm_commands WHERE account_id = '${accountId}'`)).length;
     expect(committed).toBeGreaterThanOrEqual(3);
     expect(committed).toBeLessThan(10);
-    const rerun = await runBulk(db.store, accountId, bulk, SYSTEM, { chunkSize: 3 });
+    // Another actor cannot take the run over: its bulk id is the worker's, and nothing is written.
+    const versionAfterCrash = (await load(accountId)).version;
+    expect(await runBulk(db.store, accountId, bulk, SYSTEM, { chunkSize: 3 })).toMatchObject({ ok: false, error: { code: "COMMAND_ID_REUSED", field: "commandId", id: "killed-u:chunk:0" } });
+    expect((await load(accountId)).version).toBe(versionAfterCrash);
+    // The same actor resumes it.
+    const rerun = await runBulk(db.store, accountId, bulk, BULK_WORKER, { chunkSize: 3 });
     expect(rerun).toMatchObject({ ok: true, skipped: committed, chunks: 10 - committed, duplicate: false });
     const { state } = await checkEnd(accountId, "killed-u", "u", false);
     expect(getUser(state, "u")?.active).toBe(false);

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { runBulk, type BulkCommand } from "../../src/index.js";
+import { BULK_WORKER } from "./killBulkWorker.js";
 import { openWorkerStore, type WorkerConnection } from "./workerStore.js";
 
 export interface BulkWorkerConfig extends WorkerConnection {
@@ -17,7 +18,7 @@ export interface BulkWorkerConfig extends WorkerConnection {
 
 const config = JSON.parse(readFileSync(process.argv[2] as string, "utf8")) as BulkWorkerConfig;
 const { store, close } = openWorkerStore(config);
-const result = await runBulk(store, config.accountId, config.bulk, { actor: { system: "bulk-worker" } }, {
+const result = await runBulk(store, config.accountId, config.bulk, BULK_WORKER, {
   chunkSize: config.chunkSize,
   onProgress: (progress) => void process.stdout.write(`${JSON.stringify(progress)}\n`),
 });

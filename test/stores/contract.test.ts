@@ -59,9 +59,9 @@ describe.each<Engine>(engines())("%s store", (engine) => {
   it("migrate applies the shipped migrations once: running it again is harmless", async () => {
     const fresh = await open(engine);
     try {
-      expect(await fresh.store.migrate()).toBe(2);
+      expect(await fresh.store.migrate()).toBe(3);
       expect(await fresh.store.migrate()).toBe(0);
-      expect(await fresh.rows("SELECT version FROM crm_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(await fresh.rows("SELECT version FROM crm_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     } finally {
       await fresh.close();
     }
@@ -125,6 +125,39 @@ describe.each<Engine>(engines())("%s store", (engine) => {
     expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
     expect(new Set(results.map((r) => (r.ok ? r.version : -1)))).toEqual(new Set([1]));
     expect((await store.readEvents("acct")).filter((e) => e.commandId === "c-9")).toHaveLength(1);
+  });
+
+  it("a commandId another request took: another actor, or the same actor with another command, is refused with COMMAND_ID_REUSED, learns nothing, writes nothing", async () => {
+    const store = await seeded();
+    const body = { type: "assignContactOwner", contactId: "acme", ownerId: "ben", commandId: "req-1" };
+    const first = await runCommand(store, "acct", body, AT);
+    expect(first).toMatchObject({ ok: true, version: 1, duplicate: false });
+    const refusedBody = { type: "assignContactOwner", contactId: "nobody", ownerId: "ben", commandId: "req-2" };
+    expect(await runCommand(store, "acct", refusedBody, AT)).toMatchObject({ ok: false, error: { code: "CONTACT_NOT_FOUND" } });
+    const before = await dump();
+    const others: [unknown, CommandContext][] = [
+      [body, SYSTEM],
+      [body, { actor: { userId: "ben" } }],
+      [{ ...body, ownerId: "cleo" }, AT],
+      [{ type: "deleteContact", contactId: "acme", commandId: "req-1" }, AT],
+      [{ ...body, expectedVersion: 0 }, AT],
+      [refusedBody, SYSTEM],
+    ];
+    for (const [other, context] of others) {
+      const result = await runCommand(store, "acct", other, context);
+      const id = (other as { commandId: string }).commandId;
+      expect(result).toEqual({ ok: false, error: { code: "COMMAND_ID_REUSED", message: expect.any(String), field: "commandId", id }, duplicate: false, attempts: 1 });
+      // Nothing of the first request: not its events, its contact's new owner, nor its actor.
+      expect(JSON.stringify(result)).not.toMatch(/ana|ben|acme|nobody|NOT_FOUND/);
+    }
+    expect(await dump()).toEqual(before);
+    // The same request (keys in another order, sent later) is a copy: the first's outcome.
+    const copy = await runCommand(store, "acct", { commandId: "req-1", ownerId: "ben", contactId: "acme", type: "assignContactOwner" }, { ...AT, at: "2030-01-01T00:00:00Z" });
+    expect(copy).toEqual({ ...first, duplicate: true });
+    expect(await runCommand(store, "acct", refusedBody, AT)).toMatchObject({ ok: false, duplicate: true, error: { code: "CONTACT_NOT_FOUND" } });
+    // An outcome stored before migration 3 has no fingerprint: any request with its id gets it, as before.
+    await db.sql(`UPDATE crm_commands SET fingerprint = NULL WHERE command_id = 'req-1'`);
+    expect(await runCommand(store, "acct", body, SYSTEM)).toEqual({ ...first, duplicate: true });
   });
 
   it("a refusal is final: remembered for its commandId, so a later copy gets the same refusal even after the state changed", async () => {
@@ -329,7 +362,7 @@ it("the PostgreSQL store runs on PGlite too: migrate, create, commit, dedupe, re
   const db = await openPGlite();
   try {
     const store = db.store;
-    expect(await store.migrate()).toBe(2);
+    expect(await store.migrate()).toBe(3);
     expect(await store.migrate()).toBe(0);
     await store.createAccount("acct", ACME);
     const body = { type: "assignContactOwner", contactId: "acme", ownerId: "ben", commandId: "c-1" };

@@ -218,7 +218,7 @@ describe("SQLite store edges", () => {
     const before = createState(RECORDS);
     const result = execute(before, { type: "createContact", contactId: "globex", ownerId: "ben" }, SYSTEM);
     if (!result.ok) throw new Error(result.error.message);
-    const change = { kind: "change" as const, commandId: undefined, before, after: result.state, changes: changedRecords(before, result), events: result.events };
+    const change = { kind: "change" as const, commandId: undefined, fingerprint: undefined, before, after: result.state, changes: changedRecords(before, result), events: result.events };
     expect(await db.store.commit("nobody", change)).toEqual({ status: "conflict" });
     await db.store.createAccount("hidden", RECORDS);
     await db.sql("INSERT INTO crm_contacts (account_id, id, owner_id) VALUES ('hidden', 'globex', NULL)");
@@ -235,10 +235,10 @@ describe("SQLite store edges", () => {
       },
     });
     const busy = sqliteStore(fake((sql) => (sql === "BEGIN IMMEDIATE" ? Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" }) : undefined)));
-    expect(await busy.commit("acct", { kind: "outcome", commandId: "c", outcome: { ok: true, version: 0, events: [] } })).toEqual({ status: "conflict" });
+    expect(await busy.commit("acct", { kind: "outcome", commandId: "c", fingerprint: "system:test#0", outcome: { ok: true, version: 0, events: [] } })).toEqual({ status: "conflict" });
     const full = Object.assign(new Error("disk full"), { code: "SQLITE_FULL" });
     const failing = sqliteStore(fake((sql) => (sql === "BEGIN IMMEDIATE" ? full : undefined)));
-    await expect(failing.commit("acct", { kind: "outcome", commandId: "c", outcome: { ok: true, version: 0, events: [] } })).rejects.toBe(full);
+    await expect(failing.commit("acct", { kind: "outcome", commandId: "c", fingerprint: "system:test#0", outcome: { ok: true, version: 0, events: [] } })).rejects.toBe(full);
     // A statement fails and ROLLBACK fails too (SQLite already rolled back): the first error is reported.
     const statement = new Error("constraint");
     const both = sqliteStore({
@@ -289,7 +289,7 @@ describe("PostgreSQL store edges", () => {
         release: (e?: unknown) => void released.push(e),
       }),
     });
-    const outcome = { kind: "outcome" as const, commandId: "c", outcome: { ok: true as const, version: 0, events: [] } };
+    const outcome = { kind: "outcome" as const, commandId: "c", fingerprint: "system:test#0", outcome: { ok: true as const, version: 0, events: [] } };
     expect(await postgresStore(pool({ code: "40001" })).commit("acct", outcome)).toEqual({ status: "conflict" });
     expect(await postgresStore(pool({ code: "40P01" })).commit("acct", outcome)).toEqual({ status: "conflict" });
     await expect(postgresStore(pool("a string")).commit("acct", outcome)).rejects.toBe("a string");
@@ -326,7 +326,7 @@ describe("PostgreSQL store edges", () => {
     };
     try {
       const store = postgresStore(like);
-      expect(await store.migrate()).toBe(2);
+      expect(await store.migrate()).toBe(3);
       await store.createAccount("acct", RECORDS);
       await real.query("INSERT INTO crm_opportunities (account_id, id, contact_id, owner_id, status, position) VALUES ('acct', 'deal-9', 'gone', NULL, 'open', 0)");
       const result = await runCommand(store, "acct", { type: "createOpportunity", opportunityId: "deal-9", contactId: "acme" }, SYSTEM);

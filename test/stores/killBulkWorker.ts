@@ -8,8 +8,12 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CommandContext } from "../../src/index.js";
 import type { BulkWorkerConfig } from "./bulk-worker.js";
 import { workerBundle } from "./harness.js";
+
+/** Who the worker acts as: a rerun that resumes its run must act as the same actor. */
+export const BULK_WORKER: CommandContext = { actor: { system: "bulk-worker" } };
 
 /** How the worker ended: the signal that ended it, whether it printed its result, its stderr. */
 export interface KilledWorker {

@@ -131,6 +131,16 @@ CREATE INDEX IF NOT EXISTS crm_opportunities_by_owner_contact ON crm_opportuniti
 `;
 
 /**
+ * Version 3: the fingerprint of the request that made each outcome (who sent it, a hash of what it
+ * said; src/host/fingerprint.ts), so that another request with the same command id is refused
+ * (`COMMAND_ID_REUSED`) rather than given this one's outcome. NULL on outcomes stored before it:
+ * those are returned to any request with their id, as before. @internal
+ */
+export const schemaV3 = (): string => /* sql */ `
+ALTER TABLE crm_commands ADD COLUMN fingerprint TEXT;
+`;
+
+/**
  * Every migration, oldest first, for one engine's column types: the one list both stores ship,
  * so a new version is added here once and reaches SQLite and PostgreSQL alike. @internal
  */
@@ -138,4 +148,5 @@ export const migrationsFor = (types: SchemaTypes): readonly Migration[] =>
   Object.freeze([
     { version: 1, name: "accounts, records, outbox, command outcomes", sql: schemaV1(types) },
     { version: 2, name: "re-coupling flag and bulk-run indexes", sql: schemaV2(types) },
+    { version: 3, name: "the request behind each command outcome", sql: schemaV3() },
   ]);

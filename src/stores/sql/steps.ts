@@ -64,11 +64,13 @@ const strOrNull = (value: unknown): string | null => (value === null ? null : st
 
 /** The stored outcome of `commandId`, if the command ran before. */
 export function* readOutcome(accountId: string, commandId: string): Steps<StoredOutcome | undefined> {
-  const [row] = yield q(`SELECT version, outcome, error FROM crm_commands WHERE account_id = ? AND command_id = ?`, accountId, commandId);
+  const [row] = yield q(`SELECT version, outcome, error, fingerprint FROM crm_commands WHERE account_id = ? AND command_id = ?`, accountId, commandId);
   if (row === undefined) return undefined;
   const version = Number(row.version);
-  if (row.outcome === "refused") return { ok: false, error: JSON.parse(str(row.error)) as CrmError };
-  if (row.outcome === "unchanged") return { ok: true, version, events: [] };
+  // NULL on an outcome stored before migration 3: returned to any request with its id.
+  const fingerprint = row.fingerprint === null || row.fingerprint === undefined ? undefined : str(row.fingerprint);
+  if (row.outcome === "refused") return { ok: false, error: JSON.parse(str(row.error)) as CrmError, fingerprint };
+  if (row.outcome === "unchanged") return { ok: true, version, events: [], fingerprint };
   const rows = yield q(`SELECT version, seq, payload FROM crm_events WHERE account_id = ? AND version = ? ORDER BY seq`, accountId, version);
   const events: CrmEvent[] = [];
   for (const eventRow of rows) {
@@ -76,7 +78,7 @@ export function* readOutcome(accountId: string, commandId: string): Steps<Stored
     // An unreadable event of a duplicate's first copy: the duplicate still reports what it can.
     if (read.ok) events.push(read.event);
   }
-  return { ok: true, version, events };
+  return { ok: true, version, events, fingerprint };
 }
 
 // ---------------------------------------------------------------- loading
@@ -270,12 +272,13 @@ export function* commitSteps(d: Dialect, accountId: string, request: CommitReque
   if (request.kind === "outcome") {
     const { outcome } = request;
     yield q(
-      `INSERT INTO crm_commands (account_id, command_id, version, outcome, error) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT INTO crm_commands (account_id, command_id, version, outcome, error, fingerprint) VALUES (?, ?, ?, ?, ?, ?)`,
       accountId,
       request.commandId,
       outcome.ok ? outcome.version : Number(account.version),
       outcome.ok ? "unchanged" : "refused",
       outcome.ok ? null : JSON.stringify(outcome.error),
+      request.fingerprint,
     );
     return { result: { status: "committed" }, rollback: false };
   }
@@ -367,10 +370,11 @@ export function* commitSteps(d: Dialect, accountId: string, request: CommitReque
   }
   if (request.commandId !== undefined) {
     yield q(
-      `INSERT INTO crm_commands (account_id, command_id, version, outcome, error) VALUES (?, ?, ?, 'changed', NULL)`,
+      `INSERT INTO crm_commands (account_id, command_id, version, outcome, error, fingerprint) VALUES (?, ?, ?, 'changed', NULL, ?)`,
       accountId,
       request.commandId,
       after.version,
+      request.fingerprint ?? null,
     );
   }
   return { result: { status: "committed" }, rollback: false };

@@ -139,8 +139,15 @@ describe("INVALID_COMMAND names the field at fault", () => {
     ["expectedVersion", -1],
     ["expectedVersion", 1.5],
     ["expectedVersion", "3"],
+    ["expectedVersion", 1e300],
+    ["expectedVersion", 2 ** 53],
   ])("the meta field %s with %j", (field, value) => {
     expect(invalid({ ...VALID["deleteContact"], [field]: value }).field).toBe(field);
+  });
+
+  it("a version past 2⁵³ − 1 is refused with the range, not as 'not a whole number'; the largest exact one is taken", () => {
+    expect(invalid({ ...VALID["deleteContact"], expectedVersion: 1e300 }).message).toContain("a whole number from 0 to 9007199254740991");
+    expect(parseCommand({ ...VALID["deleteContact"], expectedVersion: 2 ** 53 - 1 }).ok).toBe(true);
   });
 
   it("an unknown field is refused by name, nested ones too", () => {

@@ -55,9 +55,9 @@ export const boolean: Field<boolean> = field({ type: "boolean" }, (value, path) 
   typeof value === "boolean" ? good(value) : bad(path, "true or false"),
 );
 
-/** A whole number ≥ 0. */
+/** A whole number ≥ 0, exact in a double (up to 2⁵³ − 1: a larger one, such as 1e300, is refused by name). */
 export const count: Field<number> = field({ type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER }, (value, path) =>
-  typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? good(value) : bad(path, "a whole number ≥ 0"),
+  typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? good(value) : bad(path, "a whole number from 0 to 9007199254740991"),
 );
 
 /** A whole number ≥ 1. */

@@ -13,8 +13,8 @@ it("names the actor in full and does not depend on the command's key order or on
   const reordered = Object.fromEntries(Object.entries(move).reverse()) as Command;
   expect(requestFingerprint({ userId: "ana" }, reordered)).toBe(requestFingerprint({ userId: "ana" }, move));
   expect(requestFingerprint({ userId: "ana" }, { ...move, includeClosed: undefined } as Command)).toBe(requestFingerprint({ userId: "ana" }, move));
-  expect(requestFingerprint({ userId: "ana" }, move)).toMatch(/^user:ana#[0-9a-f]{16}$/);
-  expect(requestFingerprint({ system: "ana" }, move)).toMatch(/^system:ana#[0-9a-f]{16}$/);
+  expect(requestFingerprint({ userId: "ana" }, move)).toMatch(/^v1:user:ana#[0-9a-f]{16}$/);
+  expect(requestFingerprint({ system: "ana" }, move)).toMatch(/^v1:system:ana#[0-9a-f]{16}$/);
 });
 
 it("differs for any other command: another value, another list order, another field (property)", () => {

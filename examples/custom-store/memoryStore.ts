@@ -30,7 +30,8 @@ import {
 interface Account {
   records: CrmRecords;
   readonly outbox: CrmEvent[];
-  readonly outcomes: Map<string, StoredOutcome>;
+  /** Rule 3: each command id's outcome, and the fingerprint of the request that made it. */
+  readonly outcomes: Map<string, { readonly outcome: StoredOutcome; readonly fingerprint: string | undefined }>;
 }
 
 export interface MemoryStore extends Store {
@@ -53,8 +54,8 @@ export function memoryStore(): MemoryStore {
       const account = accounts.get(accountId);
       if (account === undefined) return { found: "noAccount" };
       // Rule 1: one snapshot. The records are immutable values, so reading them is consistent.
-      const outcome = commandId === undefined ? undefined : account.outcomes.get(commandId);
-      if (outcome !== undefined) return { found: "outcome", outcome };
+      const stored = commandId === undefined ? undefined : account.outcomes.get(commandId);
+      if (stored !== undefined) return { found: "outcome", ...stored };
       return { found: "records", records: account.records };
     },
 
@@ -64,9 +65,9 @@ export function memoryStore(): MemoryStore {
         if (account === undefined) return { status: "conflict" };
         // Rule 2: the command id first, inside the serialised section, never in a read before it.
         const seen = request.commandId === undefined ? undefined : account.outcomes.get(request.commandId);
-        if (seen !== undefined) return { status: "duplicate", outcome: seen };
+        if (seen !== undefined) return { status: "duplicate", ...seen };
         if (request.kind === "outcome") {
-          account.outcomes.set(request.commandId, { ...request.outcome, fingerprint: request.fingerprint }); // rule 3: unchanged or refused
+          account.outcomes.set(request.commandId, { outcome: request.outcome, fingerprint: request.fingerprint }); // rule 3: unchanged or refused
           return { status: "committed" };
         }
         if (account.records.version !== request.before.version) return { status: "conflict" };
@@ -74,7 +75,8 @@ export function memoryStore(): MemoryStore {
         account.records = toRecords(request.after);
         account.outbox.push(...request.events);
         if (request.commandId !== undefined) {
-          account.outcomes.set(request.commandId, { ok: true, version: request.after.version, events: request.events, fingerprint: request.fingerprint });
+          const outcome: StoredOutcome = { ok: true, version: request.after.version, events: request.events };
+          account.outcomes.set(request.commandId, { outcome, fingerprint: request.fingerprint });
         }
         return { status: "committed" };
       });

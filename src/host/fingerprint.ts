@@ -12,16 +12,21 @@ import type { Command } from "../commands/command.js";
 import type { Actor } from "../model/actor.js";
 
 /**
- * The fingerprint of a request: its actor in full (`user:ana`, `system:import`), compared exactly,
- * and a 64-bit hash of the command with its keys sorted (a client that serialises the same command
- * in another key order sends the same request). `context.at` is not part of it: a retry is sent
- * later. Not a cryptographic hash: it tells a client's mistake (one id, two commands) apart; what
- * keeps other users out is the actor, which is not hashed. @internal
+ * The fingerprint of a request: the format's version (`v1`, so that a later release can tell the
+ * fingerprints it did not make), its actor in full (`user:ana`, `system:import`), compared exactly,
+ * and a 64-bit hash of the command as parsed, with its keys sorted (a client that serialises the
+ * same command in another key order sends the same request; one that leaves out a field it gave
+ * before, even at its default value, sends another). `context.at` is not part of it: a retry is
+ * sent later. Not a cryptographic hash: it tells a client's mistake (one id, two commands) apart;
+ * what keeps other users out is the actor, which is not hashed. @internal
  */
 export function requestFingerprint(actor: Actor, command: Command): string {
   const who = "userId" in actor ? `user:${actor.userId}` : `system:${actor.system}`;
-  return `${who}#${hash64(canonicalJson(command))}`;
+  return `${FORMAT}:${who}#${hash64(canonicalJson(command))}`;
 }
+
+/** The fingerprints' format: change it with what goes into them, never silently. */
+const FORMAT = "v1";
 
 /** JSON with every object's keys sorted; `undefined` members left out, as `JSON.stringify` does. */
 function canonicalJson(value: unknown): string {

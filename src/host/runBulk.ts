@@ -169,18 +169,21 @@ export async function runBulk(
   if ("error" in plan) return refused(plan.error);
   const attempts = { maxAttempts: options.maxAttempts };
 
-  // Before any chunk: a finished run with a final command answers with its outcome; then the
-  // command is checked on the users alone (unknown users, the last admin, permissions), so a
-  // bulk that would be refused changes nothing.
+  // Before any chunk: a finished run with a final command answers with its outcome (to its own
+  // request only); a run another request began (its first chunk) is not this one's to go on
+  // with, even with no chunk left; then the command is checked on the users alone (unknown
+  // users, the last admin, permissions), so a bulk that would be refused changes nothing.
   const needed = recordsNeeded(plan.probe, host.value);
   const usersOnly: RecordsNeeded = { load: "records", contactIds: [], opportunityIds: [], userIds: needed.userIds, rotationIds: [], allUsers: needed.allUsers };
   const loaded = await store.load(accountId, usersOnly, plan.final === undefined ? undefined : bulkId);
   if (loaded.found === "noAccount") return refused({ code: "ACCOUNT_NOT_FOUND", message: line(`There is no account ${quote(accountId)}.`), id: accountId });
   if (loaded.found === "outcome") {
+    if (loaded.fingerprint !== fingerprint) return refused(commandIdReused(bulkId), bulkId);
     const o = loaded.outcome;
-    if (o.fingerprint !== undefined && o.fingerprint !== fingerprint) return refused(commandIdReused(bulkId), bulkId);
     return o.ok ? { ok: true, version: o.version, chunks: 0, skipped: 0, groups: 0, events: o.events, duplicate: true } : refused(o.error, bulkId);
   }
+  const begun = await store.load(accountId, NOTHING, chunkIdOf(bulkId, 0));
+  if (begun.found === "outcome" && begun.fingerprint !== fingerprint) return refused(commandIdReused(bulkId), bulkId);
   let version = loaded.records.version ?? 0;
   let users: CrmState;
   try {
@@ -232,6 +235,11 @@ export async function runBulk(
   return { ok: true, version: final.version, chunks, skipped, groups: done, events: final.events, duplicate: final.duplicate };
 }
 
+/** The command id of chunk `k` of the bulk run `bulkId`. */
+const chunkIdOf = (bulkId: string, k: number): string => `${bulkId}:chunk:${k}`;
+/** A load that reads no record: only the stored outcome of the id it is given. */
+const NOTHING: RecordsNeeded = { load: "records", contactIds: [], opportunityIds: [], userIds: [], rotationIds: [], allUsers: false };
+
 type Bulk = TransferOwnership | DeactivateUser | UpdateSettings;
 type Chunk = (TransferOwnership | RecoupleGroups) & { readonly commandId: string };
 
@@ -252,7 +260,7 @@ interface Plan {
 
 /** The plan of a bulk command, or why it cannot run (the command or the store). */
 function planOf(store: Store, accountId: string, command: Bulk, bulkId: string, chunkSize: number): Plan | { readonly error: RunCommandError } {
-  const chunkId = (k: number) => `${bulkId}:chunk:${k}`;
+  const chunkId = (k: number) => chunkIdOf(bulkId, k);
   if (command.type === "updateSettings") {
     if (command.allowDifferentOwners !== false) return { error: errors.invalid("allowDifferentOwners", "false (a re-coupling)") };
     const { groupsToRecouple } = store;

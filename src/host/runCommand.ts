@@ -134,11 +134,13 @@ export async function runParsed(
   const needed = recordsNeeded(command, context);
   const asked = options.maxAttempts ?? DEFAULT_ATTEMPTS;
   const maxAttempts = Number.isFinite(asked) ? Math.max(1, Math.floor(asked)) : DEFAULT_ATTEMPTS;
-  // Another request's outcome under this id: refused, and nothing of it told.
-  const stored = (outcome: StoredOutcome, attempts: number): RunCommandResult =>
-    commandId !== undefined && outcome.fingerprint !== undefined && outcome.fingerprint !== fingerprint
-      ? { ok: false, error: commandIdReused(commandId), duplicate: false, attempts }
-      : fromOutcome(outcome, true, attempts);
+  // An outcome under this id goes to the same request only; any other (or one stored without a
+  // fingerprint, which nothing proves to be this request's) is refused, and told nothing of it.
+  // (An outcome is only ever found under a commandId.)
+  const stored = (found: { readonly outcome: StoredOutcome; readonly fingerprint: string | undefined }, attempts: number): RunCommandResult =>
+    found.fingerprint === fingerprint
+      ? fromOutcome(found.outcome, true, attempts)
+      : { ok: false, error: commandIdReused(commandId as string), duplicate: false, attempts };
   const outcomeRequest = (id: string, outcome: StoredOutcome): CommitRequest => ({ kind: "outcome", commandId: id, fingerprint, outcome });
 
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -152,7 +154,7 @@ export async function runParsed(
         attempts: attempt,
       };
     }
-    if (loaded.found === "outcome") return stored(loaded.outcome, attempt);
+    if (loaded.found === "outcome") return stored(loaded, attempt);
 
     let before: CrmState;
     try {
@@ -184,14 +186,14 @@ export async function runParsed(
           ? { ok: true, version: request.after.version, events: request.events, duplicate: false, attempts: attempt }
           : fromOutcome(request.outcome, false, attempt);
       case "duplicate":
-        return stored(committed.outcome, attempt);
+        return stored(committed, attempt);
       case "exists": {
         // A row the load could not see (an opportunity whose contact is gone) holds the id.
         const field = committed.kind === "contact" ? "contactId" : "opportunityId";
         const outcome: StoredOutcome = { ok: false, error: errors.alreadyExists(committed.kind, committed.id, field) };
         if (commandId === undefined) return fromOutcome(outcome, false, attempt);
         const remembered = await store.commit(accountId, outcomeRequest(commandId, outcome));
-        if (remembered.status === "duplicate") return stored(remembered.outcome, attempt);
+        if (remembered.status === "duplicate") return stored(remembered, attempt);
         return fromOutcome(outcome, false, attempt);
       }
       case "conflict":

@@ -23,18 +23,9 @@ import type { RecordsNeeded } from "./recordsNeeded.js";
  * };
  * ```
  */
-export type StoredOutcome = (
+export type StoredOutcome =
   | { readonly ok: true; readonly version: number; readonly events: readonly CrmEvent[] }
-  | { readonly ok: false; readonly error: CrmError }
-) & {
-  /**
-   * The fingerprint of the request that made it (`CommitRequest.fingerprint`), as the store kept
-   * it: `runCommand` gives this outcome only to a request with the same one, and refuses any other
-   * with `COMMAND_ID_REUSED`. Absent for an outcome stored without one (a row older than the
-   * stores' migration 3), which any request with its `commandId` gets, as before.
-   */
-  readonly fingerprint?: string | undefined;
-};
+  | { readonly ok: false; readonly error: CrmError };
 
 /**
  * What `Store.load` read, in one consistent snapshot of the account.
@@ -42,15 +33,18 @@ export type StoredOutcome = (
  * @example
  * ```ts
  * declare const loaded: LoadResult;
- * if (loaded.found === "outcome") loaded.outcome; // the command ran before: its stored outcome
+ * if (loaded.found === "outcome") loaded.outcome; // a command with this id ran before: its outcome, for the same request only (loaded.fingerprint)
  * else if (loaded.found === "records") createState(loaded.records);
  * ```
  */
 export type LoadResult =
   /** There is no such account. */
   | { readonly found: "noAccount" }
-  /** A command with this `commandId` has an outcome already (nothing else was read). */
-  | { readonly found: "outcome"; readonly outcome: StoredOutcome }
+  /**
+   * A command with this `commandId` has an outcome already (nothing else was read), and the
+   * fingerprint stored with it (`undefined` if it was stored without one).
+   */
+  | { readonly found: "outcome"; readonly outcome: StoredOutcome; readonly fingerprint: string | undefined }
   /** The rows `recordsNeeded` names, as plain records for `createState` (their `version` is the account's). */
   | { readonly found: "records"; readonly records: CrmRecordsInit };
 
@@ -65,13 +59,14 @@ export type LoadResult =
  *   consistent snapshot and writes no record.
  *
  * With a `commandId`, the store keeps `fingerprint` beside the outcome and gives it back with it
- * (`StoredOutcome.fingerprint`): who sent the command and what it said, so that another request
- * with the same id is refused rather than answered with this one's outcome. Opaque: store it as
- * it is (a string of at most a few hundred characters).
+ * (`LoadResult`'s and `CommitResult`'s `fingerprint`): who sent the command and what it said, so
+ * that `runCommand` refuses another request with the same id (`COMMAND_ID_REUSED`) rather than
+ * answering it with this one's outcome. An outcome given back without one is answered to nobody.
+ * Opaque: store it as it is (a string of at most a few hundred characters).
  *
  * @example
  * ```ts
- * const request: CommitRequest = { kind: "outcome", commandId: "cmd-1", fingerprint: "user:ana#0f3c9a…", outcome: { ok: true, version: 3, events: [] } };
+ * const request: CommitRequest = { kind: "outcome", commandId: "cmd-1", fingerprint: "v1:user:ana#0f3c9a…", outcome: { ok: true, version: 3, events: [] } };
  * request.kind; // "outcome"
  * ```
  */
@@ -98,7 +93,7 @@ export type CommitRequest =
  * @example
  * ```ts
  * declare const result: CommitResult;
- * if (result.status === "duplicate") result.outcome; // another copy of the command got there first
+ * if (result.status === "duplicate") result.outcome; // a command with this id got there first (runCommand compares result.fingerprint)
  * ```
  */
 export type CommitResult =
@@ -106,8 +101,8 @@ export type CommitResult =
   | { readonly status: "committed" }
   /** The account's version moved on since the load (or the database was busy): nothing was written; load and run again. */
   | { readonly status: "conflict" }
-  /** A command with this `commandId` has an outcome already: nothing was written; here is that outcome. */
-  | { readonly status: "duplicate"; readonly outcome: StoredOutcome }
+  /** A command with this `commandId` has an outcome already: nothing was written; here is that outcome, and the fingerprint stored with it. */
+  | { readonly status: "duplicate"; readonly outcome: StoredOutcome; readonly fingerprint: string | undefined }
   /** A record the command creates has a row already (one the load could not see, e.g. an orphaned opportunity): nothing was written. */
   | { readonly status: "exists"; readonly kind: "contact" | "opportunity"; readonly id: string };
 
@@ -118,13 +113,14 @@ export type CommitResult =
  * and docs/integration.md shows a small one):
  *
  * - `load` reads in **one consistent snapshot** (one read transaction; REPEATABLE READ on
- *   PostgreSQL): first the stored outcome of `commandId`, if any; else the account's version and
+ *   PostgreSQL): first the stored outcome of `commandId` and its fingerprint, if any; else the account's version and
  *   settings and the records `needed` names (see `RecordsNeeded`), each contact with all of its
  *   opportunities in its own order, and every user those records name.
  * - `commit` runs in **one transaction** that first serialises with every other commit of the
  *   account (lock its row: `SELECT … FOR UPDATE`, SQLite's `BEGIN IMMEDIATE`), then checks
  *   `commandId` against the stored outcomes (a unique key on account + command id) **inside that
- *   transaction**, then the version guard, then writes. A failure anywhere writes nothing.
+ *   transaction**, then the version guard, then writes (with the outcome, the request's
+ *   `fingerprint`). A failure anywhere writes nothing.
  * - `pause` (optional) waits before attempt `attempt + 1` after a conflict: a short random delay
  *   (jitter), so writers that collided do not collide again in step. Without it, `runCommand`
  *   retries at once. It lives in the store because the library has no clock and no randomness.

@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { expect, it } from "vitest";
-import { runCommand, type CommandContext, type CrmRecordsInit } from "../../src/index.js";
+import { runCommand, type CommandContext, type CrmRecordsInit, type RecordsNeeded } from "../../src/index.js";
 import { memoryStore } from "../../examples/custom-store/memoryStore.js";
 
 const RECORDS: CrmRecordsInit = {
@@ -16,6 +16,8 @@ const RECORDS: CrmRecordsInit = {
   contacts: [{ id: "acme", ownerId: "ben" }],
   opportunities: [{ id: "deal-1", contactId: "acme", ownerId: "ben" }],
 };
+
+const WHOLE_ACCOUNT: RecordsNeeded = { load: "wholeAccount", contactIds: [], opportunityIds: [], userIds: [], rotationIds: [], allUsers: true };
 
 const actor = fc.constantFrom<CommandContext["actor"]>({ userId: "ana" }, { userId: "ben" }, { system: "import" }, { system: "sync" });
 /** Commands that commit, change nothing, or are refused (FORBIDDEN for some actors, not found for all). */
@@ -42,8 +44,11 @@ it("a second request under a command id gets the first's outcome exactly when it
       store.createAccount("acct", RECORDS);
       const firstResult = await runCommand(store, "acct", send(first), contextOf(first));
       const outbox = [...store.outbox("acct")];
+      const records = await store.load("acct", WHOLE_ACCOUNT, undefined);
       const secondResult = await runCommand(store, "acct", send(second), contextOf(second));
+      // Nothing written: not an event, not a row.
       expect(store.outbox("acct")).toEqual(outbox);
+      expect(await store.load("acct", WHOLE_ACCOUNT, undefined)).toEqual(records);
       if (sameRequest(first, second)) {
         expect(secondResult).toEqual({ ...firstResult, duplicate: true });
       } else {

@@ -132,6 +132,35 @@ describe.each<Engine>(engines())("%s store: runBulk", (engine) => {
     expect(await runBulk(db.store, accountId, { ...bulk, commandId: "offboard-u-2" }, SYSTEM, { chunkSize: 5 })).toMatchObject({ ok: false, error: { code: "COMMAND_ID_REUSED" } });
   });
 
+  it("a run that stopped after its last chunk, before its final command, is finished by its own actor only; a finished transfer is answered to its own actor only", async () => {
+    const accountId = `bulk-${++accounts}`;
+    await db.store.createAccount(accountId, records(9, true));
+    const root: CommandContext = { actor: { userId: "root" } };
+    const bulk = { type: "deactivateUser", userId: "u", reassignTo: "cy", includeClosed: true, commandId: "offboard-u-last" } as const;
+    // The final command's commit fails (the process dies there): every chunk is committed, nothing else.
+    const dying: Store = {
+      ...db.store,
+      load: (a, n, id) => db.store.load(a, n, id),
+      commit: (a, request) => (request.commandId === bulk.commandId ? Promise.reject(new Error("killed")) : db.store.commit(a, request)),
+    };
+    await expect(runBulk(dying, accountId, bulk, root, { chunkSize: 4 })).rejects.toThrow("killed");
+    const stopped = await load(accountId);
+    expect(getUser(stopped, "u")?.active).toBe(true);
+    // Nothing is left to cut into chunks, but the run is root's: SYSTEM may not end it.
+    expect(await runBulk(db.store, accountId, bulk, SYSTEM, { chunkSize: 4 })).toMatchObject({ ok: false, error: { code: "COMMAND_ID_REUSED", id: bulk.commandId } });
+    expect((await load(accountId)).version).toBe(stopped.version);
+    const finished = await runBulk(db.store, accountId, bulk, root, { chunkSize: 4 });
+    expect(finished).toMatchObject({ ok: true, chunks: 0, skipped: 0, duplicate: false });
+    expect(getUser(await load(accountId), "u")?.active).toBe(false);
+    // A transfer has no final command: its first chunk says whose run it is.
+    const other = `bulk-${++accounts}`;
+    await db.store.createAccount(other, records(9, true));
+    const move = { type: "transferOwnership", fromUserId: "u", toUserId: "ben", commandId: "move-u-once" } as const;
+    expect(await runBulk(db.store, other, move, root, { chunkSize: 4 })).toMatchObject({ ok: true, chunks: 3 });
+    expect(await runBulk(db.store, other, move, root, { chunkSize: 4 })).toMatchObject({ ok: true, chunks: 0 });
+    expect(await runBulk(db.store, other, move, SYSTEM, { chunkSize: 4 })).toMatchObject({ ok: false, error: { code: "COMMAND_ID_REUSED" } });
+  });
+
   it("an offboarding moves in chunks, then commits deactivateUser last (follows removed); a rerun answers with its outcome", async () => {
     const accountId = `bulk-${++accounts}`;
     await db.store.createAccount(accountId, records(25, true));
@@ -304,7 +333,7 @@ describe.each<Engine>(engines())("%s store: runBulk", (engine) => {
     expect(committed).toBeLessThan(10);
     // Another actor cannot take the run over: its bulk id is the worker's, and nothing is written.
     const versionAfterCrash = (await load(accountId)).version;
-    expect(await runBulk(db.store, accountId, bulk, SYSTEM, { chunkSize: 3 })).toMatchObject({ ok: false, error: { code: "COMMAND_ID_REUSED", field: "commandId", id: "killed-u:chunk:0" } });
+    expect(await runBulk(db.store, accountId, bulk, SYSTEM, { chunkSize: 3 })).toMatchObject({ ok: false, error: { code: "COMMAND_ID_REUSED", field: "commandId", id: "killed-u" }, commandId: "killed-u" });
     expect((await load(accountId)).version).toBe(versionAfterCrash);
     // The same actor resumes it.
     const rerun = await runBulk(db.store, accountId, bulk, BULK_WORKER, { chunkSize: 3 });

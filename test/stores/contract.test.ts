@@ -155,9 +155,26 @@ describe.each<Engine>(engines())("%s store", (engine) => {
     const copy = await runCommand(store, "acct", { commandId: "req-1", ownerId: "ben", contactId: "acme", type: "assignContactOwner" }, { ...AT, at: "2030-01-01T00:00:00Z" });
     expect(copy).toEqual({ ...first, duplicate: true });
     expect(await runCommand(store, "acct", refusedBody, AT)).toMatchObject({ ok: false, duplicate: true, error: { code: "CONTACT_NOT_FOUND" } });
-    // An outcome stored before migration 3 has no fingerprint: any request with its id gets it, as before.
+    // An outcome stored before migration 3 has no fingerprint: nothing proves whose it is, so it is
+    // answered to nobody, its own sender included, and its command does not run again.
     await db.sql(`UPDATE crm_commands SET fingerprint = NULL WHERE command_id = 'req-1'`);
-    expect(await runCommand(store, "acct", body, SYSTEM)).toEqual({ ...first, duplicate: true });
+    const legacy = await dump();
+    expect(await runCommand(store, "acct", body, AT)).toMatchObject({ ok: false, error: { code: "COMMAND_ID_REUSED" } });
+    expect(await dump()).toEqual(legacy);
+  });
+
+  it("two actors sending one commandId at the same moment: one commits, the other gets COMMAND_ID_REUSED, also when only the commit sees the id taken", async () => {
+    for (const blind of [false, true]) {
+      const store = await seeded();
+      // A store whose load never finds an outcome: only the commit's check inside the transaction can.
+      const used: Store = blind ? { ...store, load: (accountId, needed) => store.load(accountId, needed, undefined), commit: (a, r) => store.commit(a, r) } : store;
+      const body = { type: "assignContactOwner", contactId: "acme", ownerId: "ben", commandId: "race-1" };
+      const results = await Promise.all([runCommand(used, "acct", body, AT), runCommand(used, "acct", { ...body, ownerId: "cleo" }, SYSTEM)]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok && r.error.code === "COMMAND_ID_REUSED")).toHaveLength(1);
+      expect((await store.readEvents("acct")).filter((e) => e.commandId === "race-1").length).toBeGreaterThan(0);
+      expect(new Set((await store.readEvents("acct")).map((e) => e.version))).toEqual(new Set([1]));
+    }
   });
 
   it("a refusal is final: remembered for its commandId, so a later copy gets the same refusal even after the state changed", async () => {

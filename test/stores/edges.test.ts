@@ -75,7 +75,7 @@ describe("runCommand over stores that misbehave", () => {
       async commit(_accountId, request) {
         if (request.kind === "change") return { status: "exists", kind: "contact", id: "initech" };
         remembered.push(request.outcome);
-        return answer === "duplicate" ? { status: "duplicate", outcome: { ok: true, version: 4, events: [] } } : { status: "committed" };
+        return answer === "duplicate" ? { status: "duplicate", outcome: { ok: true, version: 4, events: [] }, fingerprint: request.fingerprint } : { status: "committed" };
       },
     };
     const body = { type: "createContact", contactId: "initech", ownerId: "ben" };

@@ -134,7 +134,7 @@ CREATE INDEX IF NOT EXISTS crm_opportunities_by_owner_contact ON crm_opportuniti
  * Version 3: the fingerprint of the request that made each outcome (who sent it, a hash of what it
  * said; src/host/fingerprint.ts), so that another request with the same command id is refused
  * (`COMMAND_ID_REUSED`) rather than given this one's outcome. NULL on outcomes stored before it:
- * those are returned to any request with their id, as before. @internal
+ * nothing proves who sent those, so they are answered to nobody. @internal
  */
 export const schemaV3 = (): string => /* sql */ `
 ALTER TABLE crm_commands ADD COLUMN fingerprint TEXT;

@@ -62,15 +62,20 @@ const strOrNull = (value: unknown): string | null => (value === null ? null : st
 
 // ---------------------------------------------------------------- outcomes of commands
 
-/** The stored outcome of `commandId`, if the command ran before. */
-export function* readOutcome(accountId: string, commandId: string): Steps<StoredOutcome | undefined> {
+/** The stored outcome of `commandId` and the fingerprint kept with it, if the command ran before. */
+export function* readOutcome(accountId: string, commandId: string): Steps<{ outcome: StoredOutcome; fingerprint: string | undefined } | undefined> {
   const [row] = yield q(`SELECT version, outcome, error, fingerprint FROM crm_commands WHERE account_id = ? AND command_id = ?`, accountId, commandId);
   if (row === undefined) return undefined;
-  const version = Number(row.version);
-  // NULL on an outcome stored before migration 3: returned to any request with its id.
+  // NULL on an outcome stored before migration 3: runCommand answers it to nobody.
   const fingerprint = row.fingerprint === null || row.fingerprint === undefined ? undefined : str(row.fingerprint);
-  if (row.outcome === "refused") return { ok: false, error: JSON.parse(str(row.error)) as CrmError, fingerprint };
-  if (row.outcome === "unchanged") return { ok: true, version, events: [], fingerprint };
+  return { outcome: yield* outcomeOf(accountId, row), fingerprint };
+}
+
+/** A `crm_commands` row's outcome (a committed command's events read from the outbox). */
+function* outcomeOf(accountId: string, row: Row): Steps<StoredOutcome> {
+  const version = Number(row.version);
+  if (row.outcome === "refused") return { ok: false, error: JSON.parse(str(row.error)) as CrmError };
+  if (row.outcome === "unchanged") return { ok: true, version, events: [] };
   const rows = yield q(`SELECT version, seq, payload FROM crm_events WHERE account_id = ? AND version = ? ORDER BY seq`, accountId, version);
   const events: CrmEvent[] = [];
   for (const eventRow of rows) {
@@ -78,7 +83,7 @@ export function* readOutcome(accountId: string, commandId: string): Steps<Stored
     // An unreadable event of a duplicate's first copy: the duplicate still reports what it can.
     if (read.ok) events.push(read.event);
   }
-  return { ok: true, version, events, fingerprint };
+  return { ok: true, version, events };
 }
 
 // ---------------------------------------------------------------- loading
@@ -86,8 +91,8 @@ export function* readOutcome(accountId: string, commandId: string): Steps<Stored
 /** Reads the account row, then the records `needed` names (or the whole account). */
 export function* loadSteps(d: Dialect, accountId: string, needed: RecordsNeeded, commandId: string | undefined): Steps<LoadResult> {
   if (commandId !== undefined) {
-    const outcome = yield* readOutcome(accountId, commandId);
-    if (outcome !== undefined) return { found: "outcome", outcome };
+    const stored = yield* readOutcome(accountId, commandId);
+    if (stored !== undefined) return { found: "outcome", ...stored };
   }
   const records = yield* readRecords(d, accountId, needed);
   return records === undefined ? { found: "noAccount" } : { found: "records", records };
@@ -266,8 +271,8 @@ export function* commitSteps(d: Dialect, accountId: string, request: CommitReque
   const [account] = yield q(`SELECT version FROM crm_accounts WHERE id = ?${d.lock}`, accountId);
   if (account === undefined) return { result: { status: "conflict" }, rollback: false };
   if (request.commandId !== undefined) {
-    const outcome = yield* readOutcome(accountId, request.commandId);
-    if (outcome !== undefined) return { result: { status: "duplicate", outcome }, rollback: false };
+    const stored = yield* readOutcome(accountId, request.commandId);
+    if (stored !== undefined) return { result: { status: "duplicate", ...stored }, rollback: false };
   }
   if (request.kind === "outcome") {
     const { outcome } = request;

@@ -1,6 +1,7 @@
 /** Whom to notify about an event (docs/notifications.md). */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createState, whoToNotify, whoToNotifyAll, type CrmEvent, type CrmState } from "../src/index.js";
+import { canView, createState, execute, getContact, whoToNotify, whoToNotifyAll, type Command, type CrmEvent, type CrmState } from "../src/index.js";
 import { act } from "./read-helpers.js";
 
 const users = [
@@ -100,4 +101,85 @@ describe("whoToNotifyAll", () => {
     expect(ben?.events.map((e) => e.type)).toEqual(["ContactOwnerChanged", "OpportunityOwnerChanged", "OpportunityOwnerChanged"]);
     expect(new Set(all.map((n) => n.userId)).size).toBe(all.length);
   });
+});
+
+describe("whoToNotify keeps to what each user may see (docs/permissions.md)", () => {
+  /** sam owns the contact with scope `assigned`; olga owns its deal, which sam cannot see; all sees everything. */
+  function scoped(contactOwner: "sam" | "all"): CrmState {
+    return createState({
+      settings: { allowDifferentOwners: true },
+      users: [{ id: "boss", role: "admin" }, { id: "olga" }, { id: "rita" }, { id: "sam", scope: "assigned" }, { id: "all" }],
+      contacts: [{ id: "mine", ownerId: contactOwner }],
+      opportunities: [{ id: "secret", contactId: "mine", ownerId: "olga" }],
+    });
+  }
+  const commands = [
+    { type: "assignOpportunityOwner", opportunityId: "secret", ownerId: "rita" },
+    { type: "setOpportunityStatus", opportunityId: "secret", status: "won" },
+    { type: "createOpportunity", opportunityId: "other", contactId: "mine", ownerId: "olga" },
+    { type: "deleteOpportunity", opportunityId: "secret" },
+  ] as const;
+
+  it.each(commands)("a scoped contact owner is not told of a deal of theirs they cannot see ($type); a contact owner who sees every deal is", (command) => {
+    for (const owner of ["sam", "all"] as const) {
+      const before = scoped(owner);
+      const { state, events } = act(before, command, { userId: "boss" });
+      for (const options of [{ before }, {}]) {
+        const told = whoToNotifyAll(events, state, options).filter((n) => n.reasons.includes("contact-owner")).map((n) => n.userId);
+        expect(told).toEqual(owner === "sam" ? [] : ["all"]);
+      }
+    }
+  });
+
+  it("a scoped contact owner who follows the deal sees it, and is told", () => {
+    const before = createState({
+      settings: { allowDifferentOwners: true },
+      users: [{ id: "boss", role: "admin" }, { id: "olga" }, { id: "rita" }, { id: "sam", scope: "assigned" }],
+      contacts: [{ id: "mine", ownerId: "sam" }],
+      opportunities: [{ id: "secret", contactId: "mine", ownerId: "olga", followers: [{ userId: "sam", source: "manual" }] }],
+    });
+    const { state, events } = act(before, { type: "setOpportunityStatus", opportunityId: "secret", status: "lost" }, { userId: "boss" });
+    // sam sees the deal (a follower), so is told, as the contact's owner: each user is told once, for the first reason that names them.
+    expect(reasons(whoToNotify(events[0] as CrmEvent, state))).toEqual(["olga:owner", "sam:contact-owner"]);
+  });
+});
+
+it("every contact owner told of a deal may see it, and every one who may see it is told (property)", () => {
+  const people = ["u0", "u1", "u2", "u3"] as const;
+  const user = fc.constantFrom(...people);
+  const account = fc.record({
+    scopes: fc.array(fc.constantFrom("all" as const, "assigned" as const), { minLength: 4, maxLength: 4 }),
+    contactOwner: user,
+    deals: fc.array(fc.record({ owner: user, followers: fc.uniqueArray(user, { maxLength: 2 }) }), { minLength: 1, maxLength: 3 }),
+  });
+  const command = fc.record({ kind: fc.constantFrom("assign", "status", "create", "delete"), deal: fc.nat(2), to: user });
+  fc.assert(
+    fc.property(account, command, ({ scopes, contactOwner, deals }, c) => {
+      const before = createState({
+        settings: { allowDifferentOwners: true },
+        users: [{ id: "boss", role: "admin" }, ...people.map((id, i) => ({ id, scope: scopes[i] as "all" | "assigned" }))],
+        contacts: [{ id: "c", ownerId: contactOwner }],
+        opportunities: deals.map((d, i) => ({ id: `d${i}`, contactId: "c", ownerId: d.owner, followers: d.followers.map((userId) => ({ userId, source: "manual" as const })) })),
+      });
+      const deal = `d${c.deal % deals.length}`;
+      const commands: Record<typeof c.kind, Command> = {
+        assign: { type: "assignOpportunityOwner", opportunityId: deal, ownerId: c.to },
+        status: { type: "setOpportunityStatus", opportunityId: deal, status: "won" },
+        create: { type: "createOpportunity", opportunityId: "new", contactId: "c", ownerId: c.to },
+        delete: { type: "deleteOpportunity", opportunityId: deal },
+      };
+      const result = execute(before, commands[c.kind], { actor: { userId: "boss" } });
+      if (!result.ok) return;
+      for (const event of result.events) {
+        if (!("opportunityId" in event)) continue;
+        const seenIn = event.type === "OpportunityDeleted" ? before : result.state;
+        const sees = canView(seenIn, contactOwner, { kind: "opportunity", id: event.opportunityId });
+        const told = whoToNotify(event, result.state, { before }).some((r) => r.userId === contactOwner);
+        const toldAsContactOwner = whoToNotify(event, result.state, { before }).some((r) => r.userId === contactOwner && r.reason === "contact-owner");
+        if (toldAsContactOwner) expect(sees).toBe(true);
+        if (sees && getContact(result.state, "c")?.ownerId === contactOwner) expect(told).toBe(true);
+      }
+    }),
+    { numRuns: 400 },
+  );
 });

@@ -17,6 +17,10 @@ export type Owned = Pick<Contact | Opportunity, "ownerId" | "followers">;
 /** Whether `user` sees a record. @internal */
 export function canSee(user: User | undefined, record: Owned | undefined): boolean {
   if (user === undefined || !user.active || record === undefined) return false;
-  if (user.role === "admin" || user.scope === "all") return true;
-  return ownsOrFollows(record, user.id);
+  return canSeeEverything(user) || ownsOrFollows(record, user.id);
+}
+
+/** Whether an active user sees every record of the account: an admin, or scope `all`. @internal */
+export function canSeeEverything(user: User | undefined): boolean {
+  return user !== undefined && user.active && (user.role === "admin" || user.scope === "all");
 }

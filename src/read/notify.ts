@@ -5,8 +5,10 @@
  */
 import type { CrmEvent } from "../events.js";
 import type { Follower, RecordRef } from "../model/records.js";
+import { canSeeEverything } from "../model/access.js";
 import { getContact, getOpportunity, getUser, listUsers } from "../state/selectors.js";
 import type { CrmState } from "../state/state.js";
+import { canView } from "../state/visibility.js";
 import { actorOf } from "./actor.js";
 
 /**
@@ -15,7 +17,8 @@ import { actorOf } from "./actor.js";
  * - `new-owner`: the record is now theirs (also when a record is created for them).
  * - `previous-owner`: the record was theirs until this event, or until it was deleted.
  * - `owner`: they own the record that changed (a deal's status, a follower added by hand).
- * - `contact-owner`: they own the contact of the deal that changed.
+ * - `contact-owner`: they own the contact of the deal that changed, and may see that deal (a user
+ *   with scope `assigned` does not see the deals of their contact that others own).
  * - `follower`: they follow the record that changed (or followed the deleted record).
  * - `now-following` / `no-longer-following`: their own follow changed.
  * - `admin`: the event needs an admin (a follower limit was reached, a setting or a user changed).
@@ -186,6 +189,18 @@ class Recipients {
     this.list.push({ userId, reason });
   }
 
+  /**
+   * The contact's owner, told of an event on one of its deals only if they may see that deal in
+   * `snapshot`: a user with scope `assigned` does not see the deals of their contact that others
+   * own (docs/permissions.md), so they are not told of them either. Without `snapshot` (a deleted
+   * deal, and no `before`), only a user who sees every record is told.
+   */
+  contactOwner(ownerId: string | null | undefined, snapshot: CrmState | undefined, deal: string): void {
+    if (ownerId === null || ownerId === undefined) return;
+    const sees = snapshot === undefined ? canSeeEverything(getUser(this.state, ownerId)) : canView(snapshot, ownerId, { kind: "opportunity", id: deal });
+    if (sees) this.add(ownerId, "contact-owner");
+  }
+
   followers(followers: readonly Follower[] | undefined): void {
     for (const f of followers ?? []) this.add(f.userId, "follower");
   }
@@ -214,7 +229,7 @@ function collect(out: Recipients, event: CrmEvent, state: CrmState, before: CrmS
     case "OpportunityOwnerChanged":
       out.add(event.to, "new-owner");
       out.add(event.from, "previous-owner");
-      out.add(getContact(state, event.contactId)?.ownerId, "contact-owner");
+      out.contactOwner(getContact(state, event.contactId)?.ownerId, state, event.opportunityId);
       out.followers(getOpportunity(state, event.opportunityId)?.followers);
       return;
     case "FollowerAdded":
@@ -230,7 +245,7 @@ function collect(out: Recipients, event: CrmEvent, state: CrmState, before: CrmS
       return;
     case "OpportunityStatusChanged":
       out.add(getOpportunity(state, event.opportunityId)?.ownerId, "owner");
-      out.add(getContact(state, event.contactId)?.ownerId, "contact-owner");
+      out.contactOwner(getContact(state, event.contactId)?.ownerId, state, event.opportunityId);
       out.followers(getOpportunity(state, event.opportunityId)?.followers);
       return;
     case "ContactCreated":
@@ -238,7 +253,7 @@ function collect(out: Recipients, event: CrmEvent, state: CrmState, before: CrmS
       return;
     case "OpportunityCreated":
       out.add(event.ownerId, "new-owner");
-      out.add(getContact(state, event.contactId)?.ownerId, "contact-owner");
+      out.contactOwner(getContact(state, event.contactId)?.ownerId, state, event.opportunityId);
       return;
     case "ContactDeleted": {
       const record: RecordRef = { kind: "contact", id: event.contactId };
@@ -249,7 +264,7 @@ function collect(out: Recipients, event: CrmEvent, state: CrmState, before: CrmS
     case "OpportunityDeleted": {
       const record: RecordRef = { kind: "opportunity", id: event.opportunityId };
       if (before !== undefined) out.add(ownerOf(before, record), "previous-owner");
-      out.add(getContact(state, event.contactId)?.ownerId, "contact-owner");
+      out.contactOwner(getContact(state, event.contactId)?.ownerId, before, event.opportunityId);
       out.followers(followersOf(before, record));
       return;
     }

@@ -230,6 +230,28 @@ describe("partial snapshots (docs/rules.md §1)", () => {
     expect(getContact(state, "acme")?.opportunityIds).toEqual(["d1", "d3"]);
   });
 
+  const namingUnloaded: [string, Command][] = [
+    ["assignOpportunityOwner", { type: "assignOpportunityOwner", opportunityId: "d3", ownerId: "ben" }],
+    ["setOpportunityStatus", { type: "setOpportunityStatus", opportunityId: "d3", status: "won" }],
+    ["deleteOpportunity", { type: "deleteOpportunity", opportunityId: "d3" }],
+    ["addFollower", { type: "addFollower", record: { kind: "opportunity", id: "d3" }, userId: "ben" }],
+    ["removeFollower", { type: "removeFollower", record: { kind: "opportunity", id: "d3" }, userId: "ben" }],
+    ["addOpportunityOwner", { type: "addOpportunityOwner", opportunityId: "d3", userId: "ben" }],
+    ["removeOpportunityOwner", { type: "removeOpportunityOwner", opportunityId: "d3" }],
+  ];
+  it.each(namingUnloaded)(
+    "%s naming an opportunity the contact lists but the snapshot did not load is INCOMPLETE_SNAPSHOT (the host's bug), never a not-found a store would remember",
+    (_, command) => {
+      for (const actor of [{ system: "test" }, { userId: "ana" }] as const) {
+        const result = execute(partial(SEPARATE), command, { actor });
+        expect(result.ok ? "accepted" : result.error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", id: "acme", missingIds: ["d3"] });
+      }
+      // An id nobody lists is still not found.
+      const unknown = JSON.parse(JSON.stringify(command).replace('"d3"', '"d7"')) as Command;
+      expect(execute(partial(SEPARATE), unknown, SYSTEM)).toMatchObject({ ok: false, error: { code: "OPPORTUNITY_NOT_FOUND", id: "d7" } });
+    },
+  );
+
   it("creating an opportunity with an id the contact lists but the snapshot did not load is ALREADY_EXISTS", () => {
     given(partial()).when({ type: "createOpportunity", opportunityId: "d3", contactId: "acme" }).thenError({
       code: "ALREADY_EXISTS",

@@ -1,4 +1,5 @@
 /** The workflow actions (docs/rules.md §10, §11): what an automation engine calls to set or clear owners. */
+import { opportunityMissing } from "../kernel/group.js";
 import { errors } from "../errors.js";
 import { LIMITS } from "../limits.js";
 import type { RotationMember } from "../model/records.js";
@@ -128,7 +129,7 @@ export function decideAssignUser(ctx: Context, command: AssignUser): Refusal {
 /** @internal */
 export function decideAddOpportunityOwner(ctx: Context, command: AddOpportunityOwner): Refusal {
   const opportunity = ctx.opportunity(command.opportunityId);
-  if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
+  if (opportunity === undefined) return opportunityMissing(ctx.s, command.opportunityId, "opportunityId");
   // The input first, then onlyIfUnassigned: a workflow naming an unknown user fails every time.
   const input = command.userId !== undefined ? checkAssignable(ctx.s, command.userId, "userId") : checkMembers(ctx.s, command.users ?? []);
   if (input) return input;
@@ -141,7 +142,7 @@ export function decideAddOpportunityOwner(ctx: Context, command: AddOpportunityO
 /** @internal */
 export function decideRemoveOpportunityOwner(ctx: Context, command: RemoveOpportunityOwner): Refusal {
   const opportunity = ctx.opportunity(command.opportunityId);
-  if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
+  if (opportunity === undefined) return opportunityMissing(ctx.s, command.opportunityId, "opportunityId");
   return changeOpportunityOwner(ctx, opportunity, null, { cause: "command", field: "opportunityId" });
 }
 

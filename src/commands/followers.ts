@@ -1,4 +1,5 @@
 /** Following records by hand: the input, then the rules (rules/follows.ts). */
+import { opportunityMissing } from "../kernel/group.js";
 import { errors, type Result } from "../errors.js";
 import type { Context, Refusal } from "../kernel/context.js";
 import type { Contact, Opportunity, RecordRef } from "../model/records.js";
@@ -50,7 +51,7 @@ export const followerIds = list(id, LIMITS.followerIds);
 function findRecord(ctx: Context, record: RecordRef): Result<Contact | Opportunity> {
   const found = record.kind === "contact" ? ctx.contact(record.id) : ctx.opportunity(record.id);
   if (found !== undefined) return { ok: true, value: found };
-  const error = record.kind === "contact" ? errors.contactNotFound(record.id, "record.id") : errors.opportunityNotFound(record.id, "record.id");
+  const error = record.kind === "contact" ? errors.contactNotFound(record.id, "record.id") : opportunityMissing(ctx.s, record.id, "record.id");
   return { ok: false, error };
 }
 

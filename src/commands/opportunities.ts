@@ -1,4 +1,5 @@
 /** Creating, reassigning, closing and deleting opportunities: the input, then the rules. */
+import { opportunityMissing } from "../kernel/group.js";
 import { errors } from "../errors.js";
 import type { Context, Refusal } from "../kernel/context.js";
 import type { OpportunityStatus } from "../model/records.js";
@@ -105,7 +106,7 @@ export function decideCreateOpportunity(ctx: Context, command: CreateOpportunity
 /** @internal */
 export function decideAssignOpportunityOwner(ctx: Context, command: AssignOpportunityOwner): Refusal {
   const opportunity = ctx.opportunity(command.opportunityId);
-  if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
+  if (opportunity === undefined) return opportunityMissing(ctx.s, command.opportunityId, "opportunityId");
   const refusal = checkAssignable(ctx.s, command.ownerId, "ownerId");
   if (refusal) return refusal;
   return changeOpportunityOwner(ctx, opportunity, command.ownerId, { cause: "command", field: "opportunityId" });
@@ -114,7 +115,7 @@ export function decideAssignOpportunityOwner(ctx: Context, command: AssignOpport
 /** @internal */
 export function decideSetOpportunityStatus(ctx: Context, command: SetOpportunityStatus): Refusal {
   const opportunity = ctx.opportunity(command.opportunityId);
-  if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
+  if (opportunity === undefined) return opportunityMissing(ctx.s, command.opportunityId, "opportunityId");
   setStatus(ctx, opportunity, command.status);
   return undefined;
 }
@@ -122,7 +123,7 @@ export function decideSetOpportunityStatus(ctx: Context, command: SetOpportunity
 /** @internal */
 export function decideDeleteOpportunity(ctx: Context, command: DeleteOpportunity): Refusal {
   const opportunity = ctx.opportunity(command.opportunityId);
-  if (opportunity === undefined) return errors.opportunityNotFound(command.opportunityId, "opportunityId");
+  if (opportunity === undefined) return opportunityMissing(ctx.s, command.opportunityId, "opportunityId");
   deleteOpportunity(ctx, opportunity.id, opportunity.contactId);
   return undefined;
 }

@@ -3,7 +3,7 @@
  * contact (coupling, the follower rules, deleting the contact) never skips one a partial
  * snapshot did not load.
  */
-import { errors, type Result } from "../errors.js";
+import { errors, type CrmError, type Result } from "../errors.js";
 import type { Contact, Opportunity } from "../model/records.js";
 import type { Overlay } from "../state/overlay.js";
 
@@ -12,6 +12,17 @@ export function completeGroup(s: Overlay, contact: Contact, field: string): Resu
   const opportunities = loadedOpportunities(s, contact);
   if (opportunities.length === contact.opportunityIds.length) return { ok: true, value: opportunities };
   return { ok: false, error: errors.incomplete(contact.id, missingOpportunities(s, contact), field) };
+}
+
+/**
+ * The refusal of a command naming an opportunity it cannot have: `INCOMPLETE_SNAPSHOT` when a
+ * loaded contact lists it (the host loaded too little: a store bug, which a fixed load must not
+ * find remembered as a not-found), else `OPPORTUNITY_NOT_FOUND` (missing, or hidden from the
+ * actor: the same answer). @internal
+ */
+export function opportunityMissing(s: Overlay, opportunityId: string, field: string): CrmError {
+  const listing = s.contactListingUnloaded(opportunityId);
+  return listing === undefined ? errors.opportunityNotFound(opportunityId, field) : errors.incomplete(listing.id, missingOpportunities(s, listing), field);
 }
 
 /**

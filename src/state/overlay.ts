@@ -235,6 +235,20 @@ export class Overlay {
     return this.contacts.inOrder(ids);
   }
 
+  /**
+   * The contact that lists this opportunity id though the snapshot did not load it, if any (a
+   * partial snapshot loaded short): read off the index's incomplete groups and the contacts this
+   * working copy changed; on a snapshot without an index, every contact. Only a refusal asks.
+   */
+  contactListingUnloaded(opportunityId: string): Contact | undefined {
+    if (this.opportunities.get(opportunityId) !== undefined) return undefined;
+    const index = indexOf(this.base);
+    const ids = new Set<string>(this.contacts.changedIds());
+    if (index !== undefined) forEachRow(index.incomplete, (id) => ids.add(id));
+    const contacts = index === undefined ? this.contacts.all() : this.contacts.inOrder(ids);
+    return contacts.find((contact) => contact.opportunityIds.includes(opportunityId));
+  }
+
   /** The contacts of every group this working copy changed, into `ids`. */
   #addChangedGroups(ids: Set<string>): void {
     for (const id of this.contacts.changedIds()) ids.add(id);

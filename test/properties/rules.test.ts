@@ -207,3 +207,23 @@ describe("§8 re-coupling, §7 and §9 owners and followers", () => {
     );
   });
 });
+
+describe("§1 partial snapshots", () => {
+  it("a command naming an opportunity a loaded contact lists but the snapshot did not load is refused, never as OPPORTUNITY_NOT_FOUND (a store would remember it)", () => {
+    fc.assert(
+      fc.property(arbScenario({ settings: "separate", partial: true }, { maxLength: 10, actorRate: 0.3 }), ({ records, commands, contexts }) => {
+        let state = createState(records);
+        commands.forEach((command, i) => {
+          const named = "opportunityId" in command ? command.opportunityId : "record" in command && command.record.kind === "opportunity" ? command.record.id : undefined;
+          const unloaded = command.type !== "createOpportunity" && named !== undefined && getOpportunity(state, named) === undefined && listContacts(state).some((c) => c.opportunityIds.includes(named));
+          const result = execute(state, command, contexts[i] ?? SYSTEM);
+          // Refused: for the missing load, or earlier (an unknown actor, a stale expectedVersion), never as not found.
+          if (unloaded) expect(result.ok ? "accepted" : result.error.code).not.toMatch(/^(accepted|OPPORTUNITY_NOT_FOUND)$/);
+          if (!result.ok && result.error.code === "OPPORTUNITY_NOT_FOUND") expect(unloaded).toBe(false);
+          if (result.ok) state = result.state;
+        });
+      }),
+      runs(200),
+    );
+  });
+});

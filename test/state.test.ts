@@ -2,6 +2,7 @@
  * docs/rules.md §1: snapshots — createState's defaults and refusals, toRecords, the selectors,
  * partial snapshots, hostile ids, and immutability.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   checkInvariants,
@@ -22,6 +23,7 @@ import {
 } from "../src/index.js";
 import { account, anyFrozen, COUPLED, firstUnfrozen, owners, run, SEPARATE, snapshotError, USERS, SYSTEM } from "./helpers.js";
 import { given } from "./spec.js";
+import { arbRecords } from "../src/testing/index.js";
 
 describe("createState defaults (docs/rules.md §1)", () => {
   const state = createState({
@@ -611,5 +613,55 @@ describe("equal follower lists are one frozen array (createState, docs/performan
   it("each window is judged: a first one of repeated lists does not keep sharing on for distinct ones", () => {
     const repeated = Array.from({ length: 4096 }, () => follows("u0", "u1"));
     expect(lateListsShared([...repeated, ...distinctLists(4096)])).toBe(false);
+  });
+});
+
+describe("createState refuses a field a record does not have, by name", () => {
+  const base = () => ({
+    users: [{ id: "ana", role: "admin" }, { id: "ben", scope: "assigned" }],
+    contacts: [{ id: "acme", ownerId: "ana", followers: [{ userId: "ben", source: "manual" }] }],
+    opportunities: [{ id: "d1", contactId: "acme", ownerId: "ana", status: "open" }],
+    rotations: [{ id: "r", picks: 0 }],
+  });
+  it.each([
+    ["a misspelt scope, which would read as scope all", (r: ReturnType<typeof base>) => Object.assign(r.users[1] as object, { scop: "assigned" }), "users[1].scop"],
+    ["a misspelt owner on a contact", (r: ReturnType<typeof base>) => Object.assign(r.contacts[0] as object, { ownerID: "ben" }), "contacts[0].ownerID"],
+    ["a column a row carries", (r: ReturnType<typeof base>) => Object.assign(r.opportunities[0] as object, { createdAt: "2026-01-01" }), "opportunities[0].createdAt"],
+    ["a misspelt field of a follow", (r: ReturnType<typeof base>) => Object.assign(r.contacts[0]?.followers[0] as object, { sorce: "manual" }), "contacts[0].followers[0].sorce"],
+    ["a field of a rotation", (r: ReturnType<typeof base>) => Object.assign(r.rotations[0] as object, { weights: [] }), "rotations[0].weights"],
+    ["a misspelt list of the snapshot", (r: ReturnType<typeof base>) => Object.assign(r, { rotation: [] }), "rotation"],
+    ["an own __proto__ key from JSON.parse", (r: ReturnType<typeof base>) => (r.users[1] = JSON.parse('{"id":"ben","__proto__":{"role":"admin"}}')), 'users[1].__proto__'],
+  ])("%s", (_, change, path) => {
+    expect(() => createState(base() as CrmRecordsInit)).not.toThrow();
+    const records = base();
+    change(records);
+    const error = snapshotError(records);
+    expect(error.problems.map((p) => p.path)).toEqual([path]);
+    expect(error.problems[0]?.message).toMatch(/^is not a field of a (user|contact|opportunity|follow|rotation|snapshot) \(/);
+  });
+
+  it("what toRecords gives is read back whole (property)", () => {
+    fc.assert(
+      fc.property(arbRecords({ settings: "separate", partial: true }), (records) => {
+        const state = createState(records);
+        expect(toRecords(createState(JSON.parse(JSON.stringify(toRecords(state))) as CrmRecordsInit))).toEqual(toRecords(state));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("any field added to any record is refused, naming it (property)", () => {
+    const kinds = ["users", "contacts", "opportunities"] as const;
+    fc.assert(
+      fc.property(arbRecords({ settings: "separate" }), fc.constantFrom(...kinds), fc.nat(), fc.string({ minLength: 1, maxLength: 6 }), (records, kind, at, key) => {
+        const list = records[kind] as unknown as Record<string, unknown>[];
+        fc.pre(list.length > 0 && !["id", "active", "role", "scope", "ownerId", "followers", "opportunityIds", "contactId", "status"].includes(key));
+        const i = at % list.length;
+        const copy = { ...records, [kind]: list.map((r, j) => (j === i ? { ...r, [key]: 1 } : r)) };
+        const problems = snapshotError(copy).problems.filter((p) => p.message.startsWith("is not a field"));
+        expect(problems.map((p) => p.path.slice(0, `${kind}[${i}].`.length))).toEqual([`${kind}[${i}].`]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

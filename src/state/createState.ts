@@ -126,6 +126,29 @@ class Rows<T> {
   }
 }
 
+/** The fields of a snapshot and of each kind of record: any other is refused by name (`unknownField`). */
+const FIELDS = {
+  snapshot: ["version", "settings", "users", "contacts", "opportunities", "rotations"],
+  user: ["id", "active", "role", "scope"],
+  contact: ["id", "ownerId", "followers", "opportunityIds"],
+  opportunity: ["id", "contactId", "ownerId", "followers", "status"],
+  rotation: ["id", "picks"],
+  follow: ["userId", "source"],
+} as const;
+
+/**
+ * The first own field of `raw` that is not one of `known`, if any. Why refuse it: a misspelt field
+ * (`scop`, `ownerID`) would read as absent, and an absent scope is `all`: a typo would widen what
+ * a user sees. A `for…in` over a record's few keys (V8 caches the keys of objects of one shape).
+ */
+function unknownField(raw: object, known: readonly string[]): string | undefined {
+  for (const key in raw) if (!known.includes(key) && Object.hasOwn(raw, key)) return key;
+  return undefined;
+}
+
+/** The problem of a field a record does not have, naming the ones it has. */
+const notAField = (kind: keyof typeof FIELDS): string => `is not a field of a ${kind} (${FIELDS[kind].join(", ")})`;
+
 function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) => void): Built | undefined {
   // Reassigned while the opportunities are read (their problems are held, below).
   let report = toCaller;
@@ -133,6 +156,8 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     report("(snapshot)", "must be an object with users, contacts and opportunities");
     return undefined;
   }
+  const extra = unknownField(init, FIELDS.snapshot);
+  if (extra !== undefined) report(pathKey(extra), notAField("snapshot"));
   const version = own(init, "version") ?? 0;
   if (typeof version !== "number" || !Number.isSafeInteger(version) || version < 0) report("version", "must be a whole number ≥ 0");
   const settings = readSettings(own(init, "settings"), report);
@@ -145,6 +170,8 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     const active = own(raw, "active") ?? true;
     const role = own(raw, "role") ?? "user";
     const scope = own(raw, "scope") ?? "all";
+    const unknown = unknownField(raw, FIELDS.user);
+    if (unknown !== undefined) report(`${path}.${pathKey(unknown)}`, notAField("user"));
     if (typeof active !== "boolean") report(`${path}.active`, "must be true or false");
     if (role !== "admin" && role !== "user") report(`${path}.role`, 'must be "admin" or "user"');
     if (scope !== "all" && scope !== "assigned") report(`${path}.scope`, 'must be "all" or "assigned"');
@@ -209,6 +236,8 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
         }
         const source = own(raw, "source");
         if (source !== "manual" && source !== "automation") report(`${followPath(kind, index, i)}.source`, 'must be "manual" or "automation"');
+        const unknown = unknownField(raw, FIELDS.follow);
+        if (unknown !== undefined) report(`${followPath(kind, index, i)}.${pathKey(unknown)}`, notAField("follow"));
         if (userId === null) {
           if (given == null) report(`${followPath(kind, index, i)}.userId`, "must be a user id");
           continue;
@@ -239,6 +268,8 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     const contact: ContactBeingRead = { id, ownerId: null, followers: NO_FOLLOWERS, opportunityIds: [] };
     if (!contacts.add(id, contact)) return report(`contacts[${i}].id`, `duplicate contact id ${quote(id)}`);
     const ownerId = userRef(own(raw, "ownerId"), "contacts", i, ".ownerId");
+    const unknown = unknownField(raw, FIELDS.contact);
+    if (unknown !== undefined) report(`contacts[${i}].${pathKey(unknown)}`, notAField("contact"));
     const rawIds = own(raw, "opportunityIds");
     if (rawIds !== undefined) {
       const ids: string[] = [];
@@ -305,6 +336,8 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     if (status !== "open" && status !== "won" && status !== "lost" && status !== "abandoned") {
       report(`opportunities[${i}].status`, 'must be "open", "won", "lost" or "abandoned"');
     }
+    const unknown = unknownField(raw, FIELDS.opportunity);
+    if (unknown !== undefined) report(`opportunities[${i}].${pathKey(unknown)}`, notAField("opportunity"));
     const given = lastGiven;
     if (given !== undefined && !given.ids.includes(id)) report(listPath(given.at), `does not list opportunity ${quote(id)} of this contact`);
     const opportunity: Opportunity = Object.freeze({
@@ -363,6 +396,8 @@ function build(init: CrmRecordsInit, toCaller: Report, countMore: (n: number) =>
     if (!isRecord(raw) || !isId(own(raw, "id"))) return report(`${path}.id`, notAnId(isRecord(raw) ? own(raw, "id") : undefined));
     const id = own(raw, "id") as string;
     const picks = own(raw, "picks") ?? 0;
+    const unknown = unknownField(raw, FIELDS.rotation);
+    if (unknown !== undefined) report(`${path}.${pathKey(unknown)}`, notAField("rotation"));
     if (typeof picks !== "number" || !Number.isSafeInteger(picks) || picks < 0) report(`${path}.picks`, "must be a whole number ≥ 0");
     if (!rotations.add(id, Object.freeze({ id, picks: picks as number }))) return report(`${path}.id`, `duplicate rotation id ${quote(id)}`);
   });

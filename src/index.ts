@@ -80,7 +80,7 @@ export {
   type StoredDataProblem,
 } from "./host/hostErrors.js";
 // The official stores' shapes (their code is in crm-ownership/sqlite and crm-ownership/postgres)
-export type { Migration, ReadEventsOptions, RelayReport, SqlStore, UnreadableEvent } from "./stores/types.js";
+export type { Migration, OutboxPlace, ReadEventsOptions, RelayReport, SqlStore, UnreadableEvent } from "./stores/types.js";
 
 // Records
 export {

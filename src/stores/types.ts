@@ -25,6 +25,26 @@ export interface Migration {
 }
 
 /**
+ * Where an event is in the outbox: the key a consumer deduplicates on, since `relay` delivers at
+ * least once. `relay` gives it to its handler beside each event.
+ *
+ * @example
+ * ```ts
+ * import type { OutboxPlace } from "crm-ownership/sqlite";
+ *
+ * const place: OutboxPlace = { accountId: "acct-1", version: 12, seq: 0 };
+ * const key = `${place.accountId}/${place.version}/${place.seq}`; // unique per event
+ * ```
+ */
+export interface OutboxPlace {
+  readonly accountId: string;
+  /** The account version of the command that wrote it. */
+  readonly version: number;
+  /** Its place among that command's events. */
+  readonly seq: number;
+}
+
+/**
  * An outbox row that is not a readable event (truncated JSON, not an object, a version that does
  * not match its row): set aside by `relay`, skipped by `readEvents`, and reported by both.
  *
@@ -115,11 +135,11 @@ export interface SqlStore extends Store {
   /**
    * Hands the events not relayed yet to `handler`, one at a time, in order, and records each as
    * relayed once the handler's promise resolves: at least once (a crash between the two hands it
-   * out again; consumers deduplicate on version + type + position, or on the event as a whole).
+   * out again; consumers deduplicate on its `place`, given beside it, or on the event as a whole).
    * A second call after a completed one delivers nothing. An unreadable row is set aside,
    * reported, and passed over. If `handler` throws, the relay stops there and throws it; the
    * next call starts with that event.
    */
-  relay(accountId: string, handler: (event: CrmEvent) => Promise<void> | void): Promise<RelayReport>;
+  relay(accountId: string, handler: (event: CrmEvent, place: OutboxPlace) => Promise<void> | void): Promise<RelayReport>;
 }
 

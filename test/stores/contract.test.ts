@@ -14,6 +14,7 @@ import {
   StoredDataError,
   type CommandContext,
   type CrmRecordsInit,
+  type OutboxPlace,
   type Store,
 } from "../../src/index.js";
 import { assertSameRecords } from "../../src/testing/index.js";
@@ -327,13 +328,15 @@ describe.each<Engine>(engines())("%s store", (engine) => {
     expect(unreadable).toEqual([{ accountId: "acct", version: 2, seq: 1, problem: expect.any(String) }]);
 
     const seen: string[] = [];
+    const places: string[] = [];
     let failOnce = true;
-    const handler = async (event: { version: number; type: string }) => {
+    const handler = async (event: { version: number; type: string }, place: OutboxPlace) => {
       if (event.version === 3 && failOnce) {
         failOnce = false;
         throw new Error("queue down");
       }
       seen.push(`${event.version}:${event.type}`);
+      places.push(`${place.accountId}/${place.version}/${place.seq}`);
     };
     await expect(store.relay("acct", handler)).rejects.toThrow("queue down");
     expect(seen).toEqual(["1:ContactOwnerChanged", "1:OpportunityOwnerChanged", "1:OpportunityOwnerChanged", "2:ContactOwnerChanged", "2:OpportunityOwnerChanged"]);
@@ -342,6 +345,8 @@ describe.each<Engine>(engines())("%s store", (engine) => {
     expect(seen.slice(5)).toEqual(["3:ContactOwnerChanged", "3:OpportunityOwnerChanged", "3:OpportunityOwnerChanged"]);
     expect(await store.relay("acct", handler)).toEqual({ delivered: 0, setAside: [] });
     expect((await db.rows("SELECT relay, problem FROM crm_events WHERE version = 2 AND seq = 1"))[0]).toMatchObject({ relay: 2 });
+    // Each event's place in the outbox, beside it: the key a consumer deduplicates on (2/1 was set aside).
+    expect(places).toEqual(["acct/1/0", "acct/1/1", "acct/1/2", "acct/2/0", "acct/2/2", "acct/3/0", "acct/3/1", "acct/3/2"]);
   });
 
   it("the relay of the first call reports the unreadable row it set aside", async () => {

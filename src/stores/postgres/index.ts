@@ -11,7 +11,7 @@ import type { Row, Steps } from "../sql/steps.js";
 import { POSTGRES_MIGRATIONS } from "./migrations.js";
 
 export { POSTGRES_MIGRATIONS } from "./migrations.js";
-export type { Migration, ReadEventsOptions, RelayReport, SqlStore, UnreadableEvent } from "crm-ownership";
+export type { Migration, OutboxPlace, ReadEventsOptions, RelayReport, SqlStore, UnreadableEvent } from "crm-ownership";
 
 /**
  * What the store calls to run a statement: node-postgres clients and PGlite (and its

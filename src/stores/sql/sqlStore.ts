@@ -21,6 +21,7 @@ import {
   type OwnedGroupsQuery,
   type ReadEventsOptions,
   type RecordsNeeded,
+  type OutboxPlace,
   type RelayReport,
   type SqlStore,
   type UnreadableEvent,
@@ -113,7 +114,7 @@ export function sqlStore(driver: Driver): SqlStore {
       }
       return events;
     },
-    async relay(accountId: string, handler: (event: CrmEvent) => Promise<void> | void): Promise<RelayReport> {
+    async relay(accountId: string, handler: (event: CrmEvent, place: OutboxPlace) => Promise<void> | void): Promise<RelayReport> {
       let delivered = 0;
       const setAside: UnreadableEvent[] = [];
       for (;;) {
@@ -123,7 +124,7 @@ export function sqlStore(driver: Driver): SqlStore {
           const seq = Number(row.seq);
           const read = readEvent(row);
           if (read.ok) {
-            await handler(read.event);
+            await handler(read.event, { accountId, version, seq });
             delivered++;
             await driver.write(one(markEvent(accountId, version, seq, 1, null)));
           } else {

@@ -12,7 +12,7 @@ import type { Row, Steps } from "../sql/steps.js";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 
 export { SQLITE_MIGRATIONS } from "./migrations.js";
-export type { Migration, ReadEventsOptions, RelayReport, SqlStore, UnreadableEvent } from "crm-ownership";
+export type { Migration, OutboxPlace, ReadEventsOptions, RelayReport, SqlStore, UnreadableEvent } from "crm-ownership";
 
 /**
  * What the store calls on a better-sqlite3 statement (declared here so the package imports no

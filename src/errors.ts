@@ -145,6 +145,15 @@ export function pathKey(key: string): string {
 }
 
 /**
+ * `text` with its unsafe characters escaped as `line` escapes them (`\n`, `\u202E`), quotes and
+ * backslashes left as they are, nothing cut: for sentences shown to people (`describeEvent`),
+ * which a log may carry too. @internal
+ */
+export function escapeUnsafe(text: string): string {
+  return UNSAFE.test(text) ? text.replace(UNSAFE_ALL, escapeChar) : text;
+}
+
+/**
  * The last guard on every message: one line, no unsafe character, at most `MAX_MESSAGE`
  * characters. The values in it are quoted already; this holds even if a caller forgot. @internal
  */

@@ -1,4 +1,5 @@
 /** Events as sentences (docs/describing-events.md). */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createState, describeEvent, localeDe, localeEn, type Catalogue, type CrmEvent, type NameLookup } from "../src/index.js";
 import { act } from "./read-helpers.js";
@@ -35,6 +36,19 @@ describe("describeEvent", () => {
 
   it("falls back to English for an unknown language, and to ids without names", () => {
     expect(describeEvent(coupled, { locale: "tlh" })).toBe("Ana reassigned deal “deal-1”: ben → dev, because owners are coupled.");
+  });
+
+  it("is one line whatever the ids and names hold: controls and bidirectional overrides escaped, quotes kept", () => {
+    const forged = { ...coupled, contactId: "x", opportunityId: "d\n2026-01-01 ADMIN granted root", from: "b\u202Een", to: 'Dev "the" \\ one' } as CrmEvent;
+    const sentence = describeEvent(forged);
+    expect(sentence).toBe('Ana reassigned deal “d\\n2026-01-01 ADMIN granted root”: b\\u202Een → Dev "the" \\ one, because owners are coupled.');
+    expect(sentence).not.toMatch(/[\n\r\u202E]/);
+    const evilNames: NameLookup = { user: () => "Ana\r\nroot", opportunity: () => "\u2066deal\u2069" };
+    expect(describeEvent(coupled, { names: evilNames })).not.toMatch(/[\r\n\u2066\u2069]/);
+  });
+
+  it("an empty display name shows the id", () => {
+    expect(describeEvent(coupled, { names: { user: () => "", opportunity: () => "" } })).toBe("Ana reassigned deal “deal-1”: ben → dev, because owners are coupled.");
   });
 
   it("names a system actor, and an unknown one as someone", () => {
@@ -89,4 +103,18 @@ describe("describeEvent", () => {
     expect(describeEvent(picked, { names: { rotation: () => "Inbound leads" } })).toBe("Ana reassigned contact “initech”: nobody → ben (round-robin “Inbound leads”).");
     expect(describeEvent(picked, { locale: "de" })).toBe("Ana hat den Kontakt „initech“ neu zugewiesen: niemand → ben (Rotation „inbound“).");
   });
+});
+
+it("a sentence never carries a control, format or line-separator character, whatever the ids and names (property)", () => {
+  const text = fc.string({ unit: "binary", maxLength: 12 });
+  fc.assert(
+    fc.property(text, text, text, text, fc.option(text, { nil: undefined }), (opportunityId, contactId, from, to, name) => {
+      const event = { ...coupled, opportunityId, contactId, from, to } as CrmEvent;
+      for (const locale of ["en", "de"]) {
+        const sentence = describeEvent(event, { locale, names: { user: () => name, contact: () => name } });
+        expect(sentence).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u);
+      }
+    }),
+    { numRuns: 300 },
+  );
 });

@@ -2,6 +2,7 @@
  * Events as sentences an admin understands, in any language a catalogue gives
  * (docs/describing-events.md). Imported only by those who call it: the engine does not grow.
  */
+import { escapeUnsafe } from "../errors.js";
 import type { CrmEvent } from "../events.js";
 import type { RecordRef } from "../model/records.js";
 import { actorOf } from "./actor.js";
@@ -10,8 +11,8 @@ import { localeDe } from "./locales/de.js";
 import { localeEn } from "./locales/en.js";
 
 /**
- * Display names for the ids in an event; each function returns `undefined` when it does not know
- * the id, and the id is shown instead. Typically backed by the host's user directory and records.
+ * Display names for the ids in an event; each function returns `undefined` (or `""`) when it does
+ * not know the id, and the id is shown instead. Typically backed by the host's user directory and records.
  *
  * @example
  * ```ts
@@ -75,11 +76,13 @@ export interface DescribeOptions {
 export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): string {
   const catalogue = pickCatalogue(options.locale);
   const names = options.names ?? {};
-  const user = (id: string | null): string => (id === null ? catalogue.nobody : (names.user?.(id) ?? id));
+  // A name the lookup does not know (undefined, or an empty string) shows the id.
+  const named = (name: string | undefined, id: string): string => (name === undefined || name === "" ? id : name);
+  const user = (id: string | null): string => (id === null ? catalogue.nobody : named(names.user?.(id), id));
   const quote = (name: string): string => fill(catalogue.quoted, { name });
-  const contact = (id: string): string => quote(names.contact?.(id) ?? id);
-  const opportunity = (id: string): string => quote(names.opportunity?.(id) ?? id);
-  const rotation = (id: string): string => quote(names.rotation?.(id) ?? id);
+  const contact = (id: string): string => quote(named(names.contact?.(id), id));
+  const opportunity = (id: string): string => quote(named(names.opportunity?.(id), id));
+  const rotation = (id: string): string => quote(named(names.rotation?.(id), id));
   const record = (ref: RecordRef): string =>
     fill(catalogue.record[ref.kind], { name: ref.kind === "contact" ? contact(ref.id) : opportunity(ref.id) });
 
@@ -150,7 +153,8 @@ export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): s
   // An event type or cause of a newer release (not upcast) still gives a sentence: its name.
   const text = fill(catalogue.events[event.type] ?? `{actor}: ${String(event.type)}`, params);
   const cause = fill(catalogue.causes[event.cause] ?? "", params);
-  return capitalise(fill(catalogue.sentence, { text, cause }));
+  // One line, whatever the ids and names hold: a sentence may end up in a log as well as a page.
+  return escapeUnsafe(capitalise(fill(catalogue.sentence, { text, cause })));
 }
 
 const BUILT_IN: Readonly<Record<string, Catalogue>> = { en: localeEn, de: localeDe };

@@ -2,6 +2,7 @@
  * docs/rules.md §2 and §5a: parseCommand turns untrusted input into a command, or INVALID_COMMAND naming
  * the field at fault. Every command type, its required fields and its field types.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createState, execute, parseCommand, type CrmError } from "../src/index.js";
 
@@ -110,6 +111,28 @@ describe("valid commands (every command type)", () => {
       const result = execute(state, { type: "createContact", contactId: "acme" }, { actor: { system: "test" }, at });
       expect(result.ok && result.events[0]?.at).toBe(at);
     }
+  });
+
+  it("the context's at must be a real date and time: 29 February in a leap year only, no hour 24 or minute 60", () => {
+    const state = createState({ users: [], contacts: [], opportunities: [] });
+    const run = (at: string) => execute(state, { type: "createContact", contactId: "acme" }, { actor: { system: "test" }, at });
+    for (const at of ["2024-02-29", "2000-02-29T00:00Z", "2026-12-31T23:59:60Z", "2026-01-31T00:00+23:59"]) expect(run(at).ok).toBe(true);
+    for (const at of ["2026-02-30T00:00:00Z", "2026-02-29", "1900-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-04-00", "2026-04-01T24:00Z", "2026-04-01T12:60Z", "2026-04-01T12:00:61Z", "2026-04-01T12:00+24:00"]) {
+      expect(run(at)).toMatchObject({ ok: false, error: { code: "INVALID_COMMAND", field: "context.at" } });
+    }
+  });
+
+  it("a date-time is taken exactly when the calendar has it (property)", () => {
+    const two = (n: number) => String(n).padStart(2, "0");
+    fc.assert(
+      fc.property(fc.integer({ min: 1600, max: 2400 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), (year, month, day, hour) => {
+        const at = `${year}-${two(month)}-${two(day)}T${two(hour)}:00Z`;
+        const real = month >= 1 && month <= 12 && hour <= 23 && day >= 1 && new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
+        const result = execute(createState({ users: [], contacts: [], opportunities: [] }), { type: "createContact", contactId: "a" }, { actor: { system: "t" }, at });
+        expect(result.ok).toBe(real);
+      }),
+      { numRuns: 400 },
+    );
   });
 });
 

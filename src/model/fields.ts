@@ -67,11 +67,27 @@ export const positive: Field<number> = field({ type: "integer", minimum: 1, maxi
     : bad(path, `a whole number from 1 to ${LIMITS.weight}`),
 );
 
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
-/** An ISO 8601 date or date-time, as the host's clock gave it. */
+/**
+ * Whether an ISO 8601 shape names a real time: a month of 1 to 12, a day that month has (29
+ * February in a leap year only), an hour up to 23, minutes up to 59, seconds up to 60 (a leap
+ * second), an offset of at most 23:59. A pattern alone takes 30 February.
+ */
+function isRealTime(value: string): boolean {
+  const m = ISO_TIME.exec(value);
+  if (m === null) return false;
+  // An absent part (a date without a time, a time without an offset) reads as 0.
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = m.slice(1).map((part) => Number(part ?? 0));
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  return day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 60 && offsetHours <= 23 && offsetMinutes <= 59;
+}
+
+/** An ISO 8601 date or date-time, as the host's clock gave it, of a real day and time. */
 export const isoTime: Field<string> = field({ type: "string", maxLength: 64, pattern: ISO_TIME.source }, (value, path) =>
-  typeof value === "string" && value.length <= 64 && ISO_TIME.test(value) ? good(value) : bad(path, "an ISO 8601 time string"),
+  typeof value === "string" && value.length <= 64 && isRealTime(value) ? good(value) : bad(path, "an ISO 8601 time string, of a real date and time"),
 );
 
 /** One of a fixed set of strings. */

@@ -144,13 +144,19 @@ export function pathKey(key: string): string {
   return cut ? `${text}…` : text;
 }
 
+// What a name shown to people may not carry: controls (C0, DEL, C1), the line and paragraph
+// separators, the bidirectional embeddings, overrides and isolates, and lone surrogates. Unlike
+// messages, other format characters stay: joiners (ZWJ, ZWNJ) belong to names and emoji.
+const UNSAFE_IN_NAME = /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\u202A-\u202E\u2066-\u2069]/u;
+const UNSAFE_IN_NAME_ALL = /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\u202A-\u202E\u2066-\u2069]/gu;
+
 /**
- * `text` with its unsafe characters escaped as `line` escapes them (`\n`, `\u202E`), quotes and
- * backslashes left as they are, nothing cut: for sentences shown to people (`describeEvent`),
- * which a log may carry too. @internal
+ * An id or display name for a sentence shown to people (`describeEvent`), which a log may carry
+ * too: what could break the line or reorder the text escaped as `line` escapes it (`\n`,
+ * `\u202E`), everything else (quotes, joiners) as it is, nothing cut. @internal
  */
-export function escapeUnsafe(text: string): string {
-  return UNSAFE.test(text) ? text.replace(UNSAFE_ALL, escapeChar) : text;
+export function escapeName(text: string): string {
+  return UNSAFE_IN_NAME.test(text) ? text.replace(UNSAFE_IN_NAME_ALL, escapeChar) : text;
 }
 
 /**
@@ -260,6 +266,18 @@ export const errors = {
     field: "expectedVersion",
     expectedVersion: expected,
     actualVersion: actual,
+  }),
+  /**
+   * A command names an opportunity a loaded contact lists but the snapshot lacks. Names only
+   * what the command named (`id` is that opportunity's, `missingIds` just it), whoever acts: not
+   * the contact, which a scoped actor may not see.
+   */
+  notLoaded: (opportunityId: string, field: string): CrmError => ({
+    code: "INCOMPLETE_SNAPSHOT",
+    message: line(`The command names opportunity ${quote(opportunityId)}, which a loaded contact lists but the snapshot lacks. Load the contact with all of its opportunities.`),
+    field,
+    id: opportunityId,
+    missingIds: [opportunityId],
   }),
   incomplete: (contactId: string, missingIds: readonly string[], field: string): CrmError => ({
     code: "INCOMPLETE_SNAPSHOT",

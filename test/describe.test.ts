@@ -45,6 +45,11 @@ describe("describeEvent", () => {
     expect(sentence).not.toMatch(/[\n\r\u202E]/);
     const evilNames: NameLookup = { user: () => "Ana\r\nroot", opportunity: () => "\u2066deal\u2069" };
     expect(describeEvent(coupled, { names: evilNames })).not.toMatch(/[\r\n\u2066\u2069]/);
+    // What names need stays: joiners (Persian, emoji) and the catalogue's own isolates.
+    const joined: NameLookup = { user: (id) => (id === "ben" ? "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645" : id === "dev" ? "\u{1F469}\u200D\u{1F4BB}" : undefined) };
+    expect(describeEvent(coupled, { names: joined })).toBe("Ana reassigned deal “deal-1”: \u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645 → \u{1F469}\u200D\u{1F4BB}, because owners are coupled.");
+    const isolating: Catalogue = { ...localeEn, quoted: "\u2068{name}\u2069" };
+    expect(describeEvent(coupled, { locale: isolating })).toContain("deal \u2068deal-1\u2069");
   });
 
   it("an empty display name shows the id", () => {
@@ -105,14 +110,14 @@ describe("describeEvent", () => {
   });
 });
 
-it("a sentence never carries a control, format or line-separator character, whatever the ids and names (property)", () => {
+it("a sentence never carries a control, line separator, bidirectional override or isolate, or lone surrogate, whatever the ids and names (property)", () => {
   const text = fc.string({ unit: "binary", maxLength: 12 });
   fc.assert(
     fc.property(text, text, text, text, fc.option(text, { nil: undefined }), (opportunityId, contactId, from, to, name) => {
       const event = { ...coupled, opportunityId, contactId, from, to } as CrmEvent;
       for (const locale of ["en", "de"]) {
         const sentence = describeEvent(event, { locale, names: { user: () => name, contact: () => name } });
-        expect(sentence).not.toMatch(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u);
+        expect(sentence).not.toMatch(/[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\u202A-\u202E\u2066-\u2069]/u);
       }
     }),
     { numRuns: 300 },

@@ -1,7 +1,7 @@
 /** Whom to notify about an event (docs/notifications.md). */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canView, createState, execute, getContact, whoToNotify, whoToNotifyAll, type Command, type CrmEvent, type CrmState } from "../src/index.js";
+import { canView, createState, execute, executeAll, getContact, whoToNotify, whoToNotifyAll, type Command, type CrmEvent, type CrmState } from "../src/index.js";
 import { act } from "./read-helpers.js";
 
 const users = [
@@ -127,6 +127,22 @@ describe("whoToNotify keeps to what each user may see (docs/permissions.md)", ()
       for (const options of [{ before }, {}]) {
         const told = whoToNotifyAll(events, state, options).filter((n) => n.reasons.includes("contact-owner")).map((n) => n.userId);
         expect(told).toEqual(owner === "sam" ? [] : ["all"]);
+      }
+    }
+  });
+
+  it("in a batch that creates a deal then deletes it, a contact owner who sees every record hears of both; a scoped one of neither", () => {
+    for (const owner of ["sam", "all", "boss"] as const) {
+      const before = scoped(owner === "boss" ? "all" : owner);
+      const start = owner === "boss" ? act(before, { type: "assignContactOwner", contactId: "mine", ownerId: "boss" }, { system: "t" }).state : before;
+      const batch = executeAll(start, [
+        { type: "createOpportunity", opportunityId: "brief", contactId: "mine", ownerId: "olga" },
+        { type: "deleteOpportunity", opportunityId: "brief" },
+      ], { actor: { userId: "olga" } });
+      if (!batch.ok) throw new Error(batch.error.message);
+      for (const options of [{ before: start }, {}]) {
+        const told = whoToNotifyAll(batch.events, batch.state, options).filter((n) => n.reasons.includes("contact-owner"));
+        expect(told.map((n) => [n.userId, n.events.length])).toEqual(owner === "sam" ? [] : [[owner, 2]]);
       }
     }
   });

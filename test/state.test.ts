@@ -246,8 +246,17 @@ describe("partial snapshots (docs/rules.md §1)", () => {
     (_, command) => {
       for (const actor of [{ system: "test" }, { userId: "ana" }] as const) {
         const result = execute(partial(SEPARATE), command, { actor });
-        expect(result.ok ? "accepted" : result.error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", id: "acme", missingIds: ["d3"] });
+        expect(result.ok ? "accepted" : result.error).toMatchObject({ code: "INCOMPLETE_SNAPSHOT", id: "d3", missingIds: ["d3"] });
       }
+      // A scoped actor who sees neither the contact nor the deal gets the same answer: it names
+      // only the id they sent, not the contact that lists it.
+      const records = toRecords(partial(SEPARATE));
+      const scoped = createState({ ...records, users: [...records.users, { id: "sam", active: true, role: "user", scope: "assigned" }] });
+      const refused = execute(scoped, command, { actor: { userId: "sam" } });
+      const bySystem = execute(partial(SEPARATE), command, SYSTEM);
+      if (refused.ok || bySystem.ok) throw new Error("accepted");
+      if (refused.error.code !== "FORBIDDEN") expect(refused.error).toEqual(bySystem.error);
+      expect(JSON.stringify(refused)).not.toContain("acme");
       // An id nobody lists is still not found.
       const unknown = JSON.parse(JSON.stringify(command).replace('"d3"', '"d7"')) as Command;
       expect(execute(partial(SEPARATE), unknown, SYSTEM)).toMatchObject({ ok: false, error: { code: "OPPORTUNITY_NOT_FOUND", id: "d7" } });
@@ -633,6 +642,10 @@ describe("createState refuses a field a record does not have, by name", () => {
     ["an own __proto__ key from JSON.parse", (r: ReturnType<typeof base>) => (r.users[1] = JSON.parse('{"id":"ben","__proto__":{"role":"admin"}}')), 'users[1].__proto__'],
   ])("%s", (_, change, path) => {
     expect(() => createState(base() as CrmRecordsInit)).not.toThrow();
+    // A field whose value is undefined counts as absent, as in parseCommand.
+    const withUndefined = base();
+    Object.assign(withUndefined.users[0] as object, { note: undefined });
+    expect(() => createState(withUndefined as CrmRecordsInit)).not.toThrow();
     const records = base();
     change(records);
     const error = snapshotError(records);

@@ -17,12 +17,11 @@ export function completeGroup(s: Overlay, contact: Contact, field: string): Resu
 /**
  * The refusal of a command naming an opportunity it cannot have: `INCOMPLETE_SNAPSHOT` when a
  * loaded contact lists it (the host loaded too little: a store bug, which a fixed load must not
- * find remembered as a not-found), else `OPPORTUNITY_NOT_FOUND` (missing, or hidden from the
- * actor: the same answer). @internal
+ * find remembered as a not-found), naming only that opportunity, whoever acts; else
+ * `OPPORTUNITY_NOT_FOUND` (missing, or hidden from the actor: the same answer). @internal
  */
 export function opportunityMissing(s: Overlay, opportunityId: string, field: string): CrmError {
-  const listing = s.contactListingUnloaded(opportunityId);
-  return listing === undefined ? errors.opportunityNotFound(opportunityId, field) : errors.incomplete(listing.id, missingOpportunities(s, listing), field);
+  return s.contactListingUnloaded(opportunityId) === undefined ? errors.opportunityNotFound(opportunityId, field) : errors.notLoaded(opportunityId, field);
 }
 
 /**

@@ -2,7 +2,7 @@
  * Events as sentences an admin understands, in any language a catalogue gives
  * (docs/describing-events.md). Imported only by those who call it: the engine does not grow.
  */
-import { escapeUnsafe } from "../errors.js";
+import { escapeName } from "../errors.js";
 import type { CrmEvent } from "../events.js";
 import type { RecordRef } from "../model/records.js";
 import { actorOf } from "./actor.js";
@@ -76,8 +76,9 @@ export interface DescribeOptions {
 export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): string {
   const catalogue = pickCatalogue(options.locale);
   const names = options.names ?? {};
-  // A name the lookup does not know (undefined, or an empty string) shows the id.
-  const named = (name: string | undefined, id: string): string => (name === undefined || name === "" ? id : name);
+  // A name the lookup does not know (undefined, or an empty string) shows the id; either is
+  // escaped so that the sentence stays one line in its own reading order (escapeName).
+  const named = (name: string | undefined, id: string): string => escapeName(name === undefined || name === "" ? id : name);
   const user = (id: string | null): string => (id === null ? catalogue.nobody : named(names.user?.(id), id));
   const quote = (name: string): string => fill(catalogue.quoted, { name });
   const contact = (id: string): string => quote(named(names.contact?.(id), id));
@@ -93,7 +94,7 @@ export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): s
         ? catalogue.someone
         : "userId" in actor
           ? user(actor.userId)
-          : fill(catalogue.system, { label: actor.system }),
+          : fill(catalogue.system, { label: escapeName(actor.system) }),
   };
   switch (event.type) {
     case "SettingsChanged":
@@ -153,8 +154,7 @@ export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): s
   // An event type or cause of a newer release (not upcast) still gives a sentence: its name.
   const text = fill(catalogue.events[event.type] ?? `{actor}: ${String(event.type)}`, params);
   const cause = fill(catalogue.causes[event.cause] ?? "", params);
-  // One line, whatever the ids and names hold: a sentence may end up in a log as well as a page.
-  return escapeUnsafe(capitalise(fill(catalogue.sentence, { text, cause })));
+  return capitalise(fill(catalogue.sentence, { text, cause }));
 }
 
 const BUILT_IN: Readonly<Record<string, Catalogue>> = { en: localeEn, de: localeDe };

@@ -92,10 +92,11 @@ export interface Notification {
  */
 export interface NotifyOptions {
   /**
-   * The snapshot before the command. Only deletions read it: the snapshot after a
-   * `deleteContact` no longer says who owned or followed the contact, so without `before` the
-   * deleted record's owner and followers are not notified (the deal owner of a deleted deal's
-   * contact still is, from the snapshot after).
+   * The snapshot before the command. Deletions read it: the snapshot after a `deleteContact` no
+   * longer says who owned or followed the contact, so without `before` the deleted record's owner
+   * and followers are not notified. It also shows which deals a contact's owner with scope
+   * `assigned` could see: without it, the contact owner of a deleted deal is told only if they
+   * see every record.
    */
   readonly before?: CrmState | undefined;
 }
@@ -111,7 +112,8 @@ export interface NotifyOptions {
  * by a rule, only that user (the owner change that caused it is announced already); a follower
  * limit reached (`FollowerNotAdded`), the active admins; a status change, the deal's owner,
  * followers and contact owner; a created record, its owner (and the contact's owner for a deal);
- * a deleted record, its contact's owner and, with `options.before`, its owner and followers; a
+ * a deleted record, its contact's owner and, with `options.before`, its owner and followers. A
+ * contact's owner hears of a deal only if they may see it (after the command, or in `before`); a
  * setting or a deactivation, the admins; a reactivation, the user and the admins; a rotation
  * pick, nobody (its owner change says it).
  *
@@ -190,14 +192,17 @@ class Recipients {
   }
 
   /**
-   * The contact's owner, told of an event on one of its deals only if they may see that deal in
-   * `snapshot`: a user with scope `assigned` does not see the deals of their contact that others
-   * own (docs/permissions.md), so they are not told of them either. Without `snapshot` (a deleted
-   * deal, and no `before`), only a user who sees every record is told.
+   * The contact's owner, told of an event on one of its deals only if they may see that deal: a
+   * user with scope `assigned` does not see the deals of their contact that others own
+   * (docs/permissions.md), so they are not told of them either. One who sees every record is
+   * always told; a scoped one if the deal is theirs to see after the command or, given `before`,
+   * before it (a deleted deal; a deal of a batch that a later command of it deleted is in
+   * neither, and only one who sees every record hears of it).
    */
-  contactOwner(ownerId: string | null | undefined, snapshot: CrmState | undefined, deal: string): void {
+  contactOwner(ownerId: string | null | undefined, deal: string, before: CrmState | undefined): void {
     if (ownerId === null || ownerId === undefined) return;
-    const sees = snapshot === undefined ? canSeeEverything(getUser(this.state, ownerId)) : canView(snapshot, ownerId, { kind: "opportunity", id: deal });
+    const ref = { kind: "opportunity", id: deal } as const;
+    const sees = canSeeEverything(getUser(this.state, ownerId)) || canView(this.state, ownerId, ref) || (before !== undefined && canView(before, ownerId, ref));
     if (sees) this.add(ownerId, "contact-owner");
   }
 
@@ -229,7 +234,7 @@ function collect(out: Recipients, event: CrmEvent, state: CrmState, before: CrmS
     case "OpportunityOwnerChanged":
       out.add(event.to, "new-owner");
       out.add(event.from, "previous-owner");
-      out.contactOwner(getContact(state, event.contactId)?.ownerId, state, event.opportunityId);
+      out.contactOwner(getContact(state, event.contactId)?.ownerId, event.opportunityId, before);
       out.followers(getOpportunity(state, event.opportunityId)?.followers);
       return;
     case "FollowerAdded":
@@ -245,7 +250,7 @@ function collect(out: Recipients, event: CrmEvent, state: CrmState, before: CrmS
       return;
     case "OpportunityStatusChanged":
       out.add(getOpportunity(state, event.opportunityId)?.ownerId, "owner");
-      out.contactOwner(getContact(state, event.contactId)?.ownerId, state, event.opportunityId);
+      out.contactOwner(getContact(state, event.contactId)?.ownerId, event.opportunityId, before);
       out.followers(getOpportunity(state, event.opportunityId)?.followers);
       return;
     case "ContactCreated":
@@ -253,7 +258,7 @@ function collect(out: Recipients, event: CrmEvent, state: CrmState, before: CrmS
       return;
     case "OpportunityCreated":
       out.add(event.ownerId, "new-owner");
-      out.contactOwner(getContact(state, event.contactId)?.ownerId, state, event.opportunityId);
+      out.contactOwner(getContact(state, event.contactId)?.ownerId, event.opportunityId, before);
       return;
     case "ContactDeleted": {
       const record: RecordRef = { kind: "contact", id: event.contactId };
@@ -264,7 +269,7 @@ function collect(out: Recipients, event: CrmEvent, state: CrmState, before: CrmS
     case "OpportunityDeleted": {
       const record: RecordRef = { kind: "opportunity", id: event.opportunityId };
       if (before !== undefined) out.add(ownerOf(before, record), "previous-owner");
-      out.contactOwner(getContact(state, event.contactId)?.ownerId, before, event.opportunityId);
+      out.contactOwner(getContact(state, event.contactId)?.ownerId, event.opportunityId, before);
       out.followers(followersOf(before, record));
       return;
     }

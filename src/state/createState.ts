@@ -137,12 +137,13 @@ const FIELDS = {
 } as const;
 
 /**
- * The first own field of `raw` that is not one of `known`, if any. Why refuse it: a misspelt field
- * (`scop`, `ownerID`) would read as absent, and an absent scope is `all`: a typo would widen what
- * a user sees. A `for…in` over a record's few keys (V8 caches the keys of objects of one shape).
+ * The first own field of `raw` that is not one of `known` and has a value, if any (an `undefined`
+ * one counts as absent, as in `parseCommand`). Why refuse it: a misspelt field (`scop`, `ownerID`)
+ * would read as absent, and an absent scope is `all`: a typo would widen what a user sees. A
+ * `for…in` over a record's few keys (V8 caches the keys of objects of one shape).
  */
 function unknownField(raw: object, known: readonly string[]): string | undefined {
-  for (const key in raw) if (!known.includes(key) && Object.hasOwn(raw, key)) return key;
+  for (const key in raw) if (!known.includes(key) && Object.hasOwn(raw, key) && (raw as Record<string, unknown>)[key] !== undefined) return key;
   return undefined;
 }
 

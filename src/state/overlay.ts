@@ -241,6 +241,7 @@ export class Overlay {
    * working copy changed; on a snapshot without an index, every contact. Only a refusal asks.
    */
   contactListingUnloaded(opportunityId: string): Contact | undefined {
+    // (A refusal's cost: on a snapshot whose index a batch left behind, this brings it up to date.)
     if (this.opportunities.get(opportunityId) !== undefined) return undefined;
     const index = indexOf(this.base);
     const ids = new Set<string>(this.contacts.changedIds());

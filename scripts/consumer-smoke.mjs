@@ -269,24 +269,27 @@ try {
     const context = { actor: { system: "smoke" } };
     const one = await api.runCommand(store, "a", body, context);
     const two = await api.runCommand(store, "a", body, context);
+    const reused = await api.runCommand(store, "a", body, { actor: { system: "someone-else" } });
     const relayed = [];
-    await store.relay("a", (event) => { relayed.push(event.type); });
+    await store.relay("a", (event, place) => { relayed.push(\`\${event.type}@\${place.version}/\${place.seq}\`); });
     const state = await store.loadAccount("a");
     return {
       migrations: [first, again],
       one: [one.ok, one.version, one.duplicate],
       two: [two.ok, two.version, two.duplicate],
+      reused: [reused.ok, reused.ok ? undefined : reused.error.code],
       events: (await store.readEvents("a")).map((e) => [e.type, e.version, e.commandId, e.actor.system]),
       relayed,
       owner: api.getContact(state, "acme").ownerId,
     };
   }`;
   const storeExpected = {
-    migrations: [2, 0],
+    migrations: [3, 0],
     one: [true, 1, false],
     two: [true, 1, true],
+    reused: [false, "COMMAND_ID_REUSED"],
     events: [["ContactOwnerChanged", 1, "c-1", "smoke"]],
-    relayed: ["ContactOwnerChanged"],
+    relayed: ["ContactOwnerChanged@1/0"],
     owner: "ben",
   };
   writeFileSync(

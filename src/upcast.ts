@@ -31,7 +31,8 @@ export const UNKNOWN_ACTOR: Actor = Object.freeze({ system: "unknown" });
  * - A current event is checked (as `evolve` checks it) and copied.
  * - Fields no event of its type has (an outbox envelope's own, say) are left out.
  * - A `schemaVersion` other than 2 (a newer release's event) is refused: this release cannot know
- *   what it means; so is an event without a `version`.
+ *   what it means; so is an event without a `version`, and one of `schemaVersion` 2 without its
+ *   `actor`.
  *
  * Why: events outlive releases; reading them through one function keeps every consumer on the
  * current shape.
@@ -47,9 +48,13 @@ export const UNKNOWN_ACTOR: Actor = Object.freeze({ system: "unknown" });
  */
 export function upcastEvent(json: unknown): CrmEvent {
   // The event's own shape is checked by the parser `evolve` uses: InvalidEventError naming the field.
-  const { version, actor, schemaVersion: _stored, commandId, at, ...body } = parseEvent(json);
+  const { version, actor, schemaVersion: stored, commandId, at, ...body } = parseEvent(json);
   if (!Number.isSafeInteger(version)) {
     throw new InvalidEventError("version", "Invalid stored event: version must be a whole number, 0 or more (every stored event has one).");
+  }
+  // Only a 0.1 event (no schemaVersion) may lack its actor: every event since has one.
+  if (actor === undefined && stored !== undefined) {
+    throw new InvalidEventError("actor", "Invalid stored event: an event of schemaVersion 2 has its actor (who acted).");
   }
   return {
     ...body,

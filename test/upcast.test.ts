@@ -44,6 +44,19 @@ describe("upcastEvent on events stored by 0.1.0", () => {
     );
   });
 
+  it("an event of schemaVersion 2 without its actor is refused, naming actor: only a 0.1 event may lack it", () => {
+    const current = { type: "ContactDeleted", contactId: "acme", cause: "command", version: 4, schemaVersion: 2 };
+    expect(() => upcastEvent(current)).toThrow(InvalidEventError);
+    try {
+      upcastEvent(current);
+    } catch (error) {
+      expect((error as InvalidEventError).field).toBe("actor");
+    }
+    expect(upcastEvent({ ...current, actor: { system: "import" } }).actor).toEqual({ system: "import" });
+    const { schemaVersion: _v, ...legacy } = current;
+    expect(upcastEvent(legacy).actor).toEqual(UNKNOWN_ACTOR);
+  });
+
   it("an actorId a host stored on a 0.1 event becomes the user actor", () => {
     const event = upcastEvent({ type: "ContactDeleted", contactId: "acme", cause: "command", version: 4, actorId: "ana" });
     expect(event).toEqual({ type: "ContactDeleted", contactId: "acme", cause: "command", version: 4, actor: { userId: "ana" }, schemaVersion: 2 });

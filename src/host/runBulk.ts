@@ -260,7 +260,6 @@ interface Plan {
 
 /** The plan of a bulk command, or why it cannot run (the command or the store). */
 function planOf(store: Store, accountId: string, command: Bulk, bulkId: string, chunkSize: number): Plan | { readonly error: RunCommandError } {
-  const chunkId = (k: number) => chunkIdOf(bulkId, k);
   if (command.type === "updateSettings") {
     if (command.allowDifferentOwners !== false) return { error: errors.invalid("allowDifferentOwners", "false (a re-coupling)") };
     const { groupsToRecouple } = store;
@@ -268,7 +267,7 @@ function planOf(store: Store, accountId: string, command: Bulk, bulkId: string, 
     return {
       source: "store.groupsToRecouple",
       next: () => groupsToRecouple.call(store, accountId, { limit: chunkSize }),
-      chunkOf: (contactIds, k) => ({ type: "recoupleGroups", contactIds, commandId: chunkId(k) }),
+      chunkOf: (contactIds, k) => ({ type: "recoupleGroups", contactIds, commandId: chunkIdOf(bulkId, k) }),
       probe: command,
       final: command,
       noop: false,
@@ -292,7 +291,7 @@ function planOf(store: Store, accountId: string, command: Bulk, bulkId: string, 
     records: query.records,
     includeClosed: query.includeClosed,
     contactIds,
-    commandId: chunkId(k),
+    commandId: chunkIdOf(bulkId, k),
   });
   return {
     source: "store.ownedGroups",

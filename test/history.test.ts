@@ -72,6 +72,24 @@ describe("ownershipHistory", () => {
     expect(handovers(history, "ana", { untilVersion: 2 }).handedOver.map((c) => c.record.id)).toEqual(["acme", "d1"]);
   });
 
+  it("refuses a time that is not an ISO time and a version that is not a whole number, naming the argument", () => {
+    const { initial, events } = story();
+    const history = ownershipHistory(events, initial);
+    // Each of these, unchecked, compared as a string or as NaN and gave an answer that looked right.
+    expect(() => ownerAt(history, acme, { at: "yesterday" })).toThrow(new RangeError('when.at must be an ISO 8601 time string, of a real date and time; got "yesterday".'));
+    expect(() => ownerAt(history, acme, { at: "2026-02-30T00:00:00Z" })).toThrow(/^when\.at must be/);
+    expect(() => ownerAt(history, acme, { version: Number.NaN })).toThrow(new RangeError("when.version must be a whole number from 0 to 9007199254740991; got NaN."));
+    expect(() => ownerAt(history, acme, { version: 1.5 })).toThrow(RangeError);
+    expect(() => ownerAt(history, acme, {} as { at: string })).toThrow(/^when\.at must be .*; got undefined\.$/);
+    expect(() => handovers(history, "ben", { since: "last week" })).toThrow(/^range\.since must be/);
+    expect(() => handovers(history, "ben", { until: 3 as unknown as string })).toThrow(/^range\.until must be .*; got 3\.$/);
+    expect(() => handovers(history, "ben", { sinceVersion: -1 })).toThrow(/^range\.sinceVersion must be/);
+    expect(() => handovers(history, "ben", { untilVersion: Number.POSITIVE_INFINITY })).toThrow(/^range\.untilVersion must be/);
+    // Absent bounds stay open-ended; a date alone is a time.
+    expect(handovers(history, "ben", { since: undefined, untilVersion: undefined }).received).toHaveLength(2);
+    expect(ownerAt(history, acme, { at: "2026-01-11" })).toBe("ben");
+  });
+
   it("without an initial snapshot, a record's first known owner is the `from` of its first change", () => {
     const { events } = story();
     const history = ownershipHistory(events);

@@ -61,16 +61,38 @@ describe("ownershipHistory on unusual streams", () => {
     expect(handovers(history, "ben").handedOver).toEqual([]);
   });
 
-  it("times that are not ISO instants compare as strings", () => {
+  it("times compare as the instants they name, in every ISO form, whatever the machine's time zone", () => {
+    const events = [
+      { type: "ContactCreated", contactId: "acme", ownerId: "ana", ...meta, version: 1, at: "2026-01-01T10:00:00+01:00" },
+      { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", ...meta, version: 2, at: "2026-01-01 12:00:00.5+0100" },
+      { type: "ContactOwnerChanged", contactId: "acme", from: "ben", to: "cy", ...meta, version: 3, at: "2026-01-02" },
+    ] as CrmEvent[];
+    const history = ownershipHistory(events);
+    const zone = process.env["TZ"];
+    // A time without an offset is UTC here, not the machine's zone (Date.parse reads it as local time).
+    process.env["TZ"] = "America/New_York";
+    try {
+      expect(ownerAt(history, contact, { at: "2026-01-01T08:59:59.999Z" })).toBeUndefined();
+      expect(ownerAt(history, contact, { at: "2026-01-01T09:00:00" })).toBe("ana");
+      expect(ownerAt(history, contact, { at: "2026-01-01T11:00:00.499Z" })).toBe("ana");
+      expect(ownerAt(history, contact, { at: "2026-01-01T06:00:00.5-05:00" })).toBe("ben");
+      expect(ownerAt(history, contact, { at: "2026-01-01T23:59:59" })).toBe("ben");
+      expect(ownerAt(history, contact, { at: "2026-01-02T00:00:00Z" })).toBe("cy");
+      expect(handovers(history, "ben", { since: "2026-01-01 11:00:00.5Z", until: "2026-01-02" }).received.map((c) => c.version)).toEqual([2]);
+    } finally {
+      if (zone === undefined) delete process.env["TZ"];
+      else process.env["TZ"] = zone;
+    }
+  });
+
+  it("hand-built events whose times are not ISO compare as strings; a query's time must be ISO", () => {
     const events = [
       { type: "ContactCreated", contactId: "acme", ownerId: "ana", ...meta, version: 1, at: "day-1" },
       { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", ...meta, version: 2, at: "day-3" },
     ] as CrmEvent[];
     const history = ownershipHistory(events);
-    expect(ownerAt(history, contact, { at: "day-2" })).toBe("ana");
-    expect(ownerAt(history, contact, { at: "day-3" })).toBe("ben");
-    expect(ownerAt(history, contact, { at: "day-0" })).toBeUndefined();
-    expect(handovers(history, "ben", { since: "day-2", until: "day-4" }).received.map((c) => c.at)).toEqual(["day-3"]);
+    expect(ownerAt(history, contact, { version: 1 })).toBe("ana");
+    expect(() => ownerAt(history, contact, { at: "day-2" })).toThrow(RangeError);
   });
 
   it("events the history does not read (followers, settings) only move its version on", () => {

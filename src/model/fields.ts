@@ -67,27 +67,39 @@ export const positive: Field<number> = field({ type: "integer", minimum: 1, maxi
     : bad(path, `a whole number from 1 to ${LIMITS.weight}`),
 );
 
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))?)?$/;
+/** An ISO 8601 date or date-time, each part captured (to read the instant; also the schema's pattern). */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:Z|([+-])(\d{2}):?(\d{2}))?)?$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
 /**
- * Whether an ISO 8601 shape names a real time: a month of 1 to 12, a day that month has (29
- * February in a leap year only), an hour up to 23, minutes up to 59, seconds up to 60 (a leap
- * second), an offset of at most 23:59. A pattern alone takes 30 February.
+ * The instant an ISO 8601 time names, in milliseconds since 1970 (UTC), or `undefined` when it is
+ * not one of a real date and time: a month of 1 to 12, a day that month has (29 February in a
+ * leap year only), an hour up to 23, minutes up to 59, seconds up to 60 (a leap second), an
+ * offset of at most 23:59. A pattern alone takes 30 February.
+ *
+ * Why not `Date.parse`: it reads a time without an offset in the machine's time zone, and forms
+ * such as a space for the `T` or `+0100` differently from one engine to another; this reads every
+ * form the same everywhere, a time without an offset as UTC.
  */
-function isRealTime(value: string): boolean {
+export function instantOf(value: string): number | undefined {
   const m = ISO_TIME.exec(value);
-  if (m === null) return false;
+  if (m === null) return undefined;
   // An absent part (a date without a time, a time without an offset) reads as 0.
-  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = m.slice(1).map((part) => Number(part ?? 0));
+  const number = (index: number): number => Number(m[index] ?? 0);
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map(number) as [number, number, number, number, number, number];
+  const [offsetHours, offsetMinutes] = [9, 10].map(number) as [number, number];
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
-  return day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 60 && offsetHours <= 23 && offsetMinutes <= 59;
+  if (!(day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 60 && offsetHours <= 23 && offsetMinutes <= 59)) return undefined;
+  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  date.setUTCFullYear(year); // Date.UTC reads years 0 to 99 as 1900 to 1999
+  const offset = (m[8] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  return date.getTime() + Number(m[7] ?? 0) * 1000 - offset;
 }
 
 /** An ISO 8601 date or date-time, as the host's clock gave it, of a real day and time. */
 export const isoTime: Field<string> = field({ type: "string", maxLength: 64, pattern: ISO_TIME.source }, (value, path) =>
-  typeof value === "string" && value.length <= 64 && isRealTime(value) ? good(value) : bad(path, "an ISO 8601 time string, of a real date and time"),
+  typeof value === "string" && value.length <= 64 && instantOf(value) !== undefined ? good(value) : bad(path, "an ISO 8601 time string, of a real date and time"),
 );
 
 /** One of a fixed set of strings. */

@@ -6,6 +6,7 @@
  */
 import type { Cause, CrmEvent } from "../events.js";
 import type { Actor } from "../model/actor.js";
+import { count, instantOf, isoTime } from "../model/fields.js";
 import type { RecordKind, RecordRef } from "../model/records.js";
 import { listContacts, listOpportunities } from "../state/selectors.js";
 import type { CrmState } from "../state/state.js";
@@ -161,6 +162,8 @@ export type HistoryPoint = { readonly version: number } | { readonly at: string 
 /**
  * Who owned a record at a version or a time: a user id, `null` (unassigned), or `undefined` when
  * the record did not exist then (not yet created, already deleted) or the history does not know it.
+ * Throws a `RangeError` naming `when.version` or `when.at` when it is not a whole number or not an
+ * ISO 8601 time of a real date and time.
  *
  * @example
  * ```ts
@@ -170,6 +173,8 @@ export type HistoryPoint = { readonly version: number } | { readonly at: string 
  * ```
  */
 export function ownerAt(history: OwnershipHistory, record: RecordRef, when: HistoryPoint): string | null | undefined {
+  if ("version" in when) checkArgument("version", when.version, "when.version", false);
+  else checkArgument("time", when.at, "when.at", false);
   const entry = (record.kind === "contact" ? history.contacts : history.opportunities).get(record.id);
   if (entry === undefined) return undefined;
   let owner: string | null | undefined;
@@ -224,6 +229,9 @@ export interface HistoryRange {
  * theirs, created for them included) within a range, oldest first, contacts and opportunities
  * together.
  *
+ * Throws a `RangeError` naming the field of `range` that is not a whole number (versions) or not an
+ * ISO 8601 time of a real date and time (times).
+ *
  * Why: "what did Ana hand over when she left?" and "what did Ben receive this week?" are the
  * questions a sales manager asks after a transfer.
  *
@@ -240,6 +248,8 @@ export function handovers(
   userId: string,
   range: HistoryRange = {},
 ): { readonly handedOver: readonly OwnershipChange[]; readonly received: readonly OwnershipChange[] } {
+  for (const key of ["sinceVersion", "untilVersion"] as const) checkArgument("version", range[key], `range.${key}`);
+  for (const key of ["since", "until"] as const) checkArgument("time", range[key], `range.${key}`);
   const handedOver: OwnershipChange[] = [];
   const received: OwnershipChange[] = [];
   for (const table of [history.contacts, history.opportunities]) {
@@ -370,6 +380,18 @@ function fold(draft: Draft, event: CrmEvent): void {
 
 // ---- queries
 
+/**
+ * Throws a `RangeError` naming the argument unless `value` is absent (and `optional`) or a field of that kind would
+ * take it in a command. Why throw: a time that does not parse would otherwise compare as a string
+ * and give a plausible, wrong answer; a version of `NaN` would match nothing.
+ */
+function checkArgument(kind: "version" | "time", value: unknown, path: string, optional = true): void {
+  if (value === undefined && optional) return;
+  if (kind === "version" ? count.parse(value, path).ok : isoTime.parse(value, path).ok) return;
+  const expected = kind === "version" ? "a whole number from 0 to 9007199254740991" : "an ISO 8601 time string, of a real date and time";
+  throw new RangeError(`${path} must be ${expected}; got ${typeof value === "string" ? JSON.stringify(value.slice(0, 64)) : typeof value === "number" ? value : typeof value}.`);
+}
+
 function covers(interval: OwnershipInterval, when: HistoryPoint): boolean {
   if ("version" in when) {
     return (interval.fromVersion === null || interval.fromVersion <= when.version) && (interval.toVersion === null || when.version < interval.toVersion);
@@ -387,10 +409,13 @@ function inRange(version: number, at: string | undefined, range: HistoryRange): 
   return true;
 }
 
-/** Instants when both parse (so "Z" and "+00:00" agree), else the strings. */
+/**
+ * Instants when both are ISO times (so "Z" and "+00:00" agree), else the strings: the events a
+ * history reads have ISO times, as `upcastEvent` and the context require; a hand-built event may not.
+ */
 function compareTimes(a: string, b: string): number {
-  const x = Date.parse(a);
-  const y = Date.parse(b);
-  if (!Number.isNaN(x) && !Number.isNaN(y)) return x - y;
+  const x = instantOf(a);
+  const y = instantOf(b);
+  if (x !== undefined && y !== undefined) return x - y;
   return a < b ? -1 : a > b ? 1 : 0;
 }

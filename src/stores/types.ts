@@ -76,7 +76,7 @@ export interface UnreadableEvent {
  * ```
  */
 export interface ReadEventsOptions {
-  /** Only events of versions after this one (default 0: all of them). */
+  /** Only events of versions after this one (default 0: all of them). A whole number: anything else is a `RangeError`. */
   readonly afterVersion?: number | undefined;
   /** Called for each outbox row that is not a readable event (it is skipped). */
   readonly onUnreadable?: ((problem: UnreadableEvent) => void) | undefined;

@@ -103,6 +103,37 @@ describe("ownershipHistory agrees with the snapshots", () => {
   });
 });
 
+describe("ownerAt by time", () => {
+  /** `ms` written as an ISO time at `offset` minutes east of UTC, in one of the forms the context takes. */
+  const iso = (ms: number, offset: number, form: number): string => {
+    const local = new Date(ms + offset * 60_000).toISOString(); // "YYYY-MM-DDTHH:MM:SS.sssZ", shifted
+    const sign = offset < 0 ? "-" : "+";
+    const hh = String(Math.floor(Math.abs(offset) / 60)).padStart(2, "0");
+    const mm = String(Math.abs(offset) % 60).padStart(2, "0");
+    const zone = offset === 0 && form % 3 === 0 ? "Z" : form % 3 === 1 ? `${sign}${hh}${mm}` : `${sign}${hh}:${mm}`;
+    return `${local.slice(0, 10)}${form % 2 === 0 ? "T" : " "}${local.slice(11, 23)}${zone}`;
+  };
+  const instant = fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(2100, 0, 1) });
+  const offset = fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 });
+
+  it("an owner change's time and the question's compare as instants, whatever ISO form and offset each is written in", () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(instant, { minLength: 3, maxLength: 3 }), fc.array(offset, { minLength: 3, maxLength: 3 }), fc.nat(5), ([a, b, q], offsets, form) => {
+        const [created, changed] = [Math.min(a as number, b as number), Math.max(a as number, b as number)];
+        const [o1 = 0, o2 = 0, o3 = 0] = offsets;
+        const meta = { cause: "command", actor: { userId: "ana" }, schemaVersion: 2 } as const;
+        const history = ownershipHistory([
+          { type: "ContactCreated", contactId: "acme", ownerId: "ana", ...meta, version: 1, at: iso(created, o1, form) },
+          { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", ...meta, version: 2, at: iso(changed, o2, form + 1) },
+        ] as CrmEvent[]);
+        const expected = (q as number) < created ? undefined : (q as number) < changed ? "ana" : "ben";
+        expect(ownerAt(history, { kind: "contact", id: "acme" }, { at: iso(q as number, o3, form + 2) })).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe("whoToNotify", () => {
   it("never names the acting user or an inactive user, and whoToNotifyAll names each user once", () => {
     fc.assert(

@@ -99,6 +99,10 @@ describe.each<Engine>(engines())("%s store", (engine) => {
     expect(events[0]?.actor).toEqual({ userId: "ana" });
     expect(events[3]?.actor).toEqual({ system: "test" });
     expect((await store.readEvents("acct", { afterVersion: 1 })).map((e) => e.type)).toEqual(["FollowerAdded"]);
+    // Not a version: refused by name, not read as "no events after it".
+    for (const afterVersion of [Number.NaN, 1.5, -1, "1" as unknown as number]) {
+      await expect(store.readEvents("acct", { afterVersion })).rejects.toThrow(/^afterVersion must be a whole number/);
+    }
     const after = await store.loadAccount("acct");
     expect(after?.version).toBe(2);
     expect(after && getOpportunity(after, "deal-1")).toMatchObject({ ownerId: "ben", followers: [{ userId: "cleo" }] });

@@ -105,7 +105,10 @@ export function sqlStore(driver: Driver): SqlStore {
       }
     },
     async readEvents(accountId: string, options: ReadEventsOptions = {}): Promise<CrmEvent[]> {
-      const rows = await driver.read(one(eventsAfter(accountId, options.afterVersion ?? 0)));
+      const after = options.afterVersion ?? 0;
+      // Checked: NaN, a fraction or a string would bind as something the database compares in its own way (NaN matched nothing).
+      if (!Number.isSafeInteger(after) || after < 0) throw new RangeError(`afterVersion must be a whole number from 0 to 9007199254740991; got ${typeof after === "number" ? after : typeof after}.`);
+      const rows = await driver.read(one(eventsAfter(accountId, after)));
       const events: CrmEvent[] = [];
       for (const row of rows) {
         const read = readEvent(row);

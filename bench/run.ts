@@ -470,6 +470,7 @@ if (scale.length > 0) {
     createState: "createState (whole account)",
     toRecords: "toRecords (whole account)",
     move1k: "transferOwnership, 1,000 records",
+    "move1k as commands": "the same 1,000 records, as 250 assignContactOwner in one executeAll",
     move100k: "transferOwnership, 100,000 records",
     "recouple1%": "setting off, 1% of groups split",
     "recouple100%": "setting off, every group split",
@@ -528,6 +529,11 @@ if (scale.length > 0) {
   const a = first.tasks.move1k;
   const b = last.tasks.move1k;
   if (a && b) log(`${verdict(b.library / a.library <= 2)} scale    ${"move 1,000 records".padEnd(24)} ${kilo(last.n)}/${kilo(first.n)} ×${(b.library / a.library).toFixed(2)} (≤ 2)`);
+  const c = first.tasks["move1k as commands"];
+  const d = last.tasks["move1k as commands"];
+  if (c?.floor !== undefined && d?.floor !== undefined) {
+    log(`     scale    ${"the same, as commands".padEnd(24)} ${kilo(last.n)}/${kilo(first.n)} library ×${(d.library / c.library).toFixed(2)}, floor ×${(d.floor / c.floor).toFixed(2)} (no target: how the same move grows without a persistent structure)`);
+  }
   for (const task of ["recouple1k", "recouple1k loaded"] as const) {
     const r = first.tasks[task];
     const s = last.tasks[task];

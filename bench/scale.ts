@@ -20,7 +20,7 @@ export interface ScaleMeasured {
   library: number;
   floor?: number | undefined;
 }
-export type ScaleTask = StreamName | "createState" | "toRecords" | "move1k" | "move100k" | "recouple1%" | "recouple100%" | "recouple1k" | "recouple1k loaded";
+export type ScaleTask = StreamName | "createState" | "toRecords" | "move1k" | "move1k as commands" | "move100k" | "recouple1%" | "recouple100%" | "recouple1k" | "recouple1k loaded";
 export interface ScaleResult {
   n: number;
   tasks: Partial<Record<ScaleTask, ScaleMeasured>>;
@@ -177,6 +177,37 @@ export async function runScale(o: ScaleOptions): Promise<ScaleResult[]> {
         o.gc?.();
         // A move of 1,000 records takes milliseconds: many samples, as for single commands.
         show(task, { library: await o.median(`${task} library`, task === "move100k", () => ok(lib.execute(movable, command, o.context), task)) });
+      }
+      // The floor has no transfer (no index of what a user owns), but it can move the same records:
+      // bulk-1k's 250 groups, one assignContactOwner each, in one batch. How that grows from 10k to
+      // 1M contacts says what moving 1,000 records costs on this machine's memory without a
+      // persistent structure; the library runs the same batch beside it.
+      {
+        const batch: Command[] = records.contacts.filter((c) => c.ownerId === "bulk-1k").map((c) => ({ type: "assignContactOwner", contactId: c.id, ownerId: "u0" }));
+        const floor = Floor.fromRecords(records);
+        step(`${kilo} move1k as commands: ${batch.length} assignContactOwner in one batch…`);
+        o.gc?.();
+        const timed = (run: () => void, after?: () => void) => () => {
+          const t0 = performance.now();
+          run();
+          const elapsed = performance.now() - t0;
+          after?.();
+          return { overriddenDuration: elapsed, overriddenIterationCost: elapsed };
+        };
+        show("move1k as commands", {
+          library: await o.median("move1k as commands library", false, timed(() => void ok(lib.executeAll(movable, batch, o.context), "move1k as commands"))),
+          floor: await o.median(
+            "move1k as commands floor",
+            false,
+            timed(
+              () => {
+                const result = floor.executeAll(batch);
+                if (!result.ok || result.events.length !== 1000) throw new Error(`bench: the floor's batch did not move 1,000 records`);
+              },
+              () => floor.rollback(0),
+            ),
+          ),
+        });
       }
     })();
     o.gc?.();

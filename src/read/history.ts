@@ -381,9 +381,9 @@ function fold(draft: Draft, event: CrmEvent): void {
 // ---- queries
 
 /**
- * Throws a `RangeError` naming the argument unless `value` is absent (and `optional`) or a field of that kind would
- * take it in a command. Why throw: a time that does not parse would otherwise compare as a string
- * and give a plausible, wrong answer; a version of `NaN` would match nothing.
+ * Throws a `RangeError` naming the argument unless `value` is absent (and `optional`) or a field of
+ * that kind would take it in a command. Why throw: a time that does not parse would otherwise
+ * compare as a string and give a plausible, wrong answer; a version of `NaN` would match nothing.
  */
 function checkArgument(kind: "version" | "time", value: unknown, path: string, optional = true): void {
   if (value === undefined && optional) return;

@@ -1,7 +1,7 @@
 /** Whom to notify about an event (docs/notifications.md). */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canView, createState, execute, executeAll, getContact, whoToNotify, whoToNotifyAll, type Command, type CrmEvent, type CrmState } from "../src/index.js";
+import { canView, createState, evolve, execute, executeAll, getContact, whoToNotify, whoToNotifyAll, type Command, type CrmEvent, type CrmState } from "../src/index.js";
 import { act } from "./read-helpers.js";
 
 const users = [
@@ -158,6 +158,81 @@ describe("whoToNotify keeps to what each user may see (docs/permissions.md)", ()
     // sam sees the deal (a follower), so is told, as the contact's owner: each user is told once, for the first reason that names them.
     expect(reasons(whoToNotify(events[0] as CrmEvent, state))).toEqual(["olga:owner", "sam:contact-owner"]);
   });
+});
+
+it("in a batch, a scoped contact owner hears of a deal's change only if they could see the deal just before or after it", () => {
+  const before = createState({
+    settings: { allowDifferentOwners: true },
+    users: [{ id: "ana", scope: "assigned" }, { id: "ben" }, { id: "boss", role: "admin" }],
+    contacts: [{ id: "acme", ownerId: "ana" }],
+    opportunities: [{ id: "deal", contactId: "acme", ownerId: "ben", followers: [{ userId: "ana", source: "manual" }] }],
+  });
+  const batch = executeAll(
+    before,
+    [
+      { type: "removeFollower", record: { kind: "opportunity", id: "deal" }, userId: "ana" },
+      { type: "setOpportunityStatus", opportunityId: "deal", status: "lost" },
+      { type: "assignOpportunityOwner", opportunityId: "deal", ownerId: "boss" },
+    ],
+    { actor: { userId: "boss" } },
+  );
+  if (!batch.ok) throw new Error(batch.error.message);
+  // Ana saw the deal when the batch began, and not after her follow ended: she hears of that, not of what came after.
+  const ana = whoToNotifyAll(batch.events, batch.state, { before }).find((n) => n.userId === "ana");
+  expect(ana?.reasons).toEqual(["no-longer-following"]);
+  expect(ana?.events.map((e) => e.type)).toEqual(["FollowerRemoved"]);
+});
+
+it("in a batch, every user told of a change to a deal could see it just before or after the change, or at the batch's end (property)", () => {
+  const people = ["u0", "u1", "u2"] as const;
+  const user = fc.constantFrom(...people);
+  const step = fc.record({ kind: fc.constantFrom("assign", "status", "follow", "unfollow", "create", "delete"), deal: fc.nat(2), to: user });
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom("all" as const, "assigned" as const), { minLength: 3, maxLength: 3 }), user, fc.array(step, { minLength: 1, maxLength: 6 }), (scopes, contactOwner, steps) => {
+      const before = createState({
+        settings: { allowDifferentOwners: true },
+        users: [{ id: "boss", role: "admin" }, ...people.map((id, i) => ({ id, scope: scopes[i] as "all" | "assigned" }))],
+        contacts: [{ id: "c", ownerId: contactOwner }],
+        opportunities: [0, 1].map((i) => ({ id: `d${i}`, contactId: "c", ownerId: people[(i + 1) % 3] as string, followers: [{ userId: contactOwner, source: "manual" as const }] })),
+      });
+      // Each step on its own first, so that the batch holds only commands that apply.
+      const commands: Command[] = [];
+      let state = before;
+      steps.forEach((c, n) => {
+        const deal = c.kind === "create" ? `n${n}` : `d${c.deal % 2}`;
+        const byKind: Record<typeof c.kind, Command> = {
+          assign: { type: "assignOpportunityOwner", opportunityId: deal, ownerId: c.to },
+          status: { type: "setOpportunityStatus", opportunityId: deal, status: n % 2 === 0 ? "won" : "open" },
+          follow: { type: "addFollower", record: { kind: "opportunity", id: deal }, userId: c.to },
+          unfollow: { type: "removeFollower", record: { kind: "opportunity", id: deal }, userId: c.to },
+          create: { type: "createOpportunity", opportunityId: deal, contactId: "c", ownerId: c.to },
+          delete: { type: "deleteOpportunity", opportunityId: deal },
+        };
+        const tried = execute(state, byKind[c.kind], { actor: { userId: "boss" } });
+        if (tried.ok && tried.state !== state) {
+          commands.push(byKind[c.kind]);
+          state = tried.state;
+        }
+      });
+      if (commands.length === 0) return;
+      const batch = executeAll(before, commands, { actor: { userId: "boss" } });
+      if (!batch.ok) throw new Error(batch.error.message);
+      const notified = whoToNotifyAll(batch.events, batch.state, { before });
+      let at = before;
+      for (const event of batch.events) {
+        const next = evolve(at, event);
+        if ("opportunityId" in event) {
+          // Followers are read at the batch's end (docs/notifications.md), so "then" includes it.
+          const ref = { kind: "opportunity", id: event.opportunityId } as const;
+          for (const n of notified.filter((m) => m.events.includes(event))) {
+            expect(canView(at, n.userId, ref) || canView(next, n.userId, ref) || canView(batch.state, n.userId, ref)).toBe(true);
+          }
+        }
+        at = next;
+      }
+    }),
+    { numRuns: 400 },
+  );
 });
 
 it("every contact owner told of a deal may see it, and every one who may see it is told (property)", () => {

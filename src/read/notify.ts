@@ -10,6 +10,7 @@ import { getContact, getOpportunity, getUser, listUsers } from "../state/selecto
 import type { CrmState } from "../state/state.js";
 import { canView } from "../state/visibility.js";
 import { actorOf } from "./actor.js";
+import { DealSight, ownsOrFollowsDeal, type DealOwners } from "./dealSight.js";
 
 /**
  * Why a user hears about an event.
@@ -131,15 +132,28 @@ export interface NotifyOptions {
  * ```
  */
 export function whoToNotify(event: CrmEvent, state: CrmState, options: NotifyOptions = {}): readonly Recipient[] {
-  const out = new Recipients(state, actingUser(event));
-  collect(out, event, state, options.before);
+  return recipientsOf(event, state, options.before, undefined);
+}
+
+/** A deal as it was just before and just after one event of a batch (`DealSight`). */
+interface DealMoment {
+  readonly before: DealOwners;
+  readonly after: DealOwners;
+}
+
+function recipientsOf(event: CrmEvent, state: CrmState, before: CrmState | undefined, deal: DealMoment | undefined): readonly Recipient[] {
+  const out = new Recipients(state, actingUser(event), deal);
+  collect(out, event, state, before);
   return out.list;
 }
 
 /**
  * Everyone to notify about the events of one command (or one batch): `whoToNotify` for each
  * event, merged by user, so a user gets one notification listing their reasons and the events
- * that concern them. Users come in the order they first appear.
+ * that concern them. Users come in the order they first appear. With `options.before`, each
+ * deal's owner and followers are followed event by event: a contact's owner hears of a change to
+ * a deal only if they could see it just before or just after that change, and a deal deleted in
+ * the batch tells who owned and followed it when it was deleted.
  *
  * Why: one `assignContactOwner` moves a contact and its deals and changes follows; nobody wants
  * five messages for one click.
@@ -156,8 +170,15 @@ export function whoToNotify(event: CrmEvent, state: CrmState, options: NotifyOpt
  */
 export function whoToNotifyAll(events: readonly CrmEvent[], state: CrmState, options: NotifyOptions = {}): readonly Notification[] {
   const byUser = new Map<string, { userId: string; reasons: NotifyReason[]; events: CrmEvent[] }>();
+  // With `before`, a deal's visibility is followed event by event: what a contact owner could see
+  // when it changed, not at the batch's start or end.
+  const sight = options.before === undefined ? undefined : new DealSight(options.before);
   for (const event of events) {
-    for (const { userId, reason } of whoToNotify(event, state, options)) {
+    const dealId = "opportunityId" in event ? event.opportunityId : undefined;
+    const prior = sight !== undefined && dealId !== undefined ? sight.get(dealId) : undefined;
+    sight?.apply(event);
+    const deal = sight !== undefined && dealId !== undefined ? { before: prior, after: sight.get(dealId) } : undefined;
+    for (const { userId, reason } of recipientsOf(event, state, options.before, deal)) {
       let entry = byUser.get(userId);
       if (entry === undefined) {
         entry = { userId, reasons: [], events: [] };
@@ -182,6 +203,8 @@ class Recipients {
   constructor(
     private readonly state: CrmState,
     private readonly actor: string | undefined,
+    /** For an event of a batch on a deal: the deal just before and just after it. */
+    readonly deal: DealMoment | undefined,
   ) {}
 
   add(userId: string | null | undefined, reason: NotifyReason): void {
@@ -197,12 +220,18 @@ class Recipients {
    * (docs/permissions.md), so they are not told of them either. One who sees every record is
    * always told; a scoped one if the deal is theirs to see after the command or, given `before`,
    * before it (a deleted deal; a deal of a batch that a later command of it deleted is in
-   * neither, and only one who sees every record hears of it).
+   * neither, and only one who sees every record hears of it). In `whoToNotifyAll` with `before`,
+   * a scoped one if the deal was theirs to see just before or just after this event.
    */
   contactOwner(ownerId: string | null | undefined, deal: string, before: CrmState | undefined): void {
     if (ownerId === null || ownerId === undefined) return;
     const ref = { kind: "opportunity", id: deal } as const;
-    const sees = canSeeEverything(getUser(this.state, ownerId)) || canView(this.state, ownerId, ref) || (before !== undefined && canView(before, ownerId, ref));
+    const moment = this.deal;
+    const sees =
+      canSeeEverything(getUser(this.state, ownerId)) ||
+      (moment !== undefined
+        ? ownsOrFollowsDeal(moment.before, ownerId) || ownsOrFollowsDeal(moment.after, ownerId)
+        : canView(this.state, ownerId, ref) || (before !== undefined && canView(before, ownerId, ref)));
     if (sees) this.add(ownerId, "contact-owner");
   }
 
@@ -268,6 +297,14 @@ function collect(out: Recipients, event: CrmEvent, state: CrmState, before: CrmS
     }
     case "OpportunityDeleted": {
       const record: RecordRef = { kind: "opportunity", id: event.opportunityId };
+      const deal = out.deal?.before;
+      if (out.deal !== undefined) {
+        // In a batch: who owned and followed it when it was deleted, not when the batch began.
+        out.add(deal?.ownerId, "previous-owner");
+        out.contactOwner(getContact(state, event.contactId)?.ownerId, event.opportunityId, before);
+        for (const userId of deal?.followerIds ?? []) out.add(userId, "follower");
+        return;
+      }
       if (before !== undefined) out.add(ownerOf(before, record), "previous-owner");
       out.contactOwner(getContact(state, event.contactId)?.ownerId, event.opportunityId, before);
       out.followers(followersOf(before, record));

@@ -28,13 +28,23 @@ describe("ownershipHistory on unusual streams", () => {
     expect(history.contacts.get("acme")?.intervals[1]).toMatchObject({ fromVersion: 1, fromAt: "2026-01-01T00:00:00Z", ownerId: "ben" });
   });
 
-  it("without any `at`, times cannot place changes: the current owner is the owner at any time", () => {
+  it("without any `at`, times cannot place changes: a question by time has no owner, not a guess", () => {
     const events = [
       { type: "ContactCreated", contactId: "acme", ownerId: "ana", ...meta, version: 1 },
       { type: "ContactOwnerChanged", contactId: "acme", from: "ana", to: "ben", ...meta, version: 2 },
     ] as CrmEvent[];
     const history = ownershipHistory(events);
-    expect(ownerAt(history, contact, { at: "2000-01-01T00:00:00Z" })).toBe("ben");
+    // Ben owns it now, but when he got it, or when it was created, is not known: 0.2.0 answered "ben" for 1990.
+    expect(ownerAt(history, contact, { at: "1990-01-01T00:00:00Z" })).toBeUndefined();
+    expect(ownerAt(history, contact, { at: "2100-01-01T00:00:00Z" })).toBeUndefined();
+    expect(ownerAt(history, contact, { version: 2 })).toBe("ben");
+    // Once an event has a time, what began there is placed; what began before any time still is not.
+    const timed = applyToHistory(history, { type: "ContactOwnerChanged", contactId: "acme", from: "ben", to: "cy", ...meta, version: 3, at: "2026-12-01T10:00:00Z" } as CrmEvent);
+    expect(ownerAt(timed, contact, { at: "2026-12-01T09:59:59Z" })).toBeUndefined();
+    expect(ownerAt(timed, contact, { at: "2026-12-01T10:00:00Z" })).toBe("cy");
+    // Known from the initial snapshot: owned since before the history began.
+    const known = ownershipHistory([], createState({ users: [{ id: "ana" }], contacts: [{ id: "acme", ownerId: "ana" }], opportunities: [] }));
+    expect(ownerAt(known, contact, { at: "1990-01-01T00:00:00Z" })).toBe("ana");
     expect(handovers(history, "ana", { since: "2000-01-01T00:00:00Z" }).handedOver).toEqual([]); // no time: not in a time range
     expect(handovers(history, "ana", { until: "2100-01-01T00:00:00Z" }).handedOver).toEqual([]);
     expect(handovers(history, "ana").handedOver.map((c) => c.to)).toEqual(["ben"]);

@@ -74,7 +74,10 @@ export interface RecordOwnership {
 
 /**
  * The ownership history of every contact and opportunity the events (and the initial snapshot,
- * if any) mention. Immutable: `applyToHistory` returns a new one.
+ * if any) mention. Read-only: `applyToHistory` returns a new one, sharing with the old what did
+ * not change, so changing one in place (sorting an `intervals` list, say) changes the other; copy
+ * a list before sorting it. Apply each event once, in order: the relay delivers at least once, so
+ * deduplicate on its outbox place first.
  *
  * @example
  * ```ts
@@ -161,7 +164,8 @@ export type HistoryPoint = { readonly version: number } | { readonly at: string 
 
 /**
  * Who owned a record at a version or a time: a user id, `null` (unassigned), or `undefined` when
- * the record did not exist then (not yet created, already deleted) or the history does not know it.
+ * the record did not exist then (not yet created, already deleted) or the history does not know it
+ * (by time: a change before any event with an `at` happened at an unknown time).
  * Throws a `RangeError` naming `when.version` or `when.at` when it is not a whole number or not an
  * ISO 8601 time of a real date and time.
  *
@@ -396,7 +400,9 @@ function covers(interval: OwnershipInterval, when: HistoryPoint): boolean {
   if ("version" in when) {
     return (interval.fromVersion === null || interval.fromVersion <= when.version) && (interval.toVersion === null || when.version < interval.toVersion);
   }
-  const started = interval.fromVersion === null || interval.fromAt === undefined || compareTimes(interval.fromAt, when.at) <= 0;
+  // Without `fromAt` (an event before any event with a time), when it began is unknown: it is not
+  // known to have begun by any time, so a question by time there has no owner, not a guess.
+  const started = interval.fromVersion === null || (interval.fromAt !== undefined && compareTimes(interval.fromAt, when.at) <= 0);
   const ended = interval.toVersion !== null && (interval.toAt === undefined || compareTimes(interval.toAt, when.at) <= 0);
   return started && !ended;
 }

@@ -145,15 +145,16 @@ export function pathKey(key: string): string {
 }
 
 // What a name shown to people may not carry: controls (C0, DEL, C1), the line and paragraph
-// separators, the bidirectional embeddings, overrides and isolates, and lone surrogates. Unlike
-// messages, other format characters stay: joiners (ZWJ, ZWNJ) belong to names and emoji.
-const UNSAFE_IN_NAME = /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\u202A-\u202E\u2066-\u2069]/u;
-const UNSAFE_IN_NAME_ALL = /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}\u202A-\u202E\u2066-\u2069]/gu;
+// separators, lone surrogates, and the format characters (bidirectional controls and marks,
+// zero-width spaces, U+FEFF, tag characters, the soft hyphen): invisible, they could make "a\u200Bna"
+// pass for "ana". As in messages, but for the two joiners (ZWJ, ZWNJ), which names and emoji need.
+const UNSAFE_IN_NAME = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u;
+const UNSAFE_IN_NAME_ALL = /(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
 
 /**
  * An id or display name for a sentence shown to people (`describeEvent`), which a log may carry
- * too: what could break the line or reorder the text escaped as `line` escapes it (`\n`,
- * `\u202E`), everything else (quotes, joiners) as it is, nothing cut. @internal
+ * too: what could break the line, reorder the text or hide in it escaped as `line` escapes it
+ * (`\n`, `\u202E`, `\u200B`), everything else (quotes, joiners) as it is, nothing cut. @internal
  */
 export function escapeName(text: string): string {
   return UNSAFE_IN_NAME.test(text) ? text.replace(UNSAFE_IN_NAME_ALL, escapeChar) : text;

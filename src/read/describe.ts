@@ -78,7 +78,8 @@ export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): s
   const names = options.names ?? {};
   // A name the lookup does not know (undefined, or an empty string) shows the id; either is
   // escaped so that the sentence stays one line in its own reading order (escapeName).
-  const named = (name: string | undefined, id: string): string => escapeName(name === undefined || name === "" ? id : name);
+  // A display name is marked, so that a sentence it begins is not capitalised ("bell hooks" stays so).
+  const named = (name: string | undefined, id: string): string => (name === undefined || name === "" ? escapeName(id) : NAME + escapeName(name));
   const user = (id: string | null): string => (id === null ? catalogue.nobody : named(names.user?.(id), id));
   const quote = (name: string): string => fill(catalogue.quoted, { name });
   const contact = (id: string): string => quote(named(names.contact?.(id), id));
@@ -171,6 +172,21 @@ function fill(template: string, params: Readonly<Record<string, string>>): strin
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (Object.hasOwn(params, key) ? (params[key] as string) : whole));
 }
 
+/**
+ * Marks where a display name begins: a character no name can bring into a sentence (escapeName
+ * escapes every control character), removed before the sentence is returned.
+ */
+const NAME = "\u0000";
+
+/**
+ * The sentence with its first letter capitalised ("someone…", "the system…", an id such as
+ * "ana"), unless a display name begins it (a name is shown as the lookup gave it), or the capital
+ * would change more than the letter ("ß" would become "SS").
+ */
 function capitalise(sentence: string): string {
-  return sentence.charAt(0).toUpperCase() + sentence.slice(1);
+  const text = sentence.includes(NAME) ? sentence.replaceAll(NAME, "") : sentence;
+  if (sentence.startsWith(NAME)) return text;
+  const first = text.charAt(0);
+  const upper = first.toUpperCase();
+  return upper.length === 1 ? upper + text.slice(1) : text;
 }

@@ -63,11 +63,14 @@ export interface BulkProgress {
  * ```
  */
 export interface RunBulkOptions {
-  /** Groups per chunk (default 500, at most `LIMITS.transferContactIds`): one transaction each. */
+  /**
+   * Groups per chunk, one transaction each: default 500, from 1 to `LIMITS.transferContactIds`
+   * (10,000). Brought into that range (a fraction rounded down); not a finite number: the default.
+   */
   readonly chunkSize?: number | undefined;
-  /** Called after each chunk; awaited. */
+  /** Called after each chunk; awaited. If it throws, the run stops there and throws it: a rerun with the same bulk id goes on. */
   readonly onProgress?: ((progress: BulkProgress) => void | Promise<void>) | undefined;
-  /** Passed to each `runCommand` (attempts on version conflicts). */
+  /** Passed to each `runCommand` (attempts on version conflicts; below 1 runs once). */
   readonly maxAttempts?: number | undefined;
 }
 
@@ -76,7 +79,11 @@ export interface RunBulkOptions {
  *
  * - `ok: true`: nothing is left to move; for an offboarding, the final `deactivateUser` is
  *   committed (`events` are its events; `duplicate` when it had been committed before). `chunks`
- *   counts the chunks this run committed, `skipped` those found committed by an earlier run.
+ *   counts the chunks this run committed and `groups` the groups they moved; `skipped` the chunks
+ *   it found committed already when it came to them (by an earlier run it resumes, or one running
+ *   beside it). A rerun of a finished transfer finds nothing left to do: 0, 0 and 0 (a transfer
+ *   has no final command, so no `duplicate` either); of a finished offboarding or re-coupling,
+ *   `duplicate: true` with the final command's events.
  * - `ok: false`: the first refusal, with the `commandId` of the command refused (a chunk's, the
  *   bulk id for the final command, `undefined` for the checks before any chunk).
  *
@@ -125,6 +132,11 @@ const MAX_IDLE_CHUNKS = 3;
  * The chunk moves carry cause `"transfer"`, also in an offboarding (they are transfers); the
  * final command's carry `"user-deactivated"`. A re-coupling's carry `"owners-recoupled"`
  * throughout, as one `updateSettings` would.
+ *
+ * Returns a refusal as a value, as `runCommand` does. Throws what the store throws, and an `Error`
+ * for a store that cannot run it: one without `ownedGroups` (or `groupsToRecouple`), or whose
+ * list keeps naming groups the chunks do not change (three chunks in a row changed nothing). Both
+ * are the host's fault, not the request's: answer them as a server error.
  *
  * @example
  * ```ts
@@ -220,7 +232,8 @@ export async function runBulk(
     if (result.events.length === 0) {
       // Someone else changed these groups between the count and the chunk: count again, but not forever.
       if (++idle >= MAX_IDLE_CHUNKS) {
-        return refused(errors.invalid(plan.source, "groups that the chunks change (chunks changed nothing)"), chunk.commandId);
+        // The store's fault, not the request's: thrown, as a store's own errors are (a 500, not a 400).
+        throw new Error(`runBulk: ${plan.source} keeps naming groups that the chunks do not change (${MAX_IDLE_CHUNKS} chunks in a row changed nothing, the last ${chunk.commandId}); it disagrees with the rules.`);
       }
     } else {
       idle = 0;
@@ -263,7 +276,7 @@ function planOf(store: Store, accountId: string, command: Bulk, bulkId: string, 
   if (command.type === "updateSettings") {
     if (command.allowDifferentOwners !== false) return { error: errors.invalid("allowDifferentOwners", "false (a re-coupling)") };
     const { groupsToRecouple } = store;
-    if (groupsToRecouple === undefined) return { error: errors.invalid("store.groupsToRecouple", "a store that has it (the official stores do)") };
+    if (groupsToRecouple === undefined) throw new TypeError("runBulk: the store has no groupsToRecouple, which a bulk re-coupling needs (the official stores have it).");
     return {
       source: "store.groupsToRecouple",
       next: () => groupsToRecouple.call(store, accountId, { limit: chunkSize }),
@@ -275,7 +288,7 @@ function planOf(store: Store, accountId: string, command: Bulk, bulkId: string, 
   }
   if (command.type === "transferOwnership" && command.contactIds !== undefined) return { error: errors.invalid("contactIds", "absent (runBulk cuts the chunks)") };
   const { ownedGroups } = store;
-  if (ownedGroups === undefined) return { error: errors.invalid("store.ownedGroups", "a store that has it (the official stores do)") };
+  if (ownedGroups === undefined) throw new TypeError("runBulk: the store has no ownedGroups, which a bulk transfer or offboarding needs (the official stores have it).");
   const from = command.type === "transferOwnership" ? command.fromUserId : command.userId;
   const to = command.type === "transferOwnership" ? command.toUserId : command.reassignTo;
   const query: OwnedGroupsQuery = {

@@ -85,7 +85,9 @@ const DEFAULT_ATTEMPTS = 10;
  * `context` (`INVALID_COMMAND` naming `context…`) is the host's mistake and is not remembered. A command
  * that changes nothing writes no row and no event (only its outcome, when it has a `commandId`).
  * Stored rows the library refuses give `INVALID_STORED_DATA` naming the record's id; nothing is
- * written. Store failures (a lost connection) are thrown as the driver threw them.
+ * written. Store failures (a lost connection) are thrown as the driver threw them, and a `commit`
+ * result that is not a `CommitResult` as a `TypeError` (retrying it as a conflict could write the
+ * command twice).
  *
  * @example
  * ```ts
@@ -198,6 +200,10 @@ export async function runParsed(
       }
       case "conflict":
         break;
+      default:
+        // A store's bug, not a conflict: running again could write the command a second time.
+        const status: unknown = (committed as { status?: unknown }).status;
+        throw new TypeError(`runCommand: Store.commit returned status ${typeof status === "string" ? quote(status) : typeof status}, not "committed", "conflict", "duplicate" or "exists".`);
     }
   }
   return {

@@ -13,6 +13,7 @@ import {
   invalidStoredData,
   runCommand,
   type CommandContext,
+  type CommitResult,
   type CrmRecordsInit,
   type Store,
 } from "../../src/index.js";
@@ -148,6 +149,24 @@ describe("runCommand over stores that misbehave", () => {
       attempts: 2,
     });
     expect(pauses).toBe(1);
+  });
+
+  it("a commit result that is not a CommitResult is thrown as a TypeError, never retried as a conflict", async () => {
+    let commits = 0;
+    const store: Store = {
+      load: () => ({ found: "records", records: RECORDS }),
+      // A store that wrote, then misspelt its answer: retried as a conflict, the change could be written twice.
+      commit: () => {
+        commits++;
+        return { status: "commited" } as unknown as CommitResult;
+      },
+    };
+    await expect(runCommand(store, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM)).rejects.toThrow(
+      new TypeError('runCommand: Store.commit returned status "commited", not "committed", "conflict", "duplicate" or "exists".'),
+    );
+    expect(commits).toBe(1);
+    const numeric: Store = { load: () => ({ found: "records", records: RECORDS }), commit: () => ({ status: 7 }) as unknown as CommitResult };
+    await expect(runCommand(numeric, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM)).rejects.toThrow(/returned status number,/);
   });
 
   it("maxAttempts below 1 still runs once; one that is not a number is the default", async () => {

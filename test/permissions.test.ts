@@ -199,6 +199,12 @@ describe("reads: canView, visibleContacts and visibleOpportunities follow the ta
     for (const junk of [null, undefined, 5, "acme", { kind: "contact" }, { kind: "contact", id: 5 }]) {
       expect(canView(state, ACTOR_ID, junk as never)).toBe(false);
     }
+    // Nor for a user id that is not one (a session that is missing): nothing seen, nothing thrown.
+    for (const junk of [undefined, null, 5, { id: ACTOR_ID }]) {
+      expect(canView(state, junk as never, { kind: "contact", id: "acme" })).toBe(false);
+      expect(visibleContacts(state, junk as never)).toEqual([]);
+      expect(visibleOpportunities(state, junk as never)).toEqual([]);
+    }
   });
 
   it("a record that is not in the snapshot is never visible", () => {

@@ -190,6 +190,12 @@ describe("arbInvalidCommand", () => {
       runs(500),
     );
   });
+
+  it("with huge: true, every payload is still its own JSON round trip, as the JSON kind promises", () => {
+    // The deep object is nested 1,000 deep for JSON: 10,000 made JSON.stringify overflow its stack.
+    const samples = fc.sample(arbInvalidCommand(undefined, { huge: true }), { numRuns: 300, seed: 5 });
+    for (const body of samples) expect(JSON.parse(JSON.stringify(body))).toEqual(body);
+  });
 });
 
 describe("assertInvariants, runSequence, assertSameRecords", () => {

@@ -52,7 +52,7 @@ const schemaVersion: Field<typeof EVENT_SCHEMA_VERSION> = {
   parse: (value, path) =>
     value === EVENT_SCHEMA_VERSION
       ? { ok: true, value: EVENT_SCHEMA_VERSION }
-      : { ok: false, error: errors.invalid(path, `${EVENT_SCHEMA_VERSION}, or absent (events from 0.1); a newer schema needs a newer crm-ownership`) },
+      : { ok: false, error: errors.invalid(path, `${EVENT_SCHEMA_VERSION}, or absent (events from 0.1; no release wrote another): a larger one is a newer release's, which needs a newer crm-ownership`) },
 };
 
 /** What every event carries besides its own fields. */

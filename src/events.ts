@@ -72,8 +72,8 @@ export interface EventMeta {
 }
 
 /**
- * The shape version of the events this release produces; stored events of an older shape carry
- * a smaller one, or none (0.1).
+ * The shape version of the events this release produces (2, from 0.2.0); events stored by 0.1
+ * carry none, and no release wrote another, so any other value is refused.
  *
  * @example
  * ```ts

@@ -25,7 +25,7 @@ import {
   type RecordsNeeded,
   type Store,
   type StoredOutcome,
-} from "../../src/index.js";
+} from "crm-ownership";
 
 interface Account {
   records: CrmRecords;

@@ -110,7 +110,7 @@ export type CommitResult =
  * The storage `runCommand` works on. Its methods may return promises (any real database) or plain
  * values (a synchronous driver such as better-sqlite3, or memory); the library calls nothing else
  * and does no I/O of its own. The rules an implementation must keep (the official stores keep them,
- * and docs/integration.md shows a small one):
+ * and `examples/custom-store/memoryStore.ts`, shipped in the package, is a whole small one):
  *
  * - `load` reads in **one consistent snapshot** (one read transaction; REPEATABLE READ on
  *   PostgreSQL): first the stored outcome of `commandId` and its fingerprint, if any; else the account's version and

@@ -24,7 +24,7 @@ npx --no-install attw "$tarball" --format table-flipped
 echo "-- size-limit (main entry, minified + gzipped)"
 npx --no-install size-limit
 
-echo "-- npm publish --dry-run: only dist/, docs and metadata"
+echo "-- npm publish --dry-run: only dist/, docs, the custom store example and metadata"
 npm publish --dry-run --json >"$work/publish.json" 2>"$work/publish.err"
 # Without credentials npm always warns that a real publish needs a login; any other warning fails.
 if grep -E "npm (warn|WARN|error|ERR)" "$work/publish.err" | grep -v "requires you to be logged in"; then
@@ -34,9 +34,9 @@ fi
 node - "$work/publish.json" <<'EOF'
 const report = JSON.parse(require("node:fs").readFileSync(process.argv[2], "utf8"));
 const { files, size } = Object.values(report)[0];
-const allowed = /^(dist\/(index|testing|sqlite|postgres)\.(c?js|d\.c?ts|c?js\.map)|docs\/[\w-]+\.(md|svg)|docs\/schemas\/[\w.-]+\.json|schemas\/(commands|events|records)\.json|README\.md|CHANGELOG\.md|SECURITY\.md|LICENSE|package\.json)$/;
+const allowed = /^(dist\/(index|testing|sqlite|postgres)\.(c?js|d\.c?ts|c?js\.map)|docs\/[\w-]+\.(md|svg)|docs\/schemas\/[\w.-]+\.json|examples\/custom-store\/(memoryStore\.ts|README\.md)|schemas\/(commands|events|records)\.json|README\.md|CHANGELOG\.md|SECURITY\.md|LICENSE|package\.json)$/;
 const stray = files.map((f) => f.path).filter((p) => !allowed.test(p));
-for (const required of ["LICENSE", "README.md", "CHANGELOG.md", "SECURITY.md", "schemas/commands.json", "schemas/events.json", "schemas/records.json", "dist/index.js", "dist/index.cjs", "dist/testing.js", "dist/testing.cjs", "dist/sqlite.js", "dist/sqlite.cjs", "dist/postgres.js", "dist/postgres.cjs"]) {
+for (const required of ["LICENSE", "README.md", "examples/custom-store/memoryStore.ts", "CHANGELOG.md", "SECURITY.md", "schemas/commands.json", "schemas/events.json", "schemas/records.json", "dist/index.js", "dist/index.cjs", "dist/testing.js", "dist/testing.cjs", "dist/sqlite.js", "dist/sqlite.cjs", "dist/postgres.js", "dist/postgres.cjs"]) {
   if (!files.some((f) => f.path === required)) stray.push(`(missing) ${required}`);
 }
 // Every relative link of a shipped Markdown file points at a shipped file: the docs read the

@@ -168,7 +168,10 @@ export function partialRecords(all: CrmRecords, needed: RecordsNeeded): CrmRecor
   const touches = (r: { ownerId: string | null; followers: readonly { userId: string }[] }) =>
     (r.ownerId !== null && theirs.has(r.ownerId)) || r.followers.some((f) => theirs.has(f.userId));
   for (const c of all.contacts) if (touches(c)) contactIds.add(c.id);
-  for (const o of all.opportunities) if (touches(o)) contactIds.add(o.contactId);
+  // A group where the users own only closed deals, for a move that leaves those: not needed.
+  const closedToo = (needed.load === "recordsOfUsers" || needed.load === "recoupling") && needed.includeClosed;
+  const counts = (o: CrmRecords["opportunities"][number]) => closedToo || o.status === "open" || o.followers.some((f) => theirs.has(f.userId));
+  for (const o of all.opportunities) if (touches(o) && counts(o)) contactIds.add(o.contactId);
   const contacts = all.contacts.filter((c) => contactIds.has(c.id));
   const opportunities = all.opportunities.filter((o) => contactIds.has(o.contactId));
   const userIds = new Set(needed.allUsers ? all.users.map((u) => u.id) : needed.userIds);

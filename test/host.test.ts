@@ -99,6 +99,7 @@ describe("recordsNeeded: what a host loads before a command", () => {
     expect(recordsNeeded({ type: "updateSettings", allowDifferentOwners: false }, SYSTEM)).toEqual({
       load: "recoupling",
       users: [],
+      includeClosed: false,
       contactIds: [],
       opportunityIds: [],
       userIds: [],
@@ -125,6 +126,13 @@ describe("recordsNeeded: what a host loads before a command", () => {
     });
     expect(recordsNeeded({ type: "deactivateUser", userId: "ana", reassignTo: null }, SYSTEM)).toMatchObject({ load: "recordsOfUsers", userIds: ["ana"], users: ["ana"], allUsers: true });
     expect(recordsNeeded({ type: "reactivateUser", userId: "ana" }, SYSTEM)).toMatchObject({ load: "records", userIds: ["ana"] });
+    // Groups where the user owns only closed deals are needed only by a move that takes those.
+    expect(recordsNeeded({ type: "deactivateUser", userId: "ana", reassignTo: null }, SYSTEM)).toMatchObject({ includeClosed: false });
+    expect(recordsNeeded({ type: "deactivateUser", userId: "ana", reassignTo: null, includeClosed: true }, SYSTEM)).toMatchObject({ includeClosed: true });
+    expect(recordsNeeded({ type: "transferOwnership", fromUserId: "ana", toUserId: "ben", includeClosed: true }, SYSTEM)).toMatchObject({ includeClosed: true });
+    expect(
+      recordsNeeded([{ type: "transferOwnership", fromUserId: "ana", toUserId: "ben" }, { type: "deactivateUser", userId: "cy", reassignTo: null, includeClosed: true }], SYSTEM),
+    ).toMatchObject({ users: ["ana", "cy"], includeClosed: true });
   });
 
   it("deleting, closing or unassigning asks for the record only", () => {
@@ -144,6 +152,7 @@ describe("recordsNeeded: what a host loads before a command", () => {
     expect(needed).toEqual({
       load: "recordsOfUsers",
       users: ["constructor"],
+      includeClosed: false,
       contactIds: ["__proto__"],
       opportunityIds: [],
       userIds: ["constructor", "ben"],

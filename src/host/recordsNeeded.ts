@@ -45,9 +45,11 @@ export interface NeededIds {
  *   owner or follower it does not know); `rotationIds`: the rotations the commands advance (one
  *   not loaded would start again from its first user).
  * - `load: "recordsOfUsers"` (bulk moves, offboarding): the ids as above, plus every contact one
- *   of `users` owns or follows, or with an opportunity one of them owns or follows, each with all
- *   of its opportunities. A host without indexes on owners and followers may load the whole
- *   account instead.
+ *   of `users` owns or follows, or with an opportunity one of them owns (an open one only, unless
+ *   `includeClosed`) or follows, each with all of its opportunities. With `includeClosed: false`
+ *   a group where they own only closed opportunities is not needed: the move leaves it as it is
+ *   (loading it anyway is harmless). A host without indexes on owners and followers may load
+ *   the whole account instead.
  * - `load: "recoupling"` (turning separate owners off): the ids and `users` as for
  *   `recordsOfUsers` (a batch may hold a bulk move too), plus every contact group that re-coupling
  *   changes: each contact with an opportunity whose owner differs from the contact's (a split
@@ -70,8 +72,8 @@ export interface NeededIds {
  */
 export type RecordsNeeded =
   | ({ readonly load: "records" } & NeededIds)
-  | ({ readonly load: "recordsOfUsers"; readonly users: readonly string[] } & NeededIds)
-  | ({ readonly load: "recoupling"; readonly users: readonly string[] } & NeededIds)
+  | ({ readonly load: "recordsOfUsers"; readonly users: readonly string[]; readonly includeClosed: boolean } & NeededIds)
+  | ({ readonly load: "recoupling"; readonly users: readonly string[]; readonly includeClosed: boolean } & NeededIds)
   | ({ readonly load: "wholeAccount" } & NeededIds);
 
 /**
@@ -100,6 +102,9 @@ export function recordsNeeded(commands: Command | readonly Command[], context: C
   let recoupling = false;
   let allUsers = false;
   const recordsOf = new Set<string>();
+  // Whether a move of the batch takes closed opportunities: only then are the groups where a
+  // user owns nothing but closed ones needed.
+  let includeClosed = false;
   const user = (id: string | null | undefined) => {
     if (typeof id === "string") users.add(id);
   };
@@ -168,12 +173,16 @@ export function recordsNeeded(commands: Command | readonly Command[], context: C
       case "transferOwnership":
         // A chunk of a bulk run names its groups: just those, not everything the user owns.
         if (command.contactIds !== undefined) command.contactIds.forEach((id) => contacts.add(id));
-        else recordsOf.add(command.fromUserId);
+        else {
+          recordsOf.add(command.fromUserId);
+          includeClosed ||= command.includeClosed === true;
+        }
         user(command.fromUserId);
         user(command.toUserId);
         break;
       case "deactivateUser":
         recordsOf.add(command.userId);
+        includeClosed ||= command.includeClosed === true;
         allUsers = true;
         user(command.userId);
         user(command.reassignTo);
@@ -197,8 +206,8 @@ export function recordsNeeded(commands: Command | readonly Command[], context: C
     rotationIds: [...rotations],
     allUsers,
   };
-  if (recoupling) return { load: "recoupling", users: [...recordsOf], ...ids };
-  if (recordsOf.size > 0) return { load: "recordsOfUsers", users: [...recordsOf], ...ids };
+  if (recoupling) return { load: "recoupling", users: [...recordsOf], includeClosed, ...ids };
+  if (recordsOf.size > 0) return { load: "recordsOfUsers", users: [...recordsOf], includeClosed, ...ids };
   return { load: "records", ...ids };
 }
 

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createState,
+  execute,
   getContact,
   getOpportunity,
   InvalidSnapshotError,
@@ -14,6 +15,7 @@ import {
   StoredDataError,
   type CommandContext,
   type CrmRecordsInit,
+  type LoadResult,
   type OutboxPlace,
   type Store,
 } from "../../src/index.js";
@@ -360,6 +362,43 @@ describe.each<Engine>(engines())("%s store", (engine) => {
     const report = await store.relay("acct", () => undefined);
     expect(report.delivered).toBe(2);
     expect(report.setAside).toEqual([{ accountId: "acct", version: 1, seq: 0, problem: "not a JSON object" }]);
+  });
+
+  it("an offboarding that leaves closed deals does not load the groups where the user owns only those; one that takes them does", async () => {
+    const records: CrmRecordsInit = {
+      settings: { allowDifferentOwners: true },
+      users: ACME.users,
+      contacts: [{ id: "mine", ownerId: "ben" }, { id: "open", ownerId: "ana" }, { id: "closed", ownerId: "ana" }, { id: "followed", ownerId: "ana" }],
+      opportunities: [
+        { id: "m1", contactId: "mine", ownerId: "ben", status: "won" },
+        { id: "o1", contactId: "open", ownerId: "ben" },
+        { id: "c1", contactId: "closed", ownerId: "ben", status: "won" },
+        { id: "c2", contactId: "closed", ownerId: "cleo" },
+        { id: "f1", contactId: "followed", ownerId: "ana", status: "lost", followers: [{ userId: "ben", source: "manual" }] },
+      ],
+    };
+    for (const includeClosed of [false, true]) {
+      const store = await seeded(records);
+      const loaded: string[][] = [];
+      const spy: Store = {
+        ...store,
+        load: async (...args: Parameters<Store["load"]>): Promise<LoadResult> => {
+          const result = await store.load(...args);
+          if (result.found === "records") loaded.push(result.records.contacts.map((c) => c.id));
+          return result;
+        },
+        commit: (...args) => store.commit(...args),
+      };
+      const command = { type: "deactivateUser", userId: "ben", reassignTo: "dev", includeClosed } as const;
+      const result = await runCommand(spy, "acct", command, SYSTEM);
+      // "closed" holds nothing of ben's but a won deal: only a move that takes closed deals needs it.
+      expect(loaded, `includeClosed: ${includeClosed}`).toEqual([includeClosed ? ["mine", "open", "closed", "followed"] : ["mine", "open", "followed"]]);
+      // The same events as on the whole account.
+      const whole = execute(createState(records), command, SYSTEM);
+      expect(result.ok && whole.ok && result.events).toEqual(whole.ok && whole.events);
+      const after = await store.loadAccount("acct");
+      expect(after && getOpportunity(after, "c1")?.ownerId).toBe(includeClosed ? "dev" : "ben");
+    }
   });
 
   it("bulk moves load the records of their users (recordsOfUsers); turning separate owners off loads the whole account", async () => {

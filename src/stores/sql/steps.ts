@@ -128,7 +128,9 @@ export function* readRecords(d: Dialect, accountId: string, needed: RecordsNeede
       for (const row of yield q(`SELECT id FROM crm_contacts WHERE account_id = ? AND owner_id IN (${d.ids})`, accountId, users)) {
         contactIds.add(str(row.id));
       }
-      for (const row of yield q(`SELECT contact_id FROM crm_opportunities WHERE account_id = ? AND owner_id IN (${d.ids})`, accountId, users)) {
+      // A move that leaves closed deals where they are does not need a group where the user owns only those.
+      const open = needed.includeClosed ? "" : ` AND status = 'open'`;
+      for (const row of yield q(`SELECT contact_id FROM crm_opportunities WHERE account_id = ? AND owner_id IN (${d.ids})${open}`, accountId, users)) {
         contactIds.add(str(row.contact_id));
       }
       for (const row of yield q(`SELECT record_kind, record_id FROM crm_followers WHERE account_id = ? AND user_id IN (${d.ids})`, accountId, users)) {

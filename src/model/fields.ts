@@ -91,8 +91,11 @@ export function instantOf(value: string): number | undefined {
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
   if (!(day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 60 && offsetHours <= 23 && offsetMinutes <= 59)) return undefined;
-  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
-  date.setUTCFullYear(year); // Date.UTC reads years 0 to 99 as 1900 to 1999
+  // Day first, then the time: a leap second on 31 December rolls into the next year, as it
+  // should (setUTCFullYear also reads years 0 to 99 as they are, unlike Date.UTC).
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
   const offset = (m[8] === "-" ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
   return date.getTime() + Number(m[7] ?? 0) * 1000 - offset;
 }

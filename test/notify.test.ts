@@ -183,17 +183,37 @@ it("in a batch, a scoped contact owner hears of a deal's change only if they cou
   expect(ana?.events.map((e) => e.type)).toEqual(["FollowerRemoved"]);
 });
 
-it("in a batch, every user told of a change to a deal could see it just before or after the change, or at the batch's end (property)", () => {
+it("in a batch, each event is told to the people of its moment: who held a deleted contact, the contact's owner when a deal changed", () => {
+  const boss = { actor: { userId: "boss" } };
+  // Coupled owners: the contact moves to ben, then is deleted. Ben held it when it went; ana no longer did.
+  const coupled = account();
+  const gone = executeAll(coupled, [{ type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, { type: "deleteContact", contactId: "acme" }], boss);
+  if (!gone.ok) throw new Error(gone.error.message);
+  const told = whoToNotifyAll(gone.events, gone.state, { before: coupled });
+  const deletion = gone.events.find((e) => e.type === "ContactDeleted");
+  expect(told.find((n) => n.userId === "ben")?.events).toContain(deletion);
+  expect(told.find((n) => n.userId === "ana")?.events).not.toContain(deletion);
+  // Separate owners: a deal is closed, then its contact moves to cy. Ana owned the contact when the deal closed.
+  const separate = account({ allowDifferentOwners: true });
+  const closed = executeAll(separate, [{ type: "setOpportunityStatus", opportunityId: "d2", status: "won" }, { type: "assignContactOwner", contactId: "acme", ownerId: "cy" }], boss);
+  if (!closed.ok) throw new Error(closed.error.message);
+  const status = closed.events.find((e) => e.type === "OpportunityStatusChanged");
+  const byUser = whoToNotifyAll(closed.events, closed.state, { before: separate });
+  expect(byUser.find((n) => n.userId === "ana")?.events).toContain(status);
+  expect(byUser.find((n) => n.userId === "cy")?.events ?? []).not.toContain(status);
+});
+
+it("in a batch, every user told of a change could see the record just before or just after it (property)", () => {
   const people = ["u0", "u1", "u2"] as const;
   const user = fc.constantFrom(...people);
-  const step = fc.record({ kind: fc.constantFrom("assign", "status", "follow", "unfollow", "create", "delete"), deal: fc.nat(2), to: user });
+  const step = fc.record({ kind: fc.constantFrom("assign", "status", "follow", "unfollow", "create", "delete", "moveContact", "followContact", "deleteContact"), deal: fc.nat(2), to: user });
   fc.assert(
-    fc.property(fc.array(fc.constantFrom("all" as const, "assigned" as const), { minLength: 3, maxLength: 3 }), user, fc.array(step, { minLength: 1, maxLength: 6 }), (scopes, contactOwner, steps) => {
+    fc.property(fc.array(fc.constantFrom("all" as const, "assigned" as const), { minLength: 3, maxLength: 3 }), user, fc.boolean(), fc.array(step, { minLength: 1, maxLength: 7 }), (scopes, contactOwner, separate, steps) => {
       const before = createState({
-        settings: { allowDifferentOwners: true },
+        settings: { allowDifferentOwners: separate },
         users: [{ id: "boss", role: "admin" }, ...people.map((id, i) => ({ id, scope: scopes[i] as "all" | "assigned" }))],
         contacts: [{ id: "c", ownerId: contactOwner }],
-        opportunities: [0, 1].map((i) => ({ id: `d${i}`, contactId: "c", ownerId: people[(i + 1) % 3] as string, followers: [{ userId: contactOwner, source: "manual" as const }] })),
+        opportunities: [0, 1].map((i) => ({ id: `d${i}`, contactId: "c", ownerId: separate ? (people[(i + 1) % 3] as string) : contactOwner, followers: [{ userId: contactOwner, source: "manual" as const }] })),
       });
       // Each step on its own first, so that the batch holds only commands that apply.
       const commands: Command[] = [];
@@ -207,6 +227,9 @@ it("in a batch, every user told of a change to a deal could see it just before o
           unfollow: { type: "removeFollower", record: { kind: "opportunity", id: deal }, userId: c.to },
           create: { type: "createOpportunity", opportunityId: deal, contactId: "c", ownerId: c.to },
           delete: { type: "deleteOpportunity", opportunityId: deal },
+          moveContact: { type: "assignContactOwner", contactId: "c", ownerId: c.to },
+          followContact: { type: "addFollower", record: { kind: "contact", id: "c" }, userId: c.to },
+          deleteContact: { type: "deleteContact", contactId: "c" },
         };
         const tried = execute(state, byKind[c.kind], { actor: { userId: "boss" } });
         if (tried.ok && tried.state !== state) {
@@ -221,17 +244,25 @@ it("in a batch, every user told of a change to a deal could see it just before o
       let at = before;
       for (const event of batch.events) {
         const next = evolve(at, event);
-        if ("opportunityId" in event) {
-          // Followers are read at the batch's end (docs/notifications.md), so "then" includes it.
-          const ref = { kind: "opportunity", id: event.opportunityId } as const;
+        const ref =
+          "opportunityId" in event
+            ? ({ kind: "opportunity", id: event.opportunityId } as const)
+            : "record" in event
+              ? event.record
+              : "contactId" in event
+                ? ({ kind: "contact", id: event.contactId } as const)
+                : undefined;
+        if (ref !== undefined) {
           for (const n of notified.filter((m) => m.events.includes(event))) {
-            expect(canView(at, n.userId, ref) || canView(next, n.userId, ref) || canView(batch.state, n.userId, ref)).toBe(true);
+            // Told of it: they could see the record then (a follow's own user is told that it ended).
+            const ownFollow = "record" in event && "userId" in event && event.userId === n.userId;
+            expect(ownFollow || canView(at, n.userId, ref) || canView(next, n.userId, ref), `${n.userId} told of ${JSON.stringify(event)}`).toBe(true);
           }
         }
         at = next;
       }
     }),
-    { numRuns: 400 },
+    { numRuns: 500 },
   );
 });
 

@@ -4,13 +4,12 @@
  * leaves the sending (mail, chat, in-app) to the host. The choices are in docs/notifications.md.
  */
 import type { CrmEvent } from "../events.js";
-import type { Follower, RecordRef } from "../model/records.js";
+import type { RecordKind } from "../model/records.js";
 import { canSeeEverything } from "../model/access.js";
-import { getContact, getOpportunity, getUser, listUsers } from "../state/selectors.js";
+import { getUser, listUsers } from "../state/selectors.js";
 import type { CrmState } from "../state/state.js";
-import { canView } from "../state/visibility.js";
 import { actorOf } from "./actor.js";
-import { DealSight, ownsOrFollowsDeal, type DealOwners } from "./dealSight.js";
+import { ownersIn, ownsOrFollows, RecordSight, type RecordOwners } from "./recordSight.js";
 
 /**
  * Why a user hears about an event.
@@ -105,7 +104,8 @@ export interface NotifyOptions {
 /**
  * The users who should hear about one event, each with a reason; never the user who acted
  * (`event.actor`), never an inactive or unknown user. `state` is the snapshot after the
- * command (`result.state`): followers and activity are read there.
+ * command (`result.state`): owners, followers and activity are read there (`whoToNotifyAll` with
+ * `before` reads each event of a batch at its moment instead).
  *
  * What each event notifies (docs/notifications.md):
  * owner changes, the new and previous owner, the record's followers and, for a deal, its contact's
@@ -132,28 +132,17 @@ export interface NotifyOptions {
  * ```
  */
 export function whoToNotify(event: CrmEvent, state: CrmState, options: NotifyOptions = {}): readonly Recipient[] {
-  return recipientsOf(event, state, options.before, undefined);
-}
-
-/** A deal as it was just before and just after one event of a batch (`DealSight`). */
-interface DealMoment {
-  readonly before: DealOwners;
-  readonly after: DealOwners;
-}
-
-function recipientsOf(event: CrmEvent, state: CrmState, before: CrmState | undefined, deal: DealMoment | undefined): readonly Recipient[] {
-  const out = new Recipients(state, actingUser(event), deal);
-  collect(out, event, state, before);
-  return out.list;
+  return recipientsOf(event, state, snapshotView(state, options.before));
 }
 
 /**
  * Everyone to notify about the events of one command (or one batch): `whoToNotify` for each
  * event, merged by user, so a user gets one notification listing their reasons and the events
  * that concern them. Users come in the order they first appear. With `options.before`, each
- * deal's owner and followers are followed event by event: a contact's owner hears of a change to
- * a deal only if they could see it just before or just after that change, and a deal deleted in
- * the batch tells who owned and followed it when it was deleted.
+ * record's owner and followers are followed event by event (a batch may change one record many
+ * times): each event is told to the owners and followers of its moment, a contact's owner hears
+ * of a change to a deal only if they could see it just before or just after that change, and a
+ * record deleted in the batch tells who owned and followed it when it was deleted.
  *
  * Why: one `assignContactOwner` moves a contact and its deals and changes follows; nobody wants
  * five messages for one click.
@@ -170,15 +159,13 @@ function recipientsOf(event: CrmEvent, state: CrmState, before: CrmState | undef
  */
 export function whoToNotifyAll(events: readonly CrmEvent[], state: CrmState, options: NotifyOptions = {}): readonly Notification[] {
   const byUser = new Map<string, { userId: string; reasons: NotifyReason[]; events: CrmEvent[] }>();
-  // With `before`, a deal's visibility is followed event by event: what a contact owner could see
-  // when it changed, not at the batch's start or end.
-  const sight = options.before === undefined ? undefined : new DealSight(options.before);
+  // With `before`, the records are followed event by event: each event is read at its moment,
+  // not at the batch's start or end.
+  const sight = options.before === undefined ? undefined : new RecordSight(options.before);
+  const fixed = snapshotView(state, options.before);
   for (const event of events) {
-    const dealId = "opportunityId" in event ? event.opportunityId : undefined;
-    const prior = sight !== undefined && dealId !== undefined ? sight.get(dealId) : undefined;
-    sight?.apply(event);
-    const deal = sight !== undefined && dealId !== undefined ? { before: prior, after: sight.get(dealId) } : undefined;
-    for (const { userId, reason } of recipientsOf(event, state, options.before, deal)) {
+    const view = sight === undefined ? fixed : momentView(sight, event);
+    for (const { userId, reason } of recipientsOf(event, state, view)) {
       let entry = byUser.get(userId);
       if (entry === undefined) {
         entry = { userId, reasons: [], events: [] };
@@ -189,6 +176,46 @@ export function whoToNotifyAll(events: readonly CrmEvent[], state: CrmState, opt
     }
   }
   return [...byUser.values()];
+}
+
+/**
+ * Who owned and followed the records an event names, just before it and just after it (for a
+ * deletion, `after` is `undefined` and `before` says who held the record).
+ */
+interface EventView {
+  readonly before: (kind: RecordKind, id: string) => RecordOwners;
+  readonly after: (kind: RecordKind, id: string) => RecordOwners;
+}
+
+/** One event read against the snapshots given: `state` after the command, `before` (if any) before it. */
+function snapshotView(state: CrmState, before: CrmState | undefined): EventView {
+  return {
+    before: (kind, id) => (before === undefined ? undefined : ownersIn(before, kind, id)),
+    after: (kind, id) => ownersIn(state, kind, id),
+  };
+}
+
+/** One event of a batch read at its moment: the sight just before it, then moved past it. */
+function momentView(sight: RecordSight, event: CrmEvent): EventView {
+  const named = recordsNamed(event);
+  const before = new Map(named.map(([kind, id]) => [`${kind}:${id}`, sight.get(kind, id)]));
+  sight.apply(event);
+  return { before: (kind, id) => before.get(`${kind}:${id}`), after: (kind, id) => sight.get(kind, id) };
+}
+
+/** The records an event names: its contact and its deal, or the record of a follow. */
+function recordsNamed(event: CrmEvent): [RecordKind, string][] {
+  const named: [RecordKind, string][] = [];
+  if ("contactId" in event) named.push(["contact", event.contactId]);
+  if ("opportunityId" in event) named.push(["opportunity", event.opportunityId]);
+  if ("record" in event) named.push([event.record.kind, event.record.id]);
+  return named;
+}
+
+function recipientsOf(event: CrmEvent, state: CrmState, view: EventView): readonly Recipient[] {
+  const out = new Recipients(state, actingUser(event), view);
+  collect(out, event, view);
+  return out.list;
 }
 
 function actingUser(event: CrmEvent): string | undefined {
@@ -203,8 +230,7 @@ class Recipients {
   constructor(
     private readonly state: CrmState,
     private readonly actor: string | undefined,
-    /** For an event of a batch on a deal: the deal just before and just after it. */
-    readonly deal: DealMoment | undefined,
+    private readonly view: EventView,
   ) {}
 
   add(userId: string | null | undefined, reason: NotifyReason): void {
@@ -215,28 +241,25 @@ class Recipients {
   }
 
   /**
-   * The contact's owner, told of an event on one of its deals only if they may see that deal: a
-   * user with scope `assigned` does not see the deals of their contact that others own
-   * (docs/permissions.md), so they are not told of them either. One who sees every record is
-   * always told; a scoped one if the deal is theirs to see after the command or, given `before`,
-   * before it (a deleted deal; a deal of a batch that a later command of it deleted is in
-   * neither, and only one who sees every record hears of it). In `whoToNotifyAll` with `before`,
-   * a scoped one if the deal was theirs to see just before or just after this event.
+   * The owner of the deal's contact (after the event), told of an event on the deal only if they
+   * may see that deal: a user with scope `assigned` does not see the deals of their contact that
+   * others own (docs/permissions.md), so they are not told of them either. One who sees every
+   * record is always told; a scoped one if the deal was theirs to see just before or just after
+   * the event (without `before`: after it; a deal of a batch that a later command of it deleted
+   * is in neither, and only one who sees every record hears of it).
    */
-  contactOwner(ownerId: string | null | undefined, deal: string, before: CrmState | undefined): void {
+  contactOwner(contactId: string, dealId: string): void {
+    const ownerId = this.view.after("contact", contactId)?.ownerId;
     if (ownerId === null || ownerId === undefined) return;
-    const ref = { kind: "opportunity", id: deal } as const;
-    const moment = this.deal;
     const sees =
       canSeeEverything(getUser(this.state, ownerId)) ||
-      (moment !== undefined
-        ? ownsOrFollowsDeal(moment.before, ownerId) || ownsOrFollowsDeal(moment.after, ownerId)
-        : canView(this.state, ownerId, ref) || (before !== undefined && canView(before, ownerId, ref)));
+      ownsOrFollows(this.view.after("opportunity", dealId), ownerId) ||
+      ownsOrFollows(this.view.before("opportunity", dealId), ownerId);
     if (sees) this.add(ownerId, "contact-owner");
   }
 
-  followers(followers: readonly Follower[] | undefined): void {
-    for (const f of followers ?? []) this.add(f.userId, "follower");
+  followers(record: RecordOwners): void {
+    for (const userId of record?.followerIds ?? []) this.add(userId, "follower");
   }
 
   admins(): void {
@@ -244,70 +267,53 @@ class Recipients {
   }
 }
 
-function ownerOf(state: CrmState, record: RecordRef): string | null | undefined {
-  return record.kind === "contact" ? getContact(state, record.id)?.ownerId : getOpportunity(state, record.id)?.ownerId;
-}
-
-function followersOf(state: CrmState | undefined, record: RecordRef): readonly Follower[] | undefined {
-  if (state === undefined) return undefined;
-  return record.kind === "contact" ? getContact(state, record.id)?.followers : getOpportunity(state, record.id)?.followers;
-}
-
-function collect(out: Recipients, event: CrmEvent, state: CrmState, before: CrmState | undefined): void {
+function collect(out: Recipients, event: CrmEvent, view: EventView): void {
   switch (event.type) {
     case "ContactOwnerChanged":
       out.add(event.to, "new-owner");
       out.add(event.from, "previous-owner");
-      out.followers(getContact(state, event.contactId)?.followers);
+      out.followers(view.after("contact", event.contactId));
       return;
     case "OpportunityOwnerChanged":
       out.add(event.to, "new-owner");
       out.add(event.from, "previous-owner");
-      out.contactOwner(getContact(state, event.contactId)?.ownerId, event.opportunityId, before);
-      out.followers(getOpportunity(state, event.opportunityId)?.followers);
+      out.contactOwner(event.contactId, event.opportunityId);
+      out.followers(view.after("opportunity", event.opportunityId));
       return;
     case "FollowerAdded":
     case "FollowerRemoved":
       out.add(event.userId, event.type === "FollowerAdded" ? "now-following" : "no-longer-following");
       // A rule's follow change follows from an owner change that is announced already; only the
       // user whose follows changed hears of it. A follow changed by hand also tells the owner.
-      if (event.cause === "command") out.add(ownerOf(state, event.record), "owner");
+      if (event.cause === "command") out.add(view.after(event.record.kind, event.record.id)?.ownerId, "owner");
       return;
     case "FollowerNotAdded":
       // The record is full: only an admin can raise settings.maxFollowers or prune followers.
       out.admins();
       return;
     case "OpportunityStatusChanged":
-      out.add(getOpportunity(state, event.opportunityId)?.ownerId, "owner");
-      out.contactOwner(getContact(state, event.contactId)?.ownerId, event.opportunityId, before);
-      out.followers(getOpportunity(state, event.opportunityId)?.followers);
+      out.add(view.after("opportunity", event.opportunityId)?.ownerId, "owner");
+      out.contactOwner(event.contactId, event.opportunityId);
+      out.followers(view.after("opportunity", event.opportunityId));
       return;
     case "ContactCreated":
       out.add(event.ownerId, "new-owner");
       return;
     case "OpportunityCreated":
       out.add(event.ownerId, "new-owner");
-      out.contactOwner(getContact(state, event.contactId)?.ownerId, event.opportunityId, before);
+      out.contactOwner(event.contactId, event.opportunityId);
       return;
     case "ContactDeleted": {
-      const record: RecordRef = { kind: "contact", id: event.contactId };
-      if (before !== undefined) out.add(ownerOf(before, record), "previous-owner");
-      out.followers(followersOf(before, record));
+      const held = view.before("contact", event.contactId);
+      out.add(held?.ownerId, "previous-owner");
+      out.followers(held);
       return;
     }
     case "OpportunityDeleted": {
-      const record: RecordRef = { kind: "opportunity", id: event.opportunityId };
-      const deal = out.deal?.before;
-      if (out.deal !== undefined) {
-        // In a batch: who owned and followed it when it was deleted, not when the batch began.
-        out.add(deal?.ownerId, "previous-owner");
-        out.contactOwner(getContact(state, event.contactId)?.ownerId, event.opportunityId, before);
-        for (const userId of deal?.followerIds ?? []) out.add(userId, "follower");
-        return;
-      }
-      if (before !== undefined) out.add(ownerOf(before, record), "previous-owner");
-      out.contactOwner(getContact(state, event.contactId)?.ownerId, event.opportunityId, before);
-      out.followers(followersOf(before, record));
+      const held = view.before("opportunity", event.opportunityId);
+      out.add(held?.ownerId, "previous-owner");
+      out.contactOwner(event.contactId, event.opportunityId);
+      out.followers(held);
       return;
     }
     case "UserReactivated":

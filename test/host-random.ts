@@ -169,7 +169,7 @@ export function partialRecords(all: CrmRecords, needed: RecordsNeeded): CrmRecor
     (r.ownerId !== null && theirs.has(r.ownerId)) || r.followers.some((f) => theirs.has(f.userId));
   for (const c of all.contacts) if (touches(c)) contactIds.add(c.id);
   // A group where the users own only closed deals, for a move that leaves those: not needed.
-  const closedToo = (needed.load === "recordsOfUsers" || needed.load === "recoupling") && needed.includeClosed;
+  const closedToo = (needed.load === "recordsOfUsers" || needed.load === "recoupling") && needed.includeClosed !== false;
   const counts = (o: CrmRecords["opportunities"][number]) => closedToo || o.status === "open" || o.followers.some((f) => theirs.has(f.userId));
   for (const o of all.opportunities) if (touches(o) && counts(o)) contactIds.add(o.contactId);
   const contacts = all.contacts.filter((c) => contactIds.has(c.id));

@@ -18,7 +18,7 @@ import {
   type CrmState,
   type RecordChanges,
 } from "../src/index.js";
-import { initialRecords, partialFor, prng, randomCommand, randomContext } from "./host-random.js";
+import { initialRecords, partialFor, partialRecords, prng, randomCommand, randomContext } from "./host-random.js";
 import { SYSTEM } from "./helpers.js";
 
 const account = (separate = false) =>
@@ -175,6 +175,31 @@ describe("recordsNeeded: what a host loads before a command", () => {
     const partial = createState({ ...all, opportunities: all.opportunities.filter((o) => o.id !== "deal-2") });
     const result = execute(partial, { type: "assignOpportunityOwner", opportunityId: "deal-1", ownerId: "ben" }, SYSTEM);
     expect(result).toMatchObject({ ok: false, error: { code: "INCOMPLETE_SNAPSHOT", missingIds: ["deal-2"] } });
+  });
+
+  it("a move that leaves closed deals needs no group where the user owns only those, in a batch too: a deal reopened first is named, so loaded", () => {
+    const whole = createState({
+      settings: { allowDifferentOwners: true },
+      users: [{ id: "ana", role: "admin" }, { id: "ben" }, { id: "dev" }],
+      contacts: [{ id: "a" }, { id: "b" }, { id: "c" }].map((c) => ({ ...c, ownerId: "ana" })),
+      opportunities: [
+        { id: "a1", contactId: "a", ownerId: "ben" },
+        { id: "b1", contactId: "b", ownerId: "ben", status: "won" },
+        { id: "c1", contactId: "c", ownerId: "ben", status: "lost" },
+      ],
+    });
+    for (const batch of [
+      [{ type: "transferOwnership", fromUserId: "ben", toUserId: "dev" }],
+      [{ type: "setOpportunityStatus", opportunityId: "b1", status: "open" }, { type: "transferOwnership", fromUserId: "ben", toUserId: "dev" }],
+      [{ type: "deactivateUser", userId: "ben", reassignTo: "dev" }, { type: "updateSettings", allowDifferentOwners: false }],
+    ] satisfies Command[][]) {
+      const needed = recordsNeeded(batch, SYSTEM);
+      const partial = createState(partialRecords(toRecords(whole), needed));
+      const onWhole = executeAll(whole, batch, SYSTEM);
+      const onPartial = executeAll(partial, batch, SYSTEM);
+      expect(onPartial.ok && onPartial.events).toEqual(onWhole.ok && onWhole.events);
+      if (batch.length === 1) expect(partial.contacts.size).toBe(1); // only "a": b and c hold nothing of ben's but closed deals
+    }
   });
 
   it("loading what it names (the records of a recordsOfUsers load included) lets every command decide exactly as on the whole account (2,000 random commands)", () => {

@@ -45,10 +45,10 @@ export interface NeededIds {
  *   owner or follower it does not know); `rotationIds`: the rotations the commands advance (one
  *   not loaded would start again from its first user).
  * - `load: "recordsOfUsers"` (bulk moves, offboarding): the ids as above, plus every contact one
- *   of `users` owns or follows, or with an opportunity one of them owns (an open one only, unless
- *   `includeClosed`) or follows, each with all of its opportunities. With `includeClosed: false`
- *   a group where they own only closed opportunities is not needed: the move leaves it as it is
- *   (loading it anyway is harmless). A host without indexes on owners and followers may load
+ *   of `users` owns or follows, or with an opportunity one of them owns (an open one only, when
+ *   `includeClosed` is `false`) or follows, each with all of its opportunities. With
+ *   `includeClosed: false` a group where they own only closed opportunities is not needed: the
+ *   move leaves it as it is (loading it anyway is harmless; absent, load it). A host without indexes on owners and followers may load
  *   the whole account instead.
  * - `load: "recoupling"` (turning separate owners off): the ids and `users` as for
  *   `recordsOfUsers` (a batch may hold a bulk move too), plus every contact group that re-coupling
@@ -72,8 +72,8 @@ export interface NeededIds {
  */
 export type RecordsNeeded =
   | ({ readonly load: "records" } & NeededIds)
-  | ({ readonly load: "recordsOfUsers"; readonly users: readonly string[]; readonly includeClosed: boolean } & NeededIds)
-  | ({ readonly load: "recoupling"; readonly users: readonly string[]; readonly includeClosed: boolean } & NeededIds)
+  | ({ readonly load: "recordsOfUsers"; readonly users: readonly string[]; readonly includeClosed?: boolean | undefined } & NeededIds)
+  | ({ readonly load: "recoupling"; readonly users: readonly string[]; readonly includeClosed?: boolean | undefined } & NeededIds)
   | ({ readonly load: "wholeAccount" } & NeededIds);
 
 /**

@@ -129,7 +129,7 @@ export function* readRecords(d: Dialect, accountId: string, needed: RecordsNeede
         contactIds.add(str(row.id));
       }
       // A move that leaves closed deals where they are does not need a group where the user owns only those.
-      const open = needed.includeClosed ? "" : ` AND status = 'open'`;
+      const open = needed.includeClosed === false ? ` AND status = 'open'` : "";
       for (const row of yield q(`SELECT contact_id FROM crm_opportunities WHERE account_id = ? AND owner_id IN (${d.ids})${open}`, accountId, users)) {
         contactIds.add(str(row.contact_id));
       }

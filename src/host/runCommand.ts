@@ -14,7 +14,7 @@ import { changedRecords } from "./changedRecords.js";
 import { requestFingerprint } from "./fingerprint.js";
 import { commandIdReused, invalidStoredData, type RunCommandError } from "./hostErrors.js";
 import { recordsNeeded } from "./recordsNeeded.js";
-import type { CommitRequest, Store, StoredOutcome } from "./store.js";
+import type { CommitRequest, CommitResult, Store, StoredOutcome } from "./store.js";
 
 /**
  * Options of `runCommand`.
@@ -182,6 +182,8 @@ export async function runParsed(
     }
 
     const committed = await store.commit(accountId, request);
+    // A store's bug, not a conflict: retrying it could write the command a second time.
+    if (!isCommitResult(committed)) throw new TypeError(`runCommand: Store.commit returned ${describeResult(committed)}, not a CommitResult (status "committed", "conflict", "duplicate" or "exists").`);
     switch (committed.status) {
       case "committed":
         return request.kind === "change"
@@ -200,10 +202,6 @@ export async function runParsed(
       }
       case "conflict":
         break;
-      default:
-        // A store's bug, not a conflict: running again could write the command a second time.
-        const status: unknown = (committed as { status?: unknown }).status;
-        throw new TypeError(`runCommand: Store.commit returned status ${typeof status === "string" ? quote(status) : typeof status}, not "committed", "conflict", "duplicate" or "exists".`);
     }
   }
   return {
@@ -224,6 +222,16 @@ export async function runParsed(
  * the context), which a corrected retry of the same command must not be refused for.
  */
 const isFinal = (error: CrmError): boolean => error.code !== "INCOMPLETE_SNAPSHOT" && error.code !== "INVALID_COMMAND";
+
+const COMMIT_STATUSES: ReadonlySet<unknown> = new Set(["committed", "conflict", "duplicate", "exists"]);
+const isCommitResult = (value: unknown): value is CommitResult =>
+  typeof value === "object" && value !== null && COMMIT_STATUSES.has((value as { status?: unknown }).status);
+/** What a store returned instead of a CommitResult, for the message. */
+function describeResult(value: unknown): string {
+  if (typeof value !== "object" || value === null) return String(value);
+  const status: unknown = (value as { status?: unknown }).status;
+  return `status ${typeof status === "string" ? quote(status) : typeof status}`;
+}
 
 const fromOutcome = (outcome: StoredOutcome, duplicate: boolean, attempts: number): RunCommandResult =>
   outcome.ok

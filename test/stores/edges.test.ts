@@ -162,11 +162,13 @@ describe("runCommand over stores that misbehave", () => {
       },
     };
     await expect(runCommand(store, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM)).rejects.toThrow(
-      new TypeError('runCommand: Store.commit returned status "commited", not "committed", "conflict", "duplicate" or "exists".'),
+      new TypeError('runCommand: Store.commit returned status "commited", not a CommitResult (status "committed", "conflict", "duplicate" or "exists").'),
     );
     expect(commits).toBe(1);
     const numeric: Store = { load: () => ({ found: "records", records: RECORDS }), commit: () => ({ status: 7 }) as unknown as CommitResult };
     await expect(runCommand(numeric, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM)).rejects.toThrow(/returned status number,/);
+    const nothing: Store = { load: () => ({ found: "records", records: RECORDS }), commit: () => undefined as unknown as CommitResult };
+    await expect(runCommand(nothing, "acct", { type: "assignContactOwner", contactId: "acme", ownerId: "ben" }, SYSTEM)).rejects.toThrow(/^runCommand: Store\.commit returned undefined, not a CommitResult/);
   });
 
   it("maxAttempts below 1 still runs once; one that is not a number is the default", async () => {

@@ -81,6 +81,7 @@ describe("ownershipHistory", () => {
     expect(() => ownerAt(history, acme, { version: Number.NaN })).toThrow(new RangeError("when.version must be a whole number from 0 to 9007199254740991; got NaN."));
     expect(() => ownerAt(history, acme, { version: 1.5 })).toThrow(RangeError);
     expect(() => ownerAt(history, acme, {} as { at: string })).toThrow(/^when\.at must be .*; got undefined\.$/);
+    expect(() => ownerAt(history, acme, null as unknown as { at: string })).toThrow(new RangeError("when must be { version } or { at }; got null."));
     expect(() => handovers(history, "ben", { since: "last week" })).toThrow(/^range\.since must be/);
     expect(() => handovers(history, "ben", { until: 3 as unknown as string })).toThrow(/^range\.until must be .*; got 3\.$/);
     expect(() => handovers(history, "ben", { sinceVersion: -1 })).toThrow(/^range\.sinceVersion must be/);

@@ -119,6 +119,9 @@ describe("readers and events of a newer release", () => {
     expect(whoToNotify(future, state)).toEqual([]);
     expect(describeEvent(future)).toBe("Ana: ContactMerged.");
     expect(() => upcastEvent(future)).toThrow(InvalidEventError);
+    // A type or cause that is a key of Object.prototype is no template; a type's line break stays escaped.
+    expect(describeEvent({ ...future, type: "constructor", cause: "toString" } as unknown as CrmEvent)).toBe("Ana: constructor.");
+    expect(describeEvent({ ...future, type: "Merged\nADMIN granted" } as unknown as CrmEvent)).toBe("Ana: Merged\\nADMIN granted.");
   });
 
   it("an actor of an unknown shape reads as someone, and is nobody to skip", () => {

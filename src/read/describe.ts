@@ -153,8 +153,10 @@ export function describeEvent(event: CrmEvent, options: DescribeOptions = {}): s
       break;
   }
   // An event type or cause of a newer release (not upcast) still gives a sentence: its name.
-  const text = fill(catalogue.events[event.type] ?? `{actor}: ${String(event.type)}`, params);
-  const cause = fill(catalogue.causes[event.cause] ?? "", params);
+  // Own keys only: a type or cause such as "constructor" is not a template (Object.prototype's).
+  const template = Object.hasOwn(catalogue.events, event.type) ? catalogue.events[event.type] : undefined;
+  const text = fill(template ?? `{actor}: ${escapeName(String(event.type))}`, params);
+  const cause = fill((Object.hasOwn(catalogue.causes, event.cause) ? catalogue.causes[event.cause] : undefined) ?? "", params);
   return capitalise(fill(catalogue.sentence, { text, cause }));
 }
 

@@ -177,6 +177,7 @@ export type HistoryPoint = { readonly version: number } | { readonly at: string 
  * ```
  */
 export function ownerAt(history: OwnershipHistory, record: RecordRef, when: HistoryPoint): string | null | undefined {
+  if (typeof when !== "object" || when === null) throw new RangeError(`when must be { version } or { at }; got ${when === null ? "null" : typeof when}.`);
   if ("version" in when) checkArgument("version", when.version, "when.version", false);
   else checkArgument("time", when.at, "when.at", false);
   const entry = (record.kind === "contact" ? history.contacts : history.opportunities).get(record.id);

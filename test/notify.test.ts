@@ -1,7 +1,7 @@
 /** Whom to notify about an event (docs/notifications.md). */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canView, createState, evolve, execute, executeAll, getContact, whoToNotify, whoToNotifyAll, type Command, type CrmEvent, type CrmState } from "../src/index.js";
+import { canView, createState, evolve, execute, executeAll, getContact, getUser, whoToNotify, whoToNotifyAll, type Command, type CrmEvent, type CrmState } from "../src/index.js";
 import { act } from "./read-helpers.js";
 
 const users = [
@@ -203,6 +203,19 @@ it("in a batch, each event is told to the people of its moment: who held a delet
   expect(byUser.find((n) => n.userId === "cy")?.events ?? []).not.toContain(status);
 });
 
+it("in a batch, a follower added early hears of later changes; events of a newer release, whatever their shape, notify nobody", () => {
+  const separate = account({ allowDifferentOwners: true });
+  const batch = executeAll(separate, [{ type: "addFollower", record: { kind: "opportunity", id: "d2" }, userId: "cy" }, { type: "setOpportunityStatus", opportunityId: "d2", status: "won" }], { actor: { userId: "boss" } });
+  if (!batch.ok) throw new Error(batch.error.message);
+  const cy = whoToNotifyAll(batch.events, batch.state, { before: separate }).find((n) => n.userId === "cy");
+  expect(cy?.events.map((e) => e.type)).toEqual(["FollowerAdded", "OpportunityStatusChanged"]);
+  const meta = { cause: "command", actor: { userId: "boss" }, schemaVersion: 2, version: 1 };
+  for (const odd of [{ type: "ContactMerged", contactId: null }, { type: "Tagged", record: null }, { type: "Tagged", record: { kind: "contact" } }, { type: "ContactsMerged", contactId: ["a", "b"] }]) {
+    const events = [{ ...meta, ...odd }, ...batch.events] as unknown as CrmEvent[];
+    expect(whoToNotifyAll(events, batch.state, { before: separate }).find((n) => n.userId === "cy")?.events.length).toBe(2);
+  }
+});
+
 it("in a batch, every user told of a change could see the record just before or just after it (property)", () => {
   const people = ["u0", "u1", "u2"] as const;
   const user = fc.constantFrom(...people);
@@ -263,6 +276,64 @@ it("in a batch, every user told of a change could see the record just before or 
       }
     }),
     { numRuns: 500 },
+  );
+});
+
+it("in a batch, each event is told to whom whoToNotify tells it on the snapshots just before and after it (property)", () => {
+  const people = ["u0", "u1", "u2"] as const;
+  const user = fc.constantFrom(...people);
+  const step = fc.record({
+    kind: fc.constantFrom("assign", "status", "follow", "unfollow", "create", "delete", "moveContact", "followContact", "deleteContact", "transfer", "deactivate", "recouple"),
+    deal: fc.nat(2),
+    to: user,
+  });
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom("all" as const, "assigned" as const), { minLength: 3, maxLength: 3 }), user, fc.boolean(), fc.boolean(), fc.array(step, { minLength: 1, maxLength: 8 }), (scopes, contactOwner, separate, rules, steps) => {
+      const before = createState({
+        settings: { allowDifferentOwners: separate, updateContactFollowersOnOpportunityOwnerChange: rules, updateOpportunityFollowersOnContactOwnerChange: rules },
+        users: [{ id: "boss", role: "admin" }, ...people.map((id, i) => ({ id, scope: scopes[i] as "all" | "assigned" }))],
+        contacts: [{ id: "c", ownerId: contactOwner }, { id: "k", ownerId: people[(people.indexOf(contactOwner) + 1) % 3] as string }],
+        opportunities: [0, 1].map((i) => ({ id: `d${i}`, contactId: "c", ownerId: separate ? (people[(i + 1) % 3] as string) : contactOwner, followers: [{ userId: contactOwner, source: "manual" as const }] })),
+      });
+      const commands: Command[] = [];
+      let state = before;
+      steps.forEach((c, n) => {
+        const deal = c.kind === "create" ? `n${n}` : `d${c.deal % 2}`;
+        const byKind: Record<typeof c.kind, Command> = {
+          assign: { type: "assignOpportunityOwner", opportunityId: deal, ownerId: c.to },
+          status: { type: "setOpportunityStatus", opportunityId: deal, status: n % 2 === 0 ? "won" : "open" },
+          follow: { type: "addFollower", record: { kind: "opportunity", id: deal }, userId: c.to },
+          unfollow: { type: "removeFollower", record: { kind: "opportunity", id: deal }, userId: c.to },
+          create: { type: "createOpportunity", opportunityId: deal, contactId: c.deal % 2 === 0 ? "c" : "k", ownerId: c.to },
+          delete: { type: "deleteOpportunity", opportunityId: deal },
+          moveContact: { type: "assignContactOwner", contactId: "c", ownerId: c.to },
+          followContact: { type: "addFollower", record: { kind: "contact", id: "c" }, userId: c.to },
+          deleteContact: { type: "deleteContact", contactId: "c" },
+          transfer: { type: "transferOwnership", fromUserId: c.to, toUserId: people[(people.indexOf(c.to) + 1) % 3] as string },
+          deactivate: { type: "deactivateUser", userId: c.to, reassignTo: people[(people.indexOf(c.to) + 2) % 3] as string },
+          recouple: { type: "updateSettings", allowDifferentOwners: !state.settings.allowDifferentOwners },
+        };
+        const tried = execute(state, byKind[c.kind], { actor: { userId: "boss" } });
+        if (tried.ok && tried.state !== state) {
+          commands.push(byKind[c.kind]);
+          state = tried.state;
+        }
+      });
+      if (commands.length === 0) return;
+      const batch = executeAll(before, commands, { actor: { userId: "boss" } });
+      if (!batch.ok) throw new Error(batch.error.message);
+      const notified = whoToNotifyAll(batch.events, batch.state, { before });
+      let at = before;
+      for (const event of batch.events) {
+        const next = evolve(at, event);
+        // Activity is read at the batch's end (a user deactivated later in it hears nothing).
+        const expected = whoToNotify(event, next, { before: at }).map((r) => r.userId).filter((id) => getUser(batch.state, id)?.active === true);
+        const told = notified.filter((n) => n.events.includes(event)).map((n) => n.userId);
+        expect(new Set(told), JSON.stringify(event)).toEqual(new Set(expected));
+        at = next;
+      }
+    }),
+    { numRuns: 400 },
   );
 });
 

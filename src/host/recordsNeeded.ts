@@ -48,8 +48,8 @@ export interface NeededIds {
  *   of `users` owns or follows, or with an opportunity one of them owns (an open one only, when
  *   `includeClosed` is `false`) or follows, each with all of its opportunities. With
  *   `includeClosed: false` a group where they own only closed opportunities is not needed: the
- *   move leaves it as it is (loading it anyway is harmless; absent, load it). A host without indexes on owners and followers may load
- *   the whole account instead.
+ *   move leaves it as it is (loading it anyway is harmless; absent, load it). A host without
+ *   indexes on owners and followers may load the whole account instead.
  * - `load: "recoupling"` (turning separate owners off): the ids and `users` as for
  *   `recordsOfUsers` (a batch may hold a bulk move too), plus every contact group that re-coupling
  *   changes: each contact with an opportunity whose owner differs from the contact's (a split

@@ -198,18 +198,39 @@ function snapshotView(state: CrmState, before: CrmState | undefined): EventView 
 /** One event of a batch read at its moment: the sight just before it, then moved past it. */
 function momentView(sight: RecordSight, event: CrmEvent): EventView {
   const named = recordsNamed(event);
-  const before = new Map(named.map(([kind, id]) => [`${kind}:${id}`, sight.get(kind, id)]));
+  const held = named.map(([kind, id]) => sight.get(kind, id));
   sight.apply(event);
-  return { before: (kind, id) => before.get(`${kind}:${id}`), after: (kind, id) => sight.get(kind, id) };
+  return {
+    before: (kind, id) => held[named.findIndex(([k, n]) => k === kind && n === id)],
+    after: (kind, id) => sight.get(kind, id),
+  };
 }
 
-/** The records an event names: its contact and its deal, or the record of a follow. */
+/**
+ * The records whose owners and followers an event's recipients depend on: its contact and its
+ * deal, or the record of a follow. None for the other events, and none for an event type of a
+ * newer release, whose fields this release does not know (it notifies nobody).
+ */
 function recordsNamed(event: CrmEvent): [RecordKind, string][] {
-  const named: [RecordKind, string][] = [];
-  if ("contactId" in event) named.push(["contact", event.contactId]);
-  if ("opportunityId" in event) named.push(["opportunity", event.opportunityId]);
-  if ("record" in event) named.push([event.record.kind, event.record.id]);
-  return named;
+  switch (event.type) {
+    case "ContactCreated":
+    case "ContactOwnerChanged":
+    case "ContactDeleted":
+      return [["contact", event.contactId]];
+    case "OpportunityCreated":
+    case "OpportunityOwnerChanged":
+    case "OpportunityStatusChanged":
+    case "OpportunityDeleted":
+      return [
+        ["contact", event.contactId],
+        ["opportunity", event.opportunityId],
+      ];
+    case "FollowerAdded":
+    case "FollowerRemoved":
+      return [[event.record.kind, event.record.id]];
+    default:
+      return [];
+  }
 }
 
 function recipientsOf(event: CrmEvent, state: CrmState, view: EventView): readonly Recipient[] {

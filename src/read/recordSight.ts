@@ -9,6 +9,8 @@
  *
  * Why not fold `evolve`: a snapshot per event costs a commit per event, for a bulk move's
  * hundred thousand events; this keeps two facts per record it meets, and only for those records.
+ * It reads the event types of this release: one of a newer release that moved ownership would
+ * leave it stale for the events after it (this release notifies nobody of such an event).
  */
 import type { CrmEvent } from "../events.js";
 import type { RecordKind } from "../model/records.js";
@@ -33,10 +35,13 @@ export class RecordSight {
   private readonly records = new Map<string, RecordOwners>();
   constructor(private readonly before: CrmState) {}
 
-  /** The record as it is now: as the events left it, or as it was in `before`. */
+  /** The record as it is now: as the events left it, or as it was in `before` (read once). */
   get(kind: RecordKind, id: string): RecordOwners {
     const key = `${kind}:${id}`;
-    return this.records.has(key) ? this.records.get(key) : ownersIn(this.before, kind, id);
+    if (this.records.has(key)) return this.records.get(key);
+    const record = ownersIn(this.before, kind, id);
+    this.records.set(key, record);
+    return record;
   }
 
   /** Moves on past one event. */
@@ -58,9 +63,10 @@ export class RecordSight {
       case "FollowerRemoved": {
         const { userId } = event;
         const added = event.type === "FollowerAdded";
+        // A follow that changes its source (automation to manual) is added again: once is enough.
         this.change(event.record.kind, event.record.id, (record) => ({
           ...record,
-          followerIds: added ? [...record.followerIds, userId] : record.followerIds.filter((id) => id !== userId),
+          followerIds: added ? (record.followerIds.includes(userId) ? record.followerIds : [...record.followerIds, userId]) : record.followerIds.filter((id) => id !== userId),
         }));
         return;
       }

@@ -216,43 +216,64 @@ it("in a batch, a follower added early hears of later changes; events of a newer
   }
 });
 
+/** Random batches for the two properties below: an account of two contacts, then steps, each kept if it applies. */
+const BATCH_PEOPLE = ["u0", "u1", "u2"] as const;
+const batchUser = fc.constantFrom(...BATCH_PEOPLE);
+const STEP_KINDS = ["assign", "status", "follow", "unfollow", "create", "delete", "moveContact", "followContact", "deleteContact", "transfer", "deactivate", "recouple"] as const;
+const randomBatch = fc.record({
+  scopes: fc.array(fc.constantFrom("all" as const, "assigned" as const), { minLength: 3, maxLength: 3 }),
+  contactOwner: batchUser,
+  separate: fc.boolean(),
+  rules: fc.boolean(),
+  steps: fc.array(fc.record({ kind: fc.constantFrom(...STEP_KINDS), deal: fc.nat(2), to: batchUser }), { minLength: 1, maxLength: 8 }),
+});
+
+function runBatch({ scopes, contactOwner, separate, rules, steps }: typeof randomBatch extends fc.Arbitrary<infer T> ? T : never) {
+  const people = BATCH_PEOPLE;
+  const other = (id: string, by: number) => people[(people.indexOf(id as (typeof people)[number]) + by) % 3] as string;
+  const before = createState({
+    settings: { allowDifferentOwners: separate, updateContactFollowersOnOpportunityOwnerChange: rules, updateOpportunityFollowersOnContactOwnerChange: rules },
+    users: [{ id: "boss", role: "admin" }, ...people.map((id, i) => ({ id, scope: scopes[i] as "all" | "assigned" }))],
+    contacts: [{ id: "c", ownerId: contactOwner }, { id: "k", ownerId: other(contactOwner, 1) }],
+    opportunities: [0, 1].map((i) => ({ id: `d${i}`, contactId: "c", ownerId: separate ? other(contactOwner, i + 1) : contactOwner, followers: [{ userId: contactOwner, source: "manual" as const }] })),
+  });
+  // Each step on its own first, so that the batch holds only commands that apply.
+  const commands: Command[] = [];
+  let state = before;
+  steps.forEach((c, n) => {
+    const deal = c.kind === "create" ? `n${n}` : `d${c.deal % 2}`;
+    const byKind: Record<(typeof STEP_KINDS)[number], Command> = {
+      assign: { type: "assignOpportunityOwner", opportunityId: deal, ownerId: c.to },
+      status: { type: "setOpportunityStatus", opportunityId: deal, status: n % 2 === 0 ? "won" : "open" },
+      follow: { type: "addFollower", record: { kind: "opportunity", id: deal }, userId: c.to },
+      unfollow: { type: "removeFollower", record: { kind: "opportunity", id: deal }, userId: c.to },
+      create: { type: "createOpportunity", opportunityId: deal, contactId: c.deal % 2 === 0 ? "c" : "k", ownerId: c.to },
+      delete: { type: "deleteOpportunity", opportunityId: deal },
+      moveContact: { type: "assignContactOwner", contactId: "c", ownerId: c.to },
+      followContact: { type: "addFollower", record: { kind: "contact", id: "c" }, userId: c.to },
+      deleteContact: { type: "deleteContact", contactId: "c" },
+      transfer: { type: "transferOwnership", fromUserId: c.to, toUserId: other(c.to, 1) },
+      deactivate: { type: "deactivateUser", userId: c.to, reassignTo: other(c.to, 2) },
+      recouple: { type: "updateSettings", allowDifferentOwners: !state.settings.allowDifferentOwners },
+    };
+    const tried = execute(state, byKind[c.kind], { actor: { userId: "boss" } });
+    if (tried.ok && tried.state !== state) {
+      commands.push(byKind[c.kind]);
+      state = tried.state;
+    }
+  });
+  if (commands.length === 0) return undefined;
+  const batch = executeAll(before, commands, { actor: { userId: "boss" } });
+  if (!batch.ok) throw new Error(batch.error.message);
+  return { before, batch };
+}
+
 it("in a batch, every user told of a change could see the record just before or just after it (property)", () => {
-  const people = ["u0", "u1", "u2"] as const;
-  const user = fc.constantFrom(...people);
-  const step = fc.record({ kind: fc.constantFrom("assign", "status", "follow", "unfollow", "create", "delete", "moveContact", "followContact", "deleteContact"), deal: fc.nat(2), to: user });
   fc.assert(
-    fc.property(fc.array(fc.constantFrom("all" as const, "assigned" as const), { minLength: 3, maxLength: 3 }), user, fc.boolean(), fc.array(step, { minLength: 1, maxLength: 7 }), (scopes, contactOwner, separate, steps) => {
-      const before = createState({
-        settings: { allowDifferentOwners: separate },
-        users: [{ id: "boss", role: "admin" }, ...people.map((id, i) => ({ id, scope: scopes[i] as "all" | "assigned" }))],
-        contacts: [{ id: "c", ownerId: contactOwner }],
-        opportunities: [0, 1].map((i) => ({ id: `d${i}`, contactId: "c", ownerId: separate ? (people[(i + 1) % 3] as string) : contactOwner, followers: [{ userId: contactOwner, source: "manual" as const }] })),
-      });
-      // Each step on its own first, so that the batch holds only commands that apply.
-      const commands: Command[] = [];
-      let state = before;
-      steps.forEach((c, n) => {
-        const deal = c.kind === "create" ? `n${n}` : `d${c.deal % 2}`;
-        const byKind: Record<typeof c.kind, Command> = {
-          assign: { type: "assignOpportunityOwner", opportunityId: deal, ownerId: c.to },
-          status: { type: "setOpportunityStatus", opportunityId: deal, status: n % 2 === 0 ? "won" : "open" },
-          follow: { type: "addFollower", record: { kind: "opportunity", id: deal }, userId: c.to },
-          unfollow: { type: "removeFollower", record: { kind: "opportunity", id: deal }, userId: c.to },
-          create: { type: "createOpportunity", opportunityId: deal, contactId: "c", ownerId: c.to },
-          delete: { type: "deleteOpportunity", opportunityId: deal },
-          moveContact: { type: "assignContactOwner", contactId: "c", ownerId: c.to },
-          followContact: { type: "addFollower", record: { kind: "contact", id: "c" }, userId: c.to },
-          deleteContact: { type: "deleteContact", contactId: "c" },
-        };
-        const tried = execute(state, byKind[c.kind], { actor: { userId: "boss" } });
-        if (tried.ok && tried.state !== state) {
-          commands.push(byKind[c.kind]);
-          state = tried.state;
-        }
-      });
-      if (commands.length === 0) return;
-      const batch = executeAll(before, commands, { actor: { userId: "boss" } });
-      if (!batch.ok) throw new Error(batch.error.message);
+    fc.property(randomBatch, (input) => {
+      const run = runBatch(input);
+      if (run === undefined) return;
+      const { before, batch } = run;
       const notified = whoToNotifyAll(batch.events, batch.state, { before });
       let at = before;
       for (const event of batch.events) {
@@ -275,53 +296,16 @@ it("in a batch, every user told of a change could see the record just before or 
         at = next;
       }
     }),
-    { numRuns: 500 },
+    { numRuns: 400 },
   );
 });
 
 it("in a batch, each event is told to whom whoToNotify tells it on the snapshots just before and after it (property)", () => {
-  const people = ["u0", "u1", "u2"] as const;
-  const user = fc.constantFrom(...people);
-  const step = fc.record({
-    kind: fc.constantFrom("assign", "status", "follow", "unfollow", "create", "delete", "moveContact", "followContact", "deleteContact", "transfer", "deactivate", "recouple"),
-    deal: fc.nat(2),
-    to: user,
-  });
   fc.assert(
-    fc.property(fc.array(fc.constantFrom("all" as const, "assigned" as const), { minLength: 3, maxLength: 3 }), user, fc.boolean(), fc.boolean(), fc.array(step, { minLength: 1, maxLength: 8 }), (scopes, contactOwner, separate, rules, steps) => {
-      const before = createState({
-        settings: { allowDifferentOwners: separate, updateContactFollowersOnOpportunityOwnerChange: rules, updateOpportunityFollowersOnContactOwnerChange: rules },
-        users: [{ id: "boss", role: "admin" }, ...people.map((id, i) => ({ id, scope: scopes[i] as "all" | "assigned" }))],
-        contacts: [{ id: "c", ownerId: contactOwner }, { id: "k", ownerId: people[(people.indexOf(contactOwner) + 1) % 3] as string }],
-        opportunities: [0, 1].map((i) => ({ id: `d${i}`, contactId: "c", ownerId: separate ? (people[(i + 1) % 3] as string) : contactOwner, followers: [{ userId: contactOwner, source: "manual" as const }] })),
-      });
-      const commands: Command[] = [];
-      let state = before;
-      steps.forEach((c, n) => {
-        const deal = c.kind === "create" ? `n${n}` : `d${c.deal % 2}`;
-        const byKind: Record<typeof c.kind, Command> = {
-          assign: { type: "assignOpportunityOwner", opportunityId: deal, ownerId: c.to },
-          status: { type: "setOpportunityStatus", opportunityId: deal, status: n % 2 === 0 ? "won" : "open" },
-          follow: { type: "addFollower", record: { kind: "opportunity", id: deal }, userId: c.to },
-          unfollow: { type: "removeFollower", record: { kind: "opportunity", id: deal }, userId: c.to },
-          create: { type: "createOpportunity", opportunityId: deal, contactId: c.deal % 2 === 0 ? "c" : "k", ownerId: c.to },
-          delete: { type: "deleteOpportunity", opportunityId: deal },
-          moveContact: { type: "assignContactOwner", contactId: "c", ownerId: c.to },
-          followContact: { type: "addFollower", record: { kind: "contact", id: "c" }, userId: c.to },
-          deleteContact: { type: "deleteContact", contactId: "c" },
-          transfer: { type: "transferOwnership", fromUserId: c.to, toUserId: people[(people.indexOf(c.to) + 1) % 3] as string },
-          deactivate: { type: "deactivateUser", userId: c.to, reassignTo: people[(people.indexOf(c.to) + 2) % 3] as string },
-          recouple: { type: "updateSettings", allowDifferentOwners: !state.settings.allowDifferentOwners },
-        };
-        const tried = execute(state, byKind[c.kind], { actor: { userId: "boss" } });
-        if (tried.ok && tried.state !== state) {
-          commands.push(byKind[c.kind]);
-          state = tried.state;
-        }
-      });
-      if (commands.length === 0) return;
-      const batch = executeAll(before, commands, { actor: { userId: "boss" } });
-      if (!batch.ok) throw new Error(batch.error.message);
+    fc.property(randomBatch, (input) => {
+      const run = runBatch(input);
+      if (run === undefined) return;
+      const { before, batch } = run;
       const notified = whoToNotifyAll(batch.events, batch.state, { before });
       let at = before;
       for (const event of batch.events) {
